@@ -1,0 +1,19 @@
+// The `glassy` subcommands. Each file cmd_<name>.cpp registers one subcommand on the app; the
+// callback it installs does the work and throws glassy::Error on bad input.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <glassy/io/metadata.hpp>
+
+namespace glassy::cli {
+
+void register_synth(CLI::App& app);
+void register_info(CLI::App& app);
+void register_convert(CLI::App& app);
+void register_demo(CLI::App& app);
+
+// --frame-time, --pixel-size, --distance, --beam-center, --energy: overrides of file metadata.
+void add_metadata_overrides(CLI::App& cmd, DetectorMetadata& overrides);
+
+}  // namespace glassy::cli

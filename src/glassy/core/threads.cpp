@@ -1,0 +1,23 @@
+#include <glassy/core/error.hpp>
+#include <glassy/core/threads.hpp>
+
+#include <omp.h>
+
+#include <cstdlib>
+#include <string>
+
+namespace glassy {
+
+void set_threads(int n) {
+  if (n <= 0) {
+    if (const char* env = std::getenv("GLASSY_THREADS"); env != nullptr && *env != '\0') {
+      n = std::atoi(env);
+      require(n > 0, std::string("GLASSY_THREADS='") + env + "' is not a positive integer");
+    }
+  }
+  if (n > 0) omp_set_num_threads(n);
+}
+
+int thread_count() { return omp_get_max_threads(); }
+
+}  // namespace glassy

@@ -1,0 +1,78 @@
+#include <glassy/core/error.hpp>
+#include <glassy/io/frames.hpp>
+#include <glassy/io/hdf5_frames.hpp>
+#include <glassy/io/npy_frames.hpp>
+#include <glassy/io/sparse_frames.hpp>
+
+#include <cmath>
+
+namespace glassy {
+
+double FrameInfo::time(std::size_t i) const {
+  if (!timestamps.empty()) return timestamps.at(i);
+  require(meta.frame_time.has_value(),
+          "frame time unknown: the file has no frame_time; give it with --frame-time SECONDS");
+  return static_cast<double>(i) * *meta.frame_time;
+}
+
+void validate_frame_values(const float* data, std::size_t n, std::size_t frame,
+                           const std::string& where) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const float v = data[i];
+    if (!(v >= 0.0f) || std::isinf(v)) {
+      const char* what = std::isnan(v) ? "NaN" : (std::isinf(v) ? "an infinite value" : "a negative value");
+      throw Error(where + ": frame " + std::to_string(frame) + " holds " + what + " at pixel " +
+                  std::to_string(i) + "; clean the frames or mask the pixel before correlating");
+    }
+  }
+}
+
+void FrameSource::read_sparse(std::size_t first, std::size_t count, SparseBlock& out) {
+  FrameBlock dense;
+  read_dense(first, count, dense);
+  const std::size_t p = info_.pixels();
+  out.first = first;
+  out.count = count;
+  out.offsets.assign(1, 0);
+  out.pixel.clear();
+  out.counts.clear();
+  for (std::size_t k = 0; k < count; ++k) {
+    const float* f = dense.frame(k, p);
+    for (std::size_t i = 0; i < p; ++i) {
+      if (f[i] == 0.0f) continue;
+      if (f[i] != std::floor(f[i]))
+        throw Error("frame " + std::to_string(first + k) +
+                    " holds non-integer intensities: photon events need integer counts");
+      out.pixel.push_back(static_cast<std::uint32_t>(i));
+      out.counts.push_back(static_cast<std::uint32_t>(f[i]));
+    }
+    out.offsets.push_back(out.pixel.size());
+  }
+}
+
+std::size_t FrameSource::frames_per_block(const MemoryBudget& budget, double share) const {
+  const std::size_t bytes = std::max<std::size_t>(info_.pixels(), 1) * sizeof(float);
+  return std::min(budget.items(bytes, share), std::max<std::size_t>(info_.frames, 1));
+}
+
+std::unique_ptr<FrameSource> open_frames(const std::filesystem::path& file,
+                                         const DetectorMetadata& overrides) {
+  require(std::filesystem::exists(file), file.string() + ": no such file");
+  std::unique_ptr<FrameSource> source;
+  if (h5::File::is_hdf5(file)) {
+    auto h5file = h5::File::open(file);
+    if (h5file.is_group(kSparseGroup)) {
+      source = std::make_unique<SparseFrameSource>(std::move(h5file), overrides);
+    } else {
+      source = std::make_unique<Hdf5FrameSource>(std::move(h5file), overrides);
+    }
+  } else if (NpyFrameSource::looks_like_npy(file)) {
+    source = std::make_unique<NpyFrameSource>(file, overrides);
+  } else {
+    throw Error(file.string() +
+                " is neither HDF5 nor .npy: give an HDF5 frames file (/entry/data/data) or a .npy stack");
+  }
+  return source;
+}
+
+}  // namespace glassy

@@ -1,0 +1,78 @@
+// io/frames: the one way glassy reads detector frames, whatever the file holds.
+// A FrameSource gives the stack's shape, timing and metadata, and hands out consecutive frames in
+// blocks (dense floats or sparse photon events), so callers stream a run of any length under a
+// memory budget. Sources: HDF5 /entry/data/data [T,H,W], .npy [T,H,W], glassy's sparse events.
+#pragma once
+
+#include <glassy/core/memory_budget.hpp>
+#include <glassy/io/metadata.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace glassy {
+
+inline constexpr const char* kFramesPath = "entry/data/data";
+inline constexpr const char* kTimestampPath = "entry/data/timestamp";  // s, per frame (optional)
+inline constexpr const char* kSparseGroup = "entry/sparse";
+
+struct FrameInfo {
+  std::size_t frames = 0, height = 0, width = 0;
+  DetectorMetadata meta;
+  std::vector<double> timestamps;  // per-frame start times in s; empty: i * frame_time
+  std::string format;              // "hdf5 dense uint16 bslz4", "npy <u2", "sparse events"
+  std::size_t pixels() const { return height * width; }
+  // Start time of frame i: the stored timestamp, else i * frame_time (error when neither exists).
+  double time(std::size_t i) const;
+};
+
+// Frames [first, first + count) as row-major floats [count][height][width].
+// Floats are exact for integer counts below 2^24, far above any pixel's counts per frame.
+struct FrameBlock {
+  std::size_t first = 0, count = 0;
+  std::vector<float> data;
+  const float* frame(std::size_t k, std::size_t pixels) const { return data.data() + k * pixels; }
+};
+
+// Frames [first, first + count) as photon events: for frame k, entries offsets[k]..offsets[k+1]
+// of `pixel` (flat index row * width + col, ascending) and `count` (photons, > 0).
+struct SparseBlock {
+  std::size_t first = 0, count = 0;
+  std::vector<std::uint64_t> offsets;
+  std::vector<std::uint32_t> pixel;
+  std::vector<std::uint32_t> counts;
+  std::size_t events() const { return pixel.size(); }
+};
+
+class FrameSource {
+public:
+  virtual ~FrameSource() = default;
+  const FrameInfo& info() const { return info_; }
+  virtual bool is_sparse() const { return false; }
+
+  // Reads frames [first, first + count). Values are validated: NaN, infinite or negative
+  // intensities raise glassy::Error naming the frame.
+  virtual void read_dense(std::size_t first, std::size_t count, FrameBlock& out) = 0;
+  // Default: read dense and keep the non-zero pixels (counts must then be integers).
+  virtual void read_sparse(std::size_t first, std::size_t count, SparseBlock& out);
+
+  // How many frames of this source a dense block may hold within `share` of the budget.
+  std::size_t frames_per_block(const MemoryBudget& budget, double share = 0.5) const;
+
+protected:
+  FrameInfo info_;
+};
+
+// Opens a frames file by content: HDF5 with /entry/data/data or /entry/sparse, or .npy.
+// Metadata found in the file is replaced by any field set in `overrides`.
+std::unique_ptr<FrameSource> open_frames(const std::filesystem::path& file,
+                                         const DetectorMetadata& overrides = {});
+
+// Shared validation for every reader: throws on NaN, infinite or negative values.
+void validate_frame_values(const float* data, std::size_t n, std::size_t frame,
+                           const std::string& where);
+
+}  // namespace glassy

@@ -1,0 +1,24 @@
+// io/hdf5_frames: dense frames from HDF5 /entry/data/data [T,H,W] (any integer or float type,
+// compressed or not), read chunk-aligned so each compressed chunk is decoded once.
+#pragma once
+
+#include <glassy/io/frames.hpp>
+#include <glassy/io/hdf5.hpp>
+
+namespace glassy {
+
+class Hdf5FrameSource : public FrameSource {
+public:
+  Hdf5FrameSource(h5::File file, const DetectorMetadata& overrides);
+  void read_dense(std::size_t first, std::size_t count, FrameBlock& out) override;
+  const h5::Dataset& dataset() const { return data_; }
+
+private:
+  h5::File file_;
+  h5::Dataset data_;
+};
+
+// Reads /entry/data/timestamp when present (shared by the dense and sparse HDF5 sources).
+std::vector<double> read_timestamps(const h5::Location& file, std::size_t frames);
+
+}  // namespace glassy

@@ -1,0 +1,147 @@
+#include <glassy/core/error.hpp>
+#include <glassy/io/npy_frames.hpp>
+
+#include <cstring>
+#include <regex>
+
+namespace glassy {
+namespace {
+
+constexpr char kMagic[] = "\x93NUMPY";
+
+template <typename T>
+void widen(const char* raw, std::size_t n, float* out) {
+  for (std::size_t i = 0; i < n; ++i) {
+    T v;
+    std::memcpy(&v, raw + i * sizeof(T), sizeof(T));
+    out[i] = static_cast<float>(v);
+  }
+}
+
+}  // namespace
+
+bool NpyFrameSource::looks_like_npy(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  char magic[6] = {};
+  in.read(magic, 6);
+  return in.gcount() == 6 && std::memcmp(magic, kMagic, 6) == 0;
+}
+
+NpyHeader read_npy_header(const std::filesystem::path& file) {
+  const std::string where = file.string();
+  std::ifstream in(file, std::ios::binary);
+  require(in.good(), where + ": cannot open");
+  unsigned char pre[10] = {};
+  in.read(reinterpret_cast<char*>(pre), 10);
+  require(in.gcount() == 10 && std::memcmp(pre, kMagic, 6) == 0, where + " is not a .npy file");
+  const int major = pre[6];
+  std::size_t header_len = 0;
+  std::size_t prefix = 10;
+  if (major == 1) {
+    header_len = pre[8] | (pre[9] << 8);
+  } else {
+    unsigned char more[2] = {};
+    in.read(reinterpret_cast<char*>(more), 2);
+    header_len = pre[8] | (pre[9] << 8) | (more[0] << 16) | (static_cast<std::size_t>(more[1]) << 24);
+    prefix = 12;
+  }
+  std::string header(header_len, '\0');
+  in.read(header.data(), static_cast<std::streamsize>(header_len));
+  require(static_cast<std::size_t>(in.gcount()) == header_len, where + ": truncated .npy header");
+
+  NpyHeader h;
+  h.data_offset = prefix + header_len;
+  std::smatch m;
+  require(std::regex_search(header, m, std::regex("'descr'\\s*:\\s*'([<>|=])([uif])(\\d+)'")),
+          where + ": unsupported .npy dtype (need integer or float)");
+  const char order = m[1].str()[0];
+  h.kind = m[2].str()[0];
+  h.item_size = std::stoul(m[3].str());
+  require(order != '>' || h.item_size == 1,
+          where + ": big-endian .npy is not supported; save with dtype '<" + m[2].str() + m[3].str() + "'");
+  require(h.kind != 'f' || h.item_size == 4 || h.item_size == 8,
+          where + ": float" + std::to_string(8 * h.item_size) + " .npy is not supported");
+  require(std::regex_search(header, m, std::regex("'fortran_order'\\s*:\\s*(True|False)")) &&
+              m[1] == "False",
+          where + ": Fortran-ordered .npy is not supported; save with np.ascontiguousarray");
+  require(std::regex_search(header, m, std::regex("'shape'\\s*:\\s*\\(([^)]*)\\)")),
+          where + ": .npy header without shape");
+  const std::string dims = m[1].str();
+  const std::regex number("\\d+");
+  for (std::sregex_iterator it(dims.begin(), dims.end(), number), end; it != end; ++it)
+    h.shape.push_back(std::stoul(it->str()));
+  return h;
+}
+
+void write_npy(const std::filesystem::path& file, const std::vector<std::size_t>& shape,
+               const float* data) {
+  std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (";
+  std::size_t n = 1;
+  for (auto d : shape) {
+    dict += std::to_string(d) + ", ";
+    n *= d;
+  }
+  dict += "), }";
+  // Pad so the data starts on a 64-byte boundary, as NumPy does.
+  const std::size_t total = 10 + dict.size() + 1;
+  dict.append((64 - total % 64) % 64, ' ');
+  dict += '\n';
+  std::ofstream out(file, std::ios::binary);
+  require(out.good(), file.string() + ": cannot create");
+  out.write(kMagic, 6);
+  const unsigned char version[4] = {1, 0, static_cast<unsigned char>(dict.size() & 0xff),
+                                    static_cast<unsigned char>(dict.size() >> 8)};
+  out.write(reinterpret_cast<const char*>(version), 4);
+  out.write(dict.data(), static_cast<std::streamsize>(dict.size()));
+  out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(n * sizeof(float)));
+  require(out.good(), file.string() + ": write failed");
+}
+
+NpyFrameSource::NpyFrameSource(const std::filesystem::path& file, const DetectorMetadata& overrides)
+    : path_(file), header_(read_npy_header(file)), in_(file, std::ios::binary) {
+  const std::string where = file.string();
+  require(header_.shape.size() == 3, where + " has rank " + std::to_string(header_.shape.size()) +
+                                         ", expected 3 (frames, rows, columns)");
+  require(header_.shape[0] > 0, where + " holds zero frames");
+  require(header_.shape[1] > 0 && header_.shape[2] > 0, where + " has an empty frame shape");
+  info_.frames = header_.shape[0];
+  info_.height = header_.shape[1];
+  info_.width = header_.shape[2];
+  const auto expected = header_.data_offset + info_.frames * info_.pixels() * header_.item_size;
+  require(std::filesystem::file_size(file) >= expected,
+          where + " is truncated: " + std::to_string(std::filesystem::file_size(file)) +
+              " bytes, the header promises " + std::to_string(expected));
+  info_.meta.apply(overrides);
+  info_.format = std::string("npy ") + header_.kind + std::to_string(8 * header_.item_size);
+}
+
+void NpyFrameSource::read_dense(std::size_t first, std::size_t count, FrameBlock& out) {
+  require(first + count <= info_.frames, path_.string() + ": frames beyond the stack");
+  const std::size_t p = info_.pixels();
+  const std::size_t n = count * p;
+  out.first = first;
+  out.count = count;
+  out.data.resize(n);
+  raw_.resize(n * header_.item_size);
+  in_.seekg(static_cast<std::streamoff>(header_.data_offset + first * p * header_.item_size));
+  in_.read(raw_.data(), static_cast<std::streamsize>(raw_.size()));
+  require(static_cast<std::size_t>(in_.gcount()) == raw_.size(), path_.string() + ": read failed");
+  const char* r = raw_.data();
+  float* o = out.data.data();
+  switch (header_.kind * 16 + header_.item_size) {
+    case 'u' * 16 + 1: widen<std::uint8_t>(r, n, o); break;
+    case 'u' * 16 + 2: widen<std::uint16_t>(r, n, o); break;
+    case 'u' * 16 + 4: widen<std::uint32_t>(r, n, o); break;
+    case 'u' * 16 + 8: widen<std::uint64_t>(r, n, o); break;
+    case 'i' * 16 + 1: widen<std::int8_t>(r, n, o); break;
+    case 'i' * 16 + 2: widen<std::int16_t>(r, n, o); break;
+    case 'i' * 16 + 4: widen<std::int32_t>(r, n, o); break;
+    case 'i' * 16 + 8: widen<std::int64_t>(r, n, o); break;
+    case 'f' * 16 + 4: widen<float>(r, n, o); break;
+    case 'f' * 16 + 8: widen<double>(r, n, o); break;
+    default: throw Error(path_.string() + ": unsupported .npy item size");
+  }
+  for (std::size_t k = 0; k < count; ++k) validate_frame_values(out.frame(k, p), p, first + k, path_.string());
+}
+
+}  // namespace glassy

@@ -1,0 +1,37 @@
+// io/npy_frames: dense frames from a NumPy .npy stack [T,H,W] (little-endian integers or floats,
+// C order), read frame by frame from disk so the stack never has to fit in memory.
+#pragma once
+
+#include <glassy/io/frames.hpp>
+
+#include <fstream>
+
+namespace glassy {
+
+struct NpyHeader {
+  char kind = 0;              // 'u', 'i', 'f'
+  std::size_t item_size = 0;  // bytes
+  std::vector<std::size_t> shape;
+  std::size_t data_offset = 0;
+};
+
+// Parses the header of a .npy file; throws glassy::Error naming what is unsupported.
+NpyHeader read_npy_header(const std::filesystem::path& file);
+// Writes a C-order little-endian .npy of float32 or uint32 values (tests, convert).
+void write_npy(const std::filesystem::path& file, const std::vector<std::size_t>& shape,
+               const float* data);
+
+class NpyFrameSource : public FrameSource {
+public:
+  NpyFrameSource(const std::filesystem::path& file, const DetectorMetadata& overrides);
+  static bool looks_like_npy(const std::filesystem::path& file);
+  void read_dense(std::size_t first, std::size_t count, FrameBlock& out) override;
+
+private:
+  std::filesystem::path path_;
+  NpyHeader header_;
+  std::ifstream in_;
+  std::vector<char> raw_;
+};
+
+}  // namespace glassy

@@ -1,0 +1,140 @@
+// The HDF5 layer: round trips of every type and filter, attributes, strings, bad files.
+#include "test_support.hpp"
+
+#include <glassy/core/error.hpp>
+#include <glassy/io/hdf5.hpp>
+
+#include <fstream>
+#include <numeric>
+
+namespace glassy {
+namespace {
+
+using test::ScratchDir;
+
+template <typename T>
+void round_trip(const h5::File& f, const std::string& name, h5::Compression c) {
+  std::vector<T> values(6 * 7 * 5);
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<T>((i * 37) % 101);
+  h5::DatasetOptions opt;
+  opt.chunk = {2, 7, 5};
+  opt.compression = c;
+  f.write<T>(name, values, {6, 7, 5}, opt);
+  auto back = f.read<T>(name);
+  EXPECT_EQ(back, values) << name;
+  EXPECT_EQ(f.dataset(name).compression(), c) << name;
+  // A block from the middle.
+  std::vector<T> block(2 * 3 * 5);
+  f.dataset(name).read_block<T>({3, 2, 0}, {2, 3, 5}, block.data());
+  for (std::size_t t = 0; t < 2; ++t)
+    for (std::size_t r = 0; r < 3; ++r)
+      for (std::size_t c2 = 0; c2 < 5; ++c2)
+        EXPECT_EQ(block[(t * 3 + r) * 5 + c2], values[((t + 3) * 7 + r + 2) * 5 + c2]);
+}
+
+TEST(Hdf5, EveryTypeAndFilterRoundTrips) {
+  ScratchDir dir;
+  auto f = h5::File::create(dir / "t.h5");
+  for (auto c : {h5::Compression::None, h5::Compression::Gzip, h5::Compression::Lzf,
+                 h5::Compression::BitshuffleLz4}) {
+    ASSERT_TRUE(h5::filter_available(c)) << h5::to_string(c) << " plugin missing";
+    const std::string s = h5::to_string(c);
+    round_trip<std::uint8_t>(f, "u8_" + s, c);
+    round_trip<std::uint16_t>(f, "u16_" + s, c);
+    round_trip<std::uint32_t>(f, "u32_" + s, c);
+    round_trip<float>(f, "f32_" + s, c);
+    round_trip<double>(f, "f64_" + s, c);
+    round_trip<std::int64_t>(f, "i64_" + s, c);
+  }
+}
+
+TEST(Hdf5, CompressionShrinksSparseData) {
+  ScratchDir dir;
+  std::vector<std::uint32_t> mostly_zero(1 << 18, 0);
+  for (std::size_t i = 0; i < mostly_zero.size(); i += 97) mostly_zero[i] = 1;
+  {
+    auto f = h5::File::create(dir / "c.h5");
+    h5::DatasetOptions opt;
+    opt.chunk = {1 << 16};
+    opt.compression = h5::Compression::BitshuffleLz4;
+    f.write<std::uint32_t>("x", mostly_zero, {}, opt);
+  }
+  EXPECT_LT(std::filesystem::file_size(dir / "c.h5"), mostly_zero.size() * 4 / 10);
+  auto f = h5::File::open(dir / "c.h5");
+  EXPECT_EQ(f.read<std::uint32_t>("x"), mostly_zero);
+}
+
+TEST(Hdf5, ExtendibleDatasetGrows) {
+  ScratchDir dir;
+  auto f = h5::File::create(dir / "e.h5");
+  h5::DatasetOptions opt;
+  opt.chunk = {4};
+  opt.max_dims = {H5S_UNLIMITED};
+  auto ds = f.create_dataset<double>("grow", {0}, opt);
+  for (int i = 0; i < 3; ++i) {
+    const std::vector<double> part{1.0 * i, 2.0 * i, 3.0 * i};
+    ds.extend({static_cast<hsize_t>(3 * (i + 1))});
+    ds.write_block<double>({static_cast<hsize_t>(3 * i)}, {3}, part.data());
+  }
+  EXPECT_EQ(f.read<double>("grow"), (std::vector<double>{0, 0, 0, 1, 2, 3, 2, 4, 6}));
+}
+
+TEST(Hdf5, AttributesStringsAndGroups) {
+  ScratchDir dir;
+  {
+    auto f = h5::File::create(dir / "a.h5");
+    auto g = f.require_group("entry/instrument/detector_1");
+    g.attrs().set("number", 2.5);
+    g.attrs().set("count", std::int64_t{7});
+    g.attrs().set("name", "lambda 250k");
+    g.attrs().set("list", std::vector<double>{1, 2, 3});
+    f.write_string("entry/title", "aging run");
+    f.write_strings("labels", {"aging", "stationary", "x"});
+  }
+  auto f = h5::File::open(dir / "a.h5");
+  auto g = f.group("entry/instrument/detector_1");
+  EXPECT_DOUBLE_EQ(g.attrs().get_double("number"), 2.5);
+  EXPECT_EQ(g.attrs().get_int("count"), 7);
+  EXPECT_EQ(g.attrs().get_string("name"), "lambda 250k");
+  EXPECT_EQ(g.attrs().get_doubles("list"), (std::vector<double>{1, 2, 3}));
+  EXPECT_EQ(f.read_string("entry/title"), "aging run");
+  EXPECT_EQ(f.read_strings("labels"), (std::vector<std::string>{"aging", "stationary", "x"}));
+  EXPECT_TRUE(f.is_group("entry/instrument"));
+  EXPECT_FALSE(f.exists("entry/nothing/here"));
+  EXPECT_EQ(f.group("entry").children(), (std::vector<std::string>{"instrument", "title"}));
+}
+
+TEST(Hdf5, BadFilesGiveClearErrors) {
+  ScratchDir dir;
+  EXPECT_THROW(h5::File::open(dir / "missing.h5"), Error);
+  std::ofstream(dir / "text.h5") << "this is not HDF5";
+  try {
+    h5::File::open(dir / "text.h5");
+    FAIL() << "opened a text file";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("not an HDF5 file"), std::string::npos) << e.what();
+  }
+  {
+    auto f = h5::File::create(dir / "full.h5");
+    f.write<double>("x", std::vector<double>(100000, 1.0));
+  }
+  // Keep the signature, cut the rest: HDF5 must refuse it and we must say so.
+  std::filesystem::resize_file(dir / "full.h5", 2048);
+  EXPECT_THROW(
+      {
+        auto f = h5::File::open(dir / "full.h5");
+        f.read<double>("x");
+      },
+      Error);
+  auto f = h5::File::create(dir / "ok.h5");
+  try {
+    f.dataset("entry/data/data");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("entry/data/data"), std::string::npos);
+  }
+  EXPECT_THROW(h5::parse_compression("zip"), Error);
+}
+
+}  // namespace
+}  // namespace glassy

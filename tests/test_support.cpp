@@ -1,0 +1,39 @@
+#include "test_support.hpp"
+
+#include <array>
+#include <cstdio>
+#include <random>
+#include <sys/wait.h>
+
+namespace glassy::test {
+
+ScratchDir::ScratchDir() {
+  std::random_device rd;
+  path_ = std::filesystem::temp_directory_path() / ("glassy-test-" + std::to_string(rd()) + std::to_string(rd()));
+  std::filesystem::create_directories(path_);
+}
+
+ScratchDir::~ScratchDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+std::filesystem::path shared_dir() {
+  const char* env = std::getenv("GLASSY_SHARED_DIR");
+  std::filesystem::path dir = env != nullptr && *env != '\0' ? env : GLASSY_SHARED_DIR;
+  return std::filesystem::is_directory(dir) ? dir : std::filesystem::path();
+}
+
+CommandResult run_cli(const std::string& args) {
+  const std::string command = std::string(GLASSY_CLI) + " --quiet " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  CommandResult result{-1, ""};
+  if (pipe == nullptr) return result;
+  std::array<char, 4096> buf;
+  while (std::fgets(buf.data(), buf.size(), pipe) != nullptr) result.output += buf.data();
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+}  // namespace glassy::test

@@ -1,0 +1,34 @@
+// Helpers shared by the tests: scratch folders, the shared data folder, running the CLI.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+namespace glassy::test {
+
+// A fresh folder under the system temp dir, removed when the object goes away.
+class ScratchDir {
+public:
+  ScratchDir();
+  ~ScratchDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+private:
+  std::filesystem::path path_;
+};
+
+// ../shared (GLASSY_SHARED_DIR env var overrides the build-time path); empty when absent.
+std::filesystem::path shared_dir();
+
+struct CommandResult {
+  int exit_code;
+  std::string output;  // stdout and stderr together
+};
+// Runs the glassy binary with the given arguments (a shell-quoted string).
+CommandResult run_cli(const std::string& args);
+
+}  // namespace glassy::test
