@@ -19,8 +19,10 @@ void register_demo(CLI::App& app) {
     const auto frames = std::filesystem::path(*dir) / "frames.h5";
     const auto params = synth::preset("demo");
     const auto s = synth::generate(params, frames);
-    std::printf("synth: %zu frames, %.4g photons per pixel per frame, %.1f s -> %s\n", s.frames_written,
-                static_cast<double>(s.photons) / (static_cast<double>(s.frames_written) * params.height * params.width),
+    std::printf("synth: %zu frames, %.4g photons per pixel per frame, %.1f s -> %s\n",
+                s.frames_written,
+                static_cast<double>(s.photons) /
+                    (static_cast<double>(s.frames_written) * params.height * params.width),
                 s.seconds, frames.c_str());
     for (const auto& line : describe_file(frames)) std::printf("%s\n", line.c_str());
   });

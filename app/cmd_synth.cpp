@@ -35,9 +35,11 @@ void register_synth(CLI::App& app) {
     std::optional<std::uint64_t> seed;
   };
   auto a = std::make_shared<Args>();
-  cmd->add_option("--preset", a->preset, "tiny (seconds), demo (the paper's story, < 1 min) or paper (full scale)");
+  cmd->add_option("--preset", a->preset,
+                  "tiny (seconds), demo (the paper's story, < 1 min) or paper (full scale)");
   cmd->add_option("--out", a->out, "Output frames file (HDF5)")->required();
-  cmd->add_option("--frames", a->frames, "Frame slots over the run (frames in gaps are not written)");
+  cmd->add_option("--frames", a->frames,
+                  "Frame slots over the run (frames in gaps are not written)");
   cmd->add_option("--shape", a->shape, "Detector rows and columns")->expected(2);
   cmd->add_option("--frame-time", a->frame_time, "Seconds per frame");
   cmd->add_option("--rate", a->rate, "Mean photons per pixel per frame");
@@ -47,7 +49,8 @@ void register_synth(CLI::App& app) {
   cmd->add_option("--beta", a->beta, "Stretching exponent / Mittag-Leffler index, 0 < beta <= 1");
   cmd->add_option("--dynamics", a->dynamics, "kww, ml or ctrw");
   cmd->add_option("--aging-tstar", a->tstar, "Age the whole run: tau(t) = tau0 exp(t / t*)");
-  cmd->add_option("--jump-at", a->jumps, "Intermittent event T[:FRACTION[:TAU_FACTOR]] (default fraction 0.5, factor 2)");
+  cmd->add_option("--jump-at", a->jumps,
+                  "Intermittent event T[:FRACTION[:TAU_FACTOR]] (default fraction 0.5, factor 2)");
   cmd->add_option("--gap", a->gaps, "Beam loss A:B in s (no frames)");
   cmd->add_option("--seed", a->seed, "Random seed (same seed, same frames)");
   cmd->add_option("--layout", a->layout, "dense or sparse frames file");
@@ -117,11 +120,14 @@ void register_synth(CLI::App& app) {
     if (!a->compression.empty()) p.output.compression = h5::parse_compression(a->compression);
     if (!a->dtype.empty()) p.output.dense_type = a->dtype;
     const auto s = synth::generate(p, a->out);
-    std::printf("wrote %s: %zu frames of %zu x %zu, %llu photons (%.4g per pixel per frame), %s sampling, %.1f s\n",
-                a->out.c_str(), s.frames_written, p.height, p.width,
-                static_cast<unsigned long long>(s.photons),
-                static_cast<double>(s.photons) / (static_cast<double>(s.frames_written) * p.height * p.width),
-                s.sampling.c_str(), s.seconds);
+    std::printf(
+        "wrote %s: %zu frames of %zu x %zu, %llu photons (%.4g per pixel per frame), %s sampling, "
+        "%.1f s\n",
+        a->out.c_str(), s.frames_written, p.height, p.width,
+        static_cast<unsigned long long>(s.photons),
+        static_cast<double>(s.photons) /
+            (static_cast<double>(s.frames_written) * p.height * p.width),
+        s.sampling.c_str(), s.seconds);
   });
 }
 

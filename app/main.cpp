@@ -13,7 +13,8 @@ namespace glassy::cli {
 
 void add_metadata_overrides(CLI::App& cmd, DetectorMetadata& o) {
   auto opt = [&](const char* flag, std::optional<double>& target, const char* help) {
-    cmd.add_option_function<double>(flag, [&target](double v) { target = v; }, help);
+    cmd.add_option_function<double>(
+        flag, [&target](double v) { target = v; }, help);
   };
   opt("--frame-time", o.frame_time, "Seconds between frames (overrides the file)");
   opt("--distance", o.distance, "Sample-detector distance in m (overrides the file)");

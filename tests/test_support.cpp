@@ -1,15 +1,16 @@
 #include "test_support.hpp"
 
+#include <sys/wait.h>
 #include <array>
 #include <cstdio>
 #include <random>
-#include <sys/wait.h>
 
 namespace glassy::test {
 
 ScratchDir::ScratchDir() {
   std::random_device rd;
-  path_ = std::filesystem::temp_directory_path() / ("glassy-test-" + std::to_string(rd()) + std::to_string(rd()));
+  path_ = std::filesystem::temp_directory_path() /
+          ("glassy-test-" + std::to_string(rd()) + std::to_string(rd()));
   std::filesystem::create_directories(path_);
 }
 

@@ -11,13 +11,13 @@ namespace glassy::test {
 
 // A fresh folder under the system temp dir, removed when the object goes away.
 class ScratchDir {
-public:
+ public:
   ScratchDir();
   ~ScratchDir();
   const std::filesystem::path& path() const { return path_; }
   std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
 
-private:
+ private:
   std::filesystem::path path_;
 };
 

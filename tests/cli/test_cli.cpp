@@ -13,7 +13,9 @@ namespace {
 using test::run_cli;
 using test::ScratchDir;
 
-int line_count(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+int line_count(const std::string& s) {
+  return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
+}
 
 TEST(Cli, SynthInfoConvert) {
   ScratchDir dir;
@@ -23,7 +25,8 @@ TEST(Cli, SynthInfoConvert) {
   r = run_cli("info " + out);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("frames: 200 x 48 x 48"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("truth: synthetic run, preset tiny, dynamics kww"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("truth: synthetic run, preset tiny, dynamics kww"), std::string::npos)
+      << r.output;
   EXPECT_NE(r.output.find("frame_time = 1 s"), std::string::npos) << r.output;
   const auto sparse = (dir / "sparse.h5").string();
   r = run_cli("convert " + out + " --layout sparse --out " + sparse);
@@ -36,9 +39,11 @@ TEST(Cli, SynthInfoConvert) {
 TEST(Cli, SynthOverridesReachTheFile) {
   ScratchDir dir;
   const auto out = (dir / "o.h5").string();
-  auto r = run_cli("synth --preset tiny --frames 300 --shape 20 30 --frame-time 0.5 --rate 3 --contrast 0.1 "
-                   "--tau 4 --beta 0.5 --dynamics ml --aging-tstar 100 --jump-at 100:0.3:1.5 --gap 20:30 "
-                   "--seed 9 --layout sparse --out " + out);
+  auto r = run_cli(
+      "synth --preset tiny --frames 300 --shape 20 30 --frame-time 0.5 --rate 3 --contrast 0.1 "
+      "--tau 4 --beta 0.5 --dynamics ml --aging-tstar 100 --jump-at 100:0.3:1.5 --gap 20:30 "
+      "--seed 9 --layout sparse --out " +
+      out);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   r = run_cli("info " + out);
   EXPECT_NE(r.output.find("frames: 280 x 20 x 30"), std::string::npos) << r.output;

@@ -20,7 +20,8 @@ constexpr std::size_t T = 13, H = 9, W = 11;
 
 std::vector<float> sample_frames() {
   std::vector<float> v(T * H * W);
-  for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>((i * 7919) % 13 < 3 ? (i % 5) : 0);
+  for (std::size_t i = 0; i < v.size(); ++i)
+    v[i] = static_cast<float>((i * 7919) % 13 < 3 ? (i % 5) : 0);
   return v;
 }
 
@@ -112,7 +113,8 @@ TEST(Frames, NpyReadsEveryFrame) {
 TEST(Frames, NpyUint16ByHand) {
   ScratchDir dir;
   const std::string header = "{'descr': '<u2', 'fortran_order': False, 'shape': (2, 1, 3), }";
-  std::string padded = header + std::string(64 - 10 - header.size() - 1, ' ') + "\n";
+  const std::size_t unpadded = 10 + header.size() + 1;
+  std::string padded = header + std::string((64 - unpadded % 64) % 64, ' ') + "\n";
   std::ofstream out(dir / "h.npy", std::ios::binary);
   out.write("\x93NUMPY\x01\x00", 8);
   const char len[2] = {static_cast<char>(padded.size()), 0};
@@ -189,26 +191,39 @@ std::string error_of(const std::function<void()>& fn) {
 TEST(Frames, BadInputsSayWhatIsWrong) {
   ScratchDir dir;
   // Missing dataset.
-  { auto f = h5::File::create(dir / "empty.h5"); f.require_group("entry"); }
-  EXPECT_NE(error_of([&] { open_frames(dir / "empty.h5"); }).find("no /entry/data/data"), std::string::npos);
+  {
+    auto f = h5::File::create(dir / "empty.h5");
+    f.require_group("entry");
+  }
+  EXPECT_NE(error_of([&] { open_frames(dir / "empty.h5"); }).find("no /entry/data/data"),
+            std::string::npos);
   // Wrong rank.
-  { auto f = h5::File::create(dir / "rank.h5"); f.write<float>(kFramesPath, std::vector<float>(12), {3, 4}); }
+  {
+    auto f = h5::File::create(dir / "rank.h5");
+    f.write<float>(kFramesPath, std::vector<float>(12), {3, 4});
+  }
   EXPECT_NE(error_of([&] { open_frames(dir / "rank.h5"); }).find("rank 2"), std::string::npos);
   // Zero frames.
-  { auto f = h5::File::create(dir / "zero.h5"); f.write<float>(kFramesPath, std::vector<float>{}, {0, 4, 4}); }
+  {
+    auto f = h5::File::create(dir / "zero.h5");
+    f.write<float>(kFramesPath, std::vector<float>{}, {0, 4, 4});
+  }
   EXPECT_NE(error_of([&] { open_frames(dir / "zero.h5"); }).find("zero frames"), std::string::npos);
   // NaN and negative values.
   auto frames = sample_frames();
   frames[2 * H * W + 5] = std::numeric_limits<float>::quiet_NaN();
   write_dense_h5<float>(dir / "nan.h5", frames, h5::Compression::None);
-  EXPECT_NE(error_of([&] { read_all_dense(*open_frames(dir / "nan.h5"), 5); }).find("frame 2 holds NaN"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([&] { read_all_dense(*open_frames(dir / "nan.h5"), 5); }).find("frame 2 holds NaN"),
+      std::string::npos);
   frames[2 * H * W + 5] = -1;
   write_dense_h5<float>(dir / "neg.h5", frames, h5::Compression::None);
-  EXPECT_NE(error_of([&] { read_all_dense(*open_frames(dir / "neg.h5"), 5); }).find("negative"), std::string::npos);
+  EXPECT_NE(error_of([&] { read_all_dense(*open_frames(dir / "neg.h5"), 5); }).find("negative"),
+            std::string::npos);
   // Not HDF5 nor npy.
   std::ofstream(dir / "junk.bin") << "garbage bytes";
-  EXPECT_NE(error_of([&] { open_frames(dir / "junk.bin"); }).find("neither HDF5 nor .npy"), std::string::npos);
+  EXPECT_NE(error_of([&] { open_frames(dir / "junk.bin"); }).find("neither HDF5 nor .npy"),
+            std::string::npos);
   // Truncated npy.
   const auto ok = sample_frames();
   write_npy(dir / "cut.npy", {T, H, W}, ok.data());
@@ -220,8 +235,9 @@ TEST(Frames, BadInputsSayWhatIsWrong) {
   auto src = open_frames(dir / "frac.h5");
   FrameFileSpec spec;
   spec.layout = FrameLayout::Sparse;
-  EXPECT_NE(error_of([&] { convert_frames(*src, dir / "frac.h5", dir / "frac_s.h5", spec, MemoryBudget()); })
-                .find("integer"),
+  EXPECT_NE(error_of([&] {
+              convert_frames(*src, dir / "frac.h5", dir / "frac_s.h5", spec, MemoryBudget());
+            }).find("integer"),
             std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(dir / "frac_s.h5")) << "a failed convert left a file";
 }

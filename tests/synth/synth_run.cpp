@@ -38,14 +38,16 @@ SynthRun load_run(const std::filesystem::path& file) {
   return run;
 }
 
-Estimate measured_g2_minus_1(const SynthRun& run, std::size_t lag, std::size_t first, std::size_t last) {
+Estimate measured_g2_minus_1(const SynthRun& run, std::size_t lag, std::size_t first,
+                             std::size_t last) {
   last = std::min(last, run.frames - lag);
   double sum = 0, sum2 = 0;
   for (std::size_t p = 0; p < run.pixels; ++p) {
     double acc = 0;
     for (std::size_t f = first; f < last; ++f)
       acc += run.n(f, p) * run.n(f + lag, p) / (run.i0[f] * run.i0[f + lag]);
-    const double v = acc / static_cast<double>(last - first) / (run.mean_rate[p] * run.mean_rate[p]);
+    const double v =
+        acc / static_cast<double>(last - first) / (run.mean_rate[p] * run.mean_rate[p]);
     sum += v;
     sum2 += v * v;
   }
@@ -54,7 +56,8 @@ Estimate measured_g2_minus_1(const SynthRun& run, std::size_t lag, std::size_t f
   return {mean - 1, std::sqrt(std::max(sum2 / np - mean * mean, 0.0) / (np - 1))};
 }
 
-double expected_g2_minus_1(const SynthRun& run, std::size_t lag, std::size_t first, std::size_t last) {
+double expected_g2_minus_1(const SynthRun& run, std::size_t lag, std::size_t first,
+                           std::size_t last) {
   last = std::min(last, run.frames - lag);
   double acc = 0;
   for (std::size_t f = first; f < last; ++f) {

@@ -31,10 +31,13 @@ struct Estimate {
 
 // g2 - 1 over frame pairs (f, f + lag) with f in [first, last): mean over pixels of the per-pixel
 // mean of n1 n2 / (rate^2 I0_1 I0_2), minus 1.
-Estimate measured_g2_minus_1(const SynthRun& run, std::size_t lag, std::size_t first, std::size_t last);
+Estimate measured_g2_minus_1(const SynthRun& run, std::size_t lag, std::size_t first,
+                             std::size_t last);
 // The truth for the same pairs: contrast * F0(ds)^2 * exp(-2 dD), averaged.
-double expected_g2_minus_1(const SynthRun& run, std::size_t lag, std::size_t first, std::size_t last);
-// Contrast from photon statistics: mean of n (n - 1) / (rate I0)^2 - 1, i.e. <n^2>/<n>^2 - 1 - 1/<n>.
+double expected_g2_minus_1(const SynthRun& run, std::size_t lag, std::size_t first,
+                           std::size_t last);
+// Contrast from photon statistics: mean of n (n - 1) / (rate I0)^2 - 1, i.e. <n^2>/<n>^2 - 1 -
+// 1/<n>.
 Estimate measured_contrast(const SynthRun& run);
 
 }  // namespace glassy::test

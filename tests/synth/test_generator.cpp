@@ -71,13 +71,15 @@ TEST(SynthGenerator, ContrastFromPhotonStatistics) {
     int modes;
     double rate;
   };
-  for (const Case c : {Case{0.3, 1, 2.0}, Case{1.0 / 3, 3, 2.0}, Case{0.5, 2, 0.5}, Case{0.01, 1, 20.0}}) {
+  for (const Case c :
+       {Case{0.3, 1, 2.0}, Case{1.0 / 3, 3, 2.0}, Case{0.5, 2, 0.5}, Case{0.01, 1, 20.0}}) {
     auto p = small(300, 48, c.rate, c.contrast);
     p.modes = c.modes;
     p.tau0 = 3.0;  // many independent speckle realisations in the run
     const auto run = test::make_run(p, dir / "c.h5");
     const Estimate m = test::measured_contrast(run);
-    EXPECT_NEAR(m.value, c.contrast, 4.5 * m.error) << "contrast " << c.contrast << " M " << c.modes;
+    EXPECT_NEAR(m.value, c.contrast, 4.5 * m.error)
+        << "contrast " << c.contrast << " M " << c.modes;
     EXPECT_LT(m.error, 0.1 * c.contrast + 2e-3);
   }
 }
@@ -163,16 +165,19 @@ TEST(SynthGenerator, AgingClockEventAndGap) {
   const double old_chi2 = check_decorrelation(run, {1, 5, 20, 60, 120}, 700, 850);
   EXPECT_LT(young_chi2, 4.0);
   EXPECT_LT(old_chi2, 4.0);
-  EXPECT_GT(test::expected_g2_minus_1(run, 12, 700, 850), 2 * test::expected_g2_minus_1(run, 12, 0, 250));
+  EXPECT_GT(test::expected_g2_minus_1(run, 12, 700, 850),
+            2 * test::expected_g2_minus_1(run, 12, 0, 250));
   // Across the event (frames 890..899 -> 900..909 in recorded order) correlation drops by (1-f)^2.
-  const std::size_t before = static_cast<std::size_t>(std::find(run.time.begin(), run.time.end(), 995.0) - run.time.begin());
+  const std::size_t before = static_cast<std::size_t>(
+      std::find(run.time.begin(), run.time.end(), 995.0) - run.time.begin());
   const Estimate across = test::measured_g2_minus_1(run, 10, before - 5, before);
   const double e_across = test::expected_g2_minus_1(run, 10, before - 5, before);
   EXPECT_NEAR(across.value, e_across, 4.5 * across.error);
   EXPECT_LT(e_across, 0.3 * 0.25 + 1e-12);
   // Across the gap the clock ran on: pairs straddling it are less correlated than the lag in
   // frames alone suggests.
-  EXPECT_LT(test::expected_g2_minus_1(run, 5, 597, 600), test::expected_g2_minus_1(run, 5, 590, 591));
+  EXPECT_LT(test::expected_g2_minus_1(run, 5, 597, 600),
+            test::expected_g2_minus_1(run, 5, 590, 591));
 }
 
 TEST(SynthGenerator, ThinningForPhotonStarvedRuns) {

@@ -17,7 +17,8 @@ TEST(MaterialClock, StationaryIsLinear) {
 
 TEST(MaterialClock, AgingAndAcceleratingSegments) {
   // tau = 10 exp(t / 100) on [0, 200), then held, then falling with t* = 50 from 300 to 400.
-  MaterialClock c(10.0, {{0, 200, ClockSegment::Aging, 100}, {300, 400, ClockSegment::Accelerating, 50}}, {});
+  MaterialClock c(
+      10.0, {{0, 200, ClockSegment::Aging, 100}, {300, 400, ClockSegment::Accelerating, 50}}, {});
   EXPECT_NEAR(c.tau(150), 10 * std::exp(1.5), 1e-10);
   const double tau_200 = 10 * std::exp(2.0);
   EXPECT_NEAR(c.tau(250), tau_200, 1e-10);
@@ -28,7 +29,8 @@ TEST(MaterialClock, AgingAndAcceleratingSegments) {
   const double s200 = 10.0 * (1 - std::exp(-2.0));
   EXPECT_NEAR(c.material_time(300), s200 + 100 / tau_200, 1e-12);
   // Accelerating: integral of exp((t-300)/50)/tau_200 = 50 (e^{x/50} - 1) / tau_200.
-  EXPECT_NEAR(c.material_time(380), s200 + 100 / tau_200 + 50 * (std::exp(80.0 / 50) - 1) / tau_200, 1e-10);
+  EXPECT_NEAR(c.material_time(380), s200 + 100 / tau_200 + 50 * (std::exp(80.0 / 50) - 1) / tau_200,
+              1e-10);
 }
 
 TEST(MaterialClock, EventsJumpTauAndDecorrelate) {

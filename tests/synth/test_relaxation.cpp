@@ -27,7 +27,8 @@ TEST(Relaxation, NnlsMatchesKnownSolution) {
   EXPECT_NEAR(w[2], 3, 1e-12);
   // Overdetermined, exactly solvable with positive weights.
   const std::vector<double> B{1, 2, 3, 4, 5, 6, 7, 8};  // 4 x 2
-  const auto v = nnls(B, 4, 2, {1 * 2 + 2 * 0.5, 3 * 2 + 4 * 0.5, 5 * 2 + 6 * 0.5, 7 * 2 + 8 * 0.5});
+  const auto v =
+      nnls(B, 4, 2, {1 * 2 + 2 * 0.5, 3 * 2 + 4 * 0.5, 5 * 2 + 6 * 0.5, 7 * 2 + 8 * 0.5});
   EXPECT_NEAR(v[0], 2, 1e-10);
   EXPECT_NEAR(v[1], 0.5, 1e-10);
 }

@@ -8,7 +8,7 @@
 namespace glassy {
 
 class AtomicOutput {
-public:
+ public:
   explicit AtomicOutput(std::filesystem::path target);
   ~AtomicOutput();  // removes the temporary file unless commit() ran
   AtomicOutput(const AtomicOutput&) = delete;
@@ -18,7 +18,7 @@ public:
   const std::filesystem::path& target() const { return target_; }
   void commit();  // renames the temporary onto the target
 
-private:
+ private:
   std::filesystem::path target_;
   std::filesystem::path temp_;
   bool committed_ = false;

@@ -8,7 +8,8 @@
 namespace glassy {
 
 MemoryBudget::MemoryBudget(std::size_t bytes) : bytes_(bytes) {
-  require(bytes >= (std::size_t{1} << 20), "memory budget below 1 MiB: give --memory in GB, e.g. 2");
+  require(bytes >= (std::size_t{1} << 20),
+          "memory budget below 1 MiB: give --memory in GB, e.g. 2");
 }
 
 MemoryBudget MemoryBudget::parse(const std::string& text) {
@@ -26,7 +27,8 @@ MemoryBudget MemoryBudget::parse(const std::string& text) {
 
 std::size_t MemoryBudget::items(std::size_t item_bytes, double share, std::size_t min_items) const {
   const double available = static_cast<double>(bytes_) * share;
-  const auto n = static_cast<std::size_t>(available / static_cast<double>(std::max<std::size_t>(item_bytes, 1)));
+  const auto n = static_cast<std::size_t>(
+      available / static_cast<double>(std::max<std::size_t>(item_bytes, 1)));
   return std::max(n, min_items);
 }
 

@@ -8,7 +8,7 @@
 namespace glassy {
 
 class MemoryBudget {
-public:
+ public:
   // Default 2 GiB: comfortable on a 24 GiB machine next to other work.
   explicit MemoryBudget(std::size_t bytes = std::size_t{2} << 30);
   // Parses "4", "4GB", "512MB", "0.5G" (a bare number means GiB, as --memory GB says).
@@ -18,7 +18,7 @@ public:
   // How many items of item_bytes fit in `share` (0..1] of the budget, at least min_items.
   std::size_t items(std::size_t item_bytes, double share = 1.0, std::size_t min_items = 1) const;
 
-private:
+ private:
   std::size_t bytes_;
 };
 

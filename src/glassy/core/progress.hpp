@@ -9,7 +9,7 @@
 namespace glassy {
 
 class Progress {
-public:
+ public:
   // total: number of work units; label: what is being done ("synth", "corr").
   Progress(std::string label, std::uint64_t total, bool quiet = false);
   ~Progress();
@@ -22,7 +22,7 @@ public:
   // Global switch set by the command line (--quiet) and honoured by every Progress.
   static void set_quiet(bool quiet);
 
-private:
+ private:
   void draw(bool final_line);
 
   std::string label_;

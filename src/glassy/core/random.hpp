@@ -18,7 +18,7 @@ constexpr std::uint64_t splitmix64(std::uint64_t& x) {
 }
 
 class Xoshiro256 {
-public:
+ public:
   using result_type = std::uint64_t;
   static constexpr result_type min() { return 0; }
   static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
@@ -45,7 +45,7 @@ public:
   // Uniform double in [0, 1) with 53 random bits.
   double uniform() { return static_cast<double>((*this)() >> 11) * 0x1.0p-53; }
 
-private:
+ private:
   static constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   std::uint64_t s_[4];
 };

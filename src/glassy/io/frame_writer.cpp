@@ -9,24 +9,34 @@
 namespace glassy {
 namespace {
 
-constexpr std::size_t kTargetChunkBytes = std::size_t{1} << 20;  // ~1 MiB chunks: fast LZ4, small reads
+constexpr std::size_t kTargetChunkBytes = std::size_t{1}
+                                          << 20;  // ~1 MiB chunks: fast LZ4, small reads
 
 class DenseWriter : public FrameWriter {
-public:
+ public:
   DenseWriter(const h5::File& file, const FrameFileSpec& spec) : pixels_(spec.height * spec.width) {
     h5::DatasetOptions opt;
     const std::size_t frame_bytes = pixels_ * 4;
-    chunk_frames_ = std::clamp<std::size_t>(kTargetChunkBytes / std::max<std::size_t>(frame_bytes, 1), 1, 64);
+    chunk_frames_ =
+        std::clamp<std::size_t>(kTargetChunkBytes / std::max<std::size_t>(frame_bytes, 1), 1, 64);
     opt.chunk = {chunk_frames_, spec.height, spec.width};
     opt.max_dims = {H5S_UNLIMITED, spec.height, spec.width};
     opt.compression = spec.compression;
     const h5::Dims start_dims{0, spec.height, spec.width};
-    if (spec.dense_type == "uint8") data_.emplace(file.create_dataset<std::uint8_t>(kFramesPath, start_dims, opt));
-    else if (spec.dense_type == "uint16") data_.emplace(file.create_dataset<std::uint16_t>(kFramesPath, start_dims, opt));
-    else if (spec.dense_type == "uint32") data_.emplace(file.create_dataset<std::uint32_t>(kFramesPath, start_dims, opt));
-    else if (spec.dense_type == "float32") data_.emplace(file.create_dataset<float>(kFramesPath, start_dims, opt));
-    else throw Error("unknown frame type '" + spec.dense_type + "': use uint8, uint16, uint32 or float32");
-    max_value_ = spec.dense_type == "uint8" ? 255.0 : spec.dense_type == "uint16" ? 65535.0 : 4294967295.0;
+    if (spec.dense_type == "uint8")
+      data_.emplace(file.create_dataset<std::uint8_t>(kFramesPath, start_dims, opt));
+    else if (spec.dense_type == "uint16")
+      data_.emplace(file.create_dataset<std::uint16_t>(kFramesPath, start_dims, opt));
+    else if (spec.dense_type == "uint32")
+      data_.emplace(file.create_dataset<std::uint32_t>(kFramesPath, start_dims, opt));
+    else if (spec.dense_type == "float32")
+      data_.emplace(file.create_dataset<float>(kFramesPath, start_dims, opt));
+    else
+      throw Error("unknown frame type '" + spec.dense_type +
+                  "': use uint8, uint16, uint32 or float32");
+    max_value_ = spec.dense_type == "uint8"    ? 255.0
+                 : spec.dense_type == "uint16" ? 65535.0
+                                               : 4294967295.0;
     is_float_ = spec.dense_type == "float32";
     data_->attrs().set("units", "counts");
     height_ = spec.height;
@@ -51,8 +61,9 @@ public:
     const std::size_t base = buffer_.size();
     buffer_.resize(base + pixels_, 0.0f);
     for (std::size_t e = 0; e < pixel.size(); ++e) {
-      require(count[e] <= max_value_, "frame " + std::to_string(frames_) +
-                                          " count exceeds the integer frame type: choose a wider --dtype");
+      require(count[e] <= max_value_,
+              "frame " + std::to_string(frames_) +
+                  " count exceeds the integer frame type: choose a wider --dtype");
       buffer_[base + pixel[e]] = static_cast<float>(count[e]);
     }
     ++frames_;
@@ -61,7 +72,7 @@ public:
 
   void finish() override { flush(); }
 
-private:
+ private:
   void flush() {
     const std::size_t n = buffer_.size() / pixels_;
     if (n == 0) return;
@@ -79,7 +90,7 @@ private:
 };
 
 class SparseWriter : public FrameWriter {
-public:
+ public:
   SparseWriter(const h5::File& file, const FrameFileSpec& spec)
       : pixels_(spec.height * spec.width), group_(file.require_group(kSparseGroup)) {
     group_.attrs().set("format", "glassy-sparse-events");
@@ -98,9 +109,10 @@ public:
   void append_dense(const float* frame) override {
     for (std::size_t i = 0; i < pixels_; ++i) {
       if (frame[i] == 0.0f) continue;
-      require(frame[i] == std::floor(frame[i]) && frame[i] > 0 && frame[i] < 4.29e9f,
-              "frame " + std::to_string(frames_) +
-                  " holds non-integer or out-of-range intensities: photon events need integer counts");
+      require(
+          frame[i] == std::floor(frame[i]) && frame[i] > 0 && frame[i] < 4.29e9f,
+          "frame " + std::to_string(frames_) +
+              " holds non-integer or out-of-range intensities: photon events need integer counts");
       pixel_buf_.push_back(static_cast<std::uint32_t>(i));
       count_buf_.push_back(static_cast<std::uint32_t>(frame[i]));
     }
@@ -111,7 +123,8 @@ public:
                      std::span<const std::uint32_t> count) override {
     for (std::size_t e = 0; e < pixel.size(); ++e) {
       require(pixel[e] < pixels_ && count[e] > 0 && (e == 0 || pixel[e] > pixel[e - 1]),
-              "frame " + std::to_string(frames_) + ": events must have ascending pixels and counts > 0");
+              "frame " + std::to_string(frames_) +
+                  ": events must have ascending pixels and counts > 0");
     }
     pixel_buf_.insert(pixel_buf_.end(), pixel.begin(), pixel.end());
     count_buf_.insert(count_buf_.end(), count.begin(), count.end());
@@ -123,7 +136,7 @@ public:
     group_.write<std::uint64_t>("frame_offset", offsets_);
   }
 
-private:
+ private:
   static constexpr hsize_t kEventChunk = 1 << 18;
 
   void end_frame() {
@@ -192,7 +205,8 @@ void convert_frames(FrameSource& source, const std::filesystem::path& source_pat
         source.read_sparse(first, n, sparse);
         for (std::size_t k = 0; k < n; ++k) {
           const auto b = sparse.offsets[k], e = sparse.offsets[k + 1];
-          writer->append_events({sparse.pixel.data() + b, e - b}, {sparse.counts.data() + b, e - b});
+          writer->append_events({sparse.pixel.data() + b, e - b},
+                                {sparse.counts.data() + b, e - b});
         }
       } else {
         source.read_dense(first, n, dense);

@@ -22,7 +22,7 @@ struct FrameFileSpec {
 };
 
 class FrameWriter {
-public:
+ public:
   virtual ~FrameWriter() = default;
   virtual void append_dense(const float* frame) = 0;
   // pixel ascending; counts > 0
@@ -32,7 +32,7 @@ public:
   virtual void finish() = 0;
   std::size_t frames() const { return frames_; }
 
-protected:
+ protected:
   std::size_t frames_ = 0;
 };
 

@@ -20,7 +20,8 @@ void validate_frame_values(const float* data, std::size_t n, std::size_t frame,
   for (std::size_t i = 0; i < n; ++i) {
     const float v = data[i];
     if (!(v >= 0.0f) || std::isinf(v)) {
-      const char* what = std::isnan(v) ? "NaN" : (std::isinf(v) ? "an infinite value" : "a negative value");
+      const char* what =
+          std::isnan(v) ? "NaN" : (std::isinf(v) ? "an infinite value" : "a negative value");
       throw Error(where + ": frame " + std::to_string(frame) + " holds " + what + " at pixel " +
                   std::to_string(i) + "; clean the frames or mask the pixel before correlating");
     }
@@ -69,8 +70,9 @@ std::unique_ptr<FrameSource> open_frames(const std::filesystem::path& file,
   } else if (NpyFrameSource::looks_like_npy(file)) {
     source = std::make_unique<NpyFrameSource>(file, overrides);
   } else {
-    throw Error(file.string() +
-                " is neither HDF5 nor .npy: give an HDF5 frames file (/entry/data/data) or a .npy stack");
+    throw Error(
+        file.string() +
+        " is neither HDF5 nor .npy: give an HDF5 frames file (/entry/data/data) or a .npy stack");
   }
   return source;
 }

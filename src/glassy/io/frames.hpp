@@ -48,7 +48,7 @@ struct SparseBlock {
 };
 
 class FrameSource {
-public:
+ public:
   virtual ~FrameSource() = default;
   const FrameInfo& info() const { return info_; }
   virtual bool is_sparse() const { return false; }
@@ -62,7 +62,7 @@ public:
   // How many frames of this source a dense block may hold within `share` of the budget.
   std::size_t frames_per_block(const MemoryBudget& budget, double share = 0.5) const;
 
-protected:
+ protected:
   FrameInfo info_;
 };
 

@@ -3,9 +3,9 @@
 
 #include <H5PLpublic.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <algorithm>
 #include <fstream>
 #include <mutex>
 
@@ -14,7 +14,7 @@ namespace {
 
 constexpr H5Z_filter_t kLzfFilter = 32000;
 constexpr H5Z_filter_t kBitshuffleFilter = 32008;
-constexpr unsigned kBitshuffleLz4 = 2;  // bitshuffle's cd_values[4]: compress blocks with LZ4
+constexpr unsigned kBitshuffleLz4 = 2;  // bitshuffle's compression code for LZ4
 
 // Once per process: silence HDF5's stderr error stack (glassy reports errors itself) and make
 // Debian's filter plugins findable when the user has not set HDF5_PLUGIN_PATH.
@@ -100,10 +100,14 @@ Compression parse_compression(const std::string& name) {
 
 std::string to_string(Compression c) {
   switch (c) {
-    case Compression::None: return "none";
-    case Compression::Gzip: return "gzip";
-    case Compression::Lzf: return "lzf";
-    case Compression::BitshuffleLz4: return "bslz4";
+    case Compression::None:
+      return "none";
+    case Compression::Gzip:
+      return "gzip";
+    case Compression::Lzf:
+      return "lzf";
+    case Compression::BitshuffleLz4:
+      return "bslz4";
   }
   return "?";
 }
@@ -111,20 +115,28 @@ std::string to_string(Compression c) {
 bool filter_available(Compression c) {
   initialise_library();
   switch (c) {
-    case Compression::None: return true;
-    case Compression::Gzip: return H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0;
-    case Compression::Lzf: return H5Zfilter_avail(kLzfFilter) > 0;
-    case Compression::BitshuffleLz4: return H5Zfilter_avail(kBitshuffleFilter) > 0;
+    case Compression::None:
+      return true;
+    case Compression::Gzip:
+      return H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0;
+    case Compression::Lzf:
+      return H5Zfilter_avail(kLzfFilter) > 0;
+    case Compression::BitshuffleLz4:
+      return H5Zfilter_avail(kBitshuffleFilter) > 0;
   }
   return false;
 }
 
 std::string TypeInfo::describe() const {
   switch (cls) {
-    case Integer: return (is_signed ? "int" : "uint") + std::to_string(8 * size);
-    case Float: return "float" + std::to_string(8 * size);
-    case String: return "string";
-    default: return "unsupported type";
+    case Integer:
+      return (is_signed ? "int" : "uint") + std::to_string(8 * size);
+    case Float:
+      return "float" + std::to_string(8 * size);
+    case String:
+      return "string";
+    default:
+      return "unsupported type";
   }
 }
 
@@ -189,26 +201,29 @@ void Location::write_string(const std::string& name, const std::string& value) c
   Handle space(H5Screate(H5S_SCALAR), H5Sclose);
   Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
   H5Pset_create_intermediate_group(lcpl.id(), 1);
-  Handle ds(H5Dcreate2(id(), name.c_str(), type.id(), space.id(), lcpl.id(), H5P_DEFAULT,
-                       H5P_DEFAULT),
-            H5Dclose);
+  Handle ds(
+      H5Dcreate2(id(), name.c_str(), type.id(), space.id(), lcpl.id(), H5P_DEFAULT, H5P_DEFAULT),
+      H5Dclose);
   if (!ds.valid()) fail(join(path_, name) + ": cannot create string dataset");
   check(H5Dwrite(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, value.c_str()),
         join(path_, name) + ": cannot write string");
 }
 
-void Location::write_strings(const std::string& name, const std::vector<std::string>& values) const {
+void Location::write_strings(const std::string& name,
+                             const std::vector<std::string>& values) const {
   std::size_t width = 1;
   for (const auto& v : values) width = std::max(width, v.size() + 1);
   Handle type = make_string_type(width);
   std::vector<char> buf(width * values.size(), '\0');
-  for (std::size_t i = 0; i < values.size(); ++i) std::memcpy(&buf[i * width], values[i].data(), values[i].size());
+  for (std::size_t i = 0; i < values.size(); ++i)
+    std::memcpy(&buf[i * width], values[i].data(), values[i].size());
   const hsize_t n = values.size();
   Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
   Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
   H5Pset_create_intermediate_group(lcpl.id(), 1);
-  Handle ds(H5Dcreate2(id(), name.c_str(), type.id(), space.id(), lcpl.id(), H5P_DEFAULT, H5P_DEFAULT),
-            H5Dclose);
+  Handle ds(
+      H5Dcreate2(id(), name.c_str(), type.id(), space.id(), lcpl.id(), H5P_DEFAULT, H5P_DEFAULT),
+      H5Dclose);
   if (!ds.valid()) fail(join(path_, name) + ": cannot create string array");
   if (n > 0)
     check(H5Dwrite(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()),
@@ -227,7 +242,8 @@ std::vector<std::string> Location::read_strings(const std::string& name) const {
     check(H5Dread(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()),
           ds.path() + ": cannot read strings");
   std::vector<std::string> out;
-  for (std::size_t i = 0; i < n; ++i) out.emplace_back(&buf[i * width], strnlen(&buf[i * width], width));
+  for (std::size_t i = 0; i < n; ++i)
+    out.emplace_back(&buf[i * width], strnlen(&buf[i * width], width));
   return out;
 }
 
@@ -266,7 +282,8 @@ Dataset create_dataset_typed(const Location& where, const std::string& name, hid
     check(H5Pset_chunk(dcpl.id(), static_cast<int>(options.chunk.size()), options.chunk.data()),
           full + ": invalid chunk shape");
     switch (options.compression) {
-      case Compression::None: break;
+      case Compression::None:
+        break;
       case Compression::Gzip:
         check(H5Pset_deflate(dcpl.id(), static_cast<unsigned>(options.gzip_level)),
               full + ": gzip unavailable");
@@ -274,14 +291,17 @@ Dataset create_dataset_typed(const Location& where, const std::string& name, hid
       case Compression::Lzf:
         if (!filter_available(Compression::Lzf))
           fail("LZF filter plugin not found: install hdf5-plugin-lzf or set HDF5_PLUGIN_PATH");
-        check(H5Pset_filter(dcpl.id(), kLzfFilter, H5Z_FLAG_MANDATORY, 0, nullptr),
+        // Optional, as h5py sets it: a chunk LZF cannot shrink is stored raw instead of failing.
+        check(H5Pset_filter(dcpl.id(), kLzfFilter, H5Z_FLAG_OPTIONAL, 0, nullptr),
               full + ": cannot set LZF filter");
         break;
       case Compression::BitshuffleLz4: {
         if (!filter_available(Compression::BitshuffleLz4))
           fail("bitshuffle filter plugin not found: install bitshuffle or set HDF5_PLUGIN_PATH");
-        const unsigned cd[5] = {0, 0, 0, 0, kBitshuffleLz4};
-        check(H5Pset_filter(dcpl.id(), kBitshuffleFilter, H5Z_FLAG_MANDATORY, 5, cd),
+        // The user's values are (block size, compression); the plugin's set_local prepends its
+        // version and the element size, as for files written by h5py/hdf5plugin.
+        const unsigned cd[2] = {0, kBitshuffleLz4};
+        check(H5Pset_filter(dcpl.id(), kBitshuffleFilter, H5Z_FLAG_OPTIONAL, 2, cd),
               full + ": cannot set bitshuffle filter");
         break;
       }
@@ -291,9 +311,9 @@ Dataset create_dataset_typed(const Location& where, const std::string& name, hid
   }
   Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
   H5Pset_create_intermediate_group(lcpl.id(), 1);
-  Handle ds(H5Dcreate2(where.id(), name.c_str(), type, space.id(), lcpl.id(), dcpl.id(),
-                       H5P_DEFAULT),
-            H5Dclose);
+  Handle ds(
+      H5Dcreate2(where.id(), name.c_str(), type, space.id(), lcpl.id(), dcpl.id(), H5P_DEFAULT),
+      H5Dclose);
   if (!ds.valid()) fail(full + ": cannot create dataset (does it exist already?)");
   return Dataset(std::move(ds), full);
 }
@@ -376,8 +396,7 @@ void Attributes::set(const std::string& name, const std::vector<double>& values)
              values.data());
 }
 void Attributes::set(const std::string& name, const std::vector<std::int64_t>& values) const {
-  write_attr(owner_, where_, name, H5T_STD_I64LE, H5T_NATIVE_INT64, {values.size()},
-             values.data());
+  write_attr(owner_, where_, name, H5T_STD_I64LE, H5T_NATIVE_INT64, {values.size()}, values.data());
 }
 
 double Attributes::get_double(const std::string& name) const {
@@ -425,9 +444,14 @@ TypeInfo Dataset::type() const {
       info.cls = TypeInfo::Integer;
       info.is_signed = H5Tget_sign(t.id()) == H5T_SGN_2;
       break;
-    case H5T_FLOAT: info.cls = TypeInfo::Float; break;
-    case H5T_STRING: info.cls = TypeInfo::String; break;
-    default: info.cls = TypeInfo::Other;
+    case H5T_FLOAT:
+      info.cls = TypeInfo::Float;
+      break;
+    case H5T_STRING:
+      info.cls = TypeInfo::String;
+      break;
+    default:
+      info.cls = TypeInfo::Other;
   }
   return info;
 }
@@ -446,8 +470,8 @@ Compression Dataset::compression() const {
   for (int i = 0; i < n; ++i) {
     unsigned flags = 0;
     std::size_t nelem = 0;
-    const H5Z_filter_t f =
-        H5Pget_filter2(dcpl.id(), static_cast<unsigned>(i), &flags, &nelem, nullptr, 0, nullptr, nullptr);
+    const H5Z_filter_t f = H5Pget_filter2(dcpl.id(), static_cast<unsigned>(i), &flags, &nelem,
+                                          nullptr, 0, nullptr, nullptr);
     if (f == H5Z_FILTER_DEFLATE) return Compression::Gzip;
     if (f == kLzfFilter) return Compression::Lzf;
     if (f == kBitshuffleFilter) return Compression::BitshuffleLz4;
@@ -474,7 +498,8 @@ void Dataset::transfer(const Dims& start, const Dims& count, hid_t mem_type, voi
   if (status < 0) {
     if (!write && compression() != Compression::None && !filter_available(compression()))
       fail(path_ + ": compressed with " + to_string(compression()) +
-           " but its HDF5 filter plugin is missing: run scripts/install-deps.sh or set HDF5_PLUGIN_PATH");
+           " but its HDF5 filter plugin is missing: run scripts/install-deps.sh or set "
+           "HDF5_PLUGIN_PATH");
     fail(path_ + (write ? ": write failed" : ": read failed (truncated or damaged file?)"));
   }
 }

@@ -20,7 +20,7 @@ namespace glassy::h5 {
 
 // Owns one hid_t and closes it with the matching H5*close.
 class Handle {
-public:
+ public:
   Handle() = default;
   Handle(hid_t id, herr_t (*closer)(hid_t)) : id_(id), closer_(closer) {}
   ~Handle() { reset(); }
@@ -42,7 +42,7 @@ public:
     id_ = H5I_INVALID_HID;
   }
 
-private:
+ private:
   hid_t id_ = H5I_INVALID_HID;
   herr_t (*closer_)(hid_t) = nullptr;
 };
@@ -62,24 +62,35 @@ struct TypeInfo {
 
 template <typename T>
 hid_t native_type() {
-  if constexpr (std::is_same_v<T, double>) return H5T_NATIVE_DOUBLE;
-  else if constexpr (std::is_same_v<T, float>) return H5T_NATIVE_FLOAT;
-  else if constexpr (std::is_same_v<T, std::int8_t>) return H5T_NATIVE_INT8;
-  else if constexpr (std::is_same_v<T, std::uint8_t>) return H5T_NATIVE_UINT8;
-  else if constexpr (std::is_same_v<T, std::int16_t>) return H5T_NATIVE_INT16;
-  else if constexpr (std::is_same_v<T, std::uint16_t>) return H5T_NATIVE_UINT16;
-  else if constexpr (std::is_same_v<T, std::int32_t>) return H5T_NATIVE_INT32;
-  else if constexpr (std::is_same_v<T, std::uint32_t>) return H5T_NATIVE_UINT32;
-  else if constexpr (std::is_same_v<T, std::int64_t>) return H5T_NATIVE_INT64;
-  else if constexpr (std::is_same_v<T, std::uint64_t>) return H5T_NATIVE_UINT64;
-  else static_assert(sizeof(T) == 0, "no HDF5 native type for this C++ type");
+  if constexpr (std::is_same_v<T, double>)
+    return H5T_NATIVE_DOUBLE;
+  else if constexpr (std::is_same_v<T, float>)
+    return H5T_NATIVE_FLOAT;
+  else if constexpr (std::is_same_v<T, std::int8_t>)
+    return H5T_NATIVE_INT8;
+  else if constexpr (std::is_same_v<T, std::uint8_t>)
+    return H5T_NATIVE_UINT8;
+  else if constexpr (std::is_same_v<T, std::int16_t>)
+    return H5T_NATIVE_INT16;
+  else if constexpr (std::is_same_v<T, std::uint16_t>)
+    return H5T_NATIVE_UINT16;
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    return H5T_NATIVE_INT32;
+  else if constexpr (std::is_same_v<T, std::uint32_t>)
+    return H5T_NATIVE_UINT32;
+  else if constexpr (std::is_same_v<T, std::int64_t>)
+    return H5T_NATIVE_INT64;
+  else if constexpr (std::is_same_v<T, std::uint64_t>)
+    return H5T_NATIVE_UINT64;
+  else
+    static_assert(sizeof(T) == 0, "no HDF5 native type for this C++ type");
 }
 
 using Dims = std::vector<hsize_t>;
 
 struct DatasetOptions {
-  Dims chunk;                 // empty: contiguous (no compression possible)
-  Dims max_dims;              // empty: fixed size; H5S_UNLIMITED entries make it extendible
+  Dims chunk;     // empty: contiguous (no compression possible)
+  Dims max_dims;  // empty: fixed size; H5S_UNLIMITED entries make it extendible
   Compression compression = Compression::None;
   int gzip_level = 4;
 };
@@ -89,7 +100,7 @@ class Dataset;
 
 // A file or group: something that holds groups, datasets and attributes.
 class Location {
-public:
+ public:
   hid_t id() const { return h_.id(); }
   const std::string& path() const { return path_; }  // "file.h5:/entry/data" for messages
 
@@ -98,7 +109,7 @@ public:
   bool is_dataset(const std::string& name) const;
   std::vector<std::string> children() const;
 
-  class Group group(const std::string& name) const;         // must exist
+  class Group group(const std::string& name) const;          // must exist
   class Group require_group(const std::string& name) const;  // creates missing levels
   Dataset dataset(const std::string& name) const;
 
@@ -122,7 +133,7 @@ public:
   // Copies object `name` (a group with everything under it, or a dataset) into `to`.
   void copy_to(const std::string& name, const Location& to) const;
 
-protected:
+ protected:
   Location(Handle h, std::string path) : h_(std::move(h)), path_(std::move(path)) {}
   Handle h_;
   std::string path_;
@@ -134,7 +145,7 @@ class Group : public Location {
 };
 
 class File : public Location {
-public:
+ public:
   enum class Mode { Read, ReadWrite };
   static File open(const std::filesystem::path& file, Mode mode = Mode::Read);
   static File create(const std::filesystem::path& file);  // truncates
@@ -142,12 +153,12 @@ public:
   static bool is_hdf5(const std::filesystem::path& file);
   void flush() const;
 
-private:
+ private:
   using Location::Location;
 };
 
 class Attributes {
-public:
+ public:
   explicit Attributes(hid_t owner, std::string where) : owner_(owner), where_(std::move(where)) {}
   bool has(const std::string& name) const;
   void set(const std::string& name, double value) const;
@@ -161,13 +172,13 @@ public:
   std::string get_string(const std::string& name) const;
   std::vector<double> get_doubles(const std::string& name) const;
 
-private:
+ private:
   hid_t owner_;
   std::string where_;
 };
 
 class Dataset {
-public:
+ public:
   Dataset(Handle h, std::string path) : h_(std::move(h)), path_(std::move(path)) {}
   hid_t id() const { return h_.id(); }
   const std::string& path() const { return path_; }
@@ -188,7 +199,7 @@ public:
   std::vector<T> read_all() const;
   void extend(const Dims& new_dims) const;  // for datasets created with unlimited max_dims
 
-private:
+ private:
   void transfer(const Dims& start, const Dims& count, hid_t mem_type, void* buf, bool write) const;
   Handle h_;
   std::string path_;

@@ -9,16 +9,17 @@ std::vector<double> read_timestamps(const h5::Location& file, std::size_t frames
   require(t.size() == frames, file.path() + kTimestampPath + " has " + std::to_string(t.size()) +
                                   " entries for " + std::to_string(frames) + " frames");
   for (std::size_t i = 1; i < t.size(); ++i)
-    require(t[i] > t[i - 1], file.path() + kTimestampPath + " is not increasing at frame " +
-                                 std::to_string(i));
+    require(t[i] > t[i - 1],
+            file.path() + kTimestampPath + " is not increasing at frame " + std::to_string(i));
   return t;
 }
 
 Hdf5FrameSource::Hdf5FrameSource(h5::File file, const DetectorMetadata& overrides)
-    : file_(std::move(file)),
-      data_([&] {
-        require(file_.exists(kFramesPath),
-                file_.path() + " has no /entry/data/data: not a frames file (glassy info tells what it holds)");
+    : file_(std::move(file)), data_([&] {
+        require(
+            file_.exists(kFramesPath),
+            file_.path() +
+                " has no /entry/data/data: not a frames file (glassy info tells what it holds)");
         return file_.dataset(kFramesPath);
       }()) {
   const auto dims = data_.dims();
@@ -35,7 +36,8 @@ Hdf5FrameSource::Hdf5FrameSource(h5::File file, const DetectorMetadata& override
   info_.meta = read_metadata(file_);
   info_.meta.apply(overrides);
   info_.timestamps = read_timestamps(file_, info_.frames);
-  info_.format = "hdf5 dense " + type.describe() + ", compression " + h5::to_string(data_.compression());
+  info_.format =
+      "hdf5 dense " + type.describe() + ", compression " + h5::to_string(data_.compression());
 }
 
 void Hdf5FrameSource::read_dense(std::size_t first, std::size_t count, FrameBlock& out) {

@@ -8,12 +8,12 @@
 namespace glassy {
 
 class Hdf5FrameSource : public FrameSource {
-public:
+ public:
   Hdf5FrameSource(h5::File file, const DetectorMetadata& overrides);
   void read_dense(std::size_t first, std::size_t count, FrameBlock& out) override;
   const h5::Dataset& dataset() const { return data_; }
 
-private:
+ private:
   h5::File file_;
   h5::Dataset data_;
 };

@@ -19,6 +19,7 @@ constexpr Field kDetectorFields[] = {
     {"distance", &DetectorMetadata::distance, "m"},
     {"beam_center_x", &DetectorMetadata::beam_center_x, "pixel"},
     {"beam_center_y", &DetectorMetadata::beam_center_y, "pixel"},
+    {"tilt_angle", &DetectorMetadata::tilt_angle, "deg"},  // glassy's: detector on a 2theta arm
 };
 
 std::optional<double> read_optional(const h5::Location& file, const std::string& path) {
@@ -39,7 +40,8 @@ void DetectorMetadata::apply(const DetectorMetadata& o) {
 std::vector<std::string> DetectorMetadata::describe() const {
   std::vector<std::string> lines;
   for (const auto& f : kDetectorFields)
-    if (this->*f.member) lines.push_back(fmt::format("{} = {:g} {}", f.name, *(this->*f.member), f.unit));
+    if (this->*f.member)
+      lines.push_back(fmt::format("{} = {:g} {}", f.name, *(this->*f.member), f.unit));
   if (energy_kev) lines.push_back(fmt::format("incident_energy = {:g} keV", *energy_kev));
   return lines;
 }

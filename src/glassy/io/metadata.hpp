@@ -19,6 +19,7 @@ struct DetectorMetadata {
   std::optional<double> beam_center_x;  // pixels (column), may lie outside the detector
   std::optional<double> beam_center_y;  // pixels (row)
   std::optional<double> energy_kev;     // incident energy, keV
+  std::optional<double> tilt_angle;     // deg between beam and detector normal (wide-angle arm)
 
   // Fields set in `overrides` replace ours (command-line options win over the file).
   void apply(const DetectorMetadata& overrides);

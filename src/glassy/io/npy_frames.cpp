@@ -42,7 +42,8 @@ NpyHeader read_npy_header(const std::filesystem::path& file) {
   } else {
     unsigned char more[2] = {};
     in.read(reinterpret_cast<char*>(more), 2);
-    header_len = pre[8] | (pre[9] << 8) | (more[0] << 16) | (static_cast<std::size_t>(more[1]) << 24);
+    header_len =
+        pre[8] | (pre[9] << 8) | (more[0] << 16) | (static_cast<std::size_t>(more[1]) << 24);
     prefix = 12;
   }
   std::string header(header_len, '\0');
@@ -58,7 +59,8 @@ NpyHeader read_npy_header(const std::filesystem::path& file) {
   h.kind = m[2].str()[0];
   h.item_size = std::stoul(m[3].str());
   require(order != '>' || h.item_size == 1,
-          where + ": big-endian .npy is not supported; save with dtype '<" + m[2].str() + m[3].str() + "'");
+          where + ": big-endian .npy is not supported; save with dtype '<" + m[2].str() +
+              m[3].str() + "'");
   require(h.kind != 'f' || h.item_size == 4 || h.item_size == 8,
           where + ": float" + std::to_string(8 * h.item_size) + " .npy is not supported");
   require(std::regex_search(header, m, std::regex("'fortran_order'\\s*:\\s*(True|False)")) &&
@@ -129,19 +131,41 @@ void NpyFrameSource::read_dense(std::size_t first, std::size_t count, FrameBlock
   const char* r = raw_.data();
   float* o = out.data.data();
   switch (header_.kind * 16 + header_.item_size) {
-    case 'u' * 16 + 1: widen<std::uint8_t>(r, n, o); break;
-    case 'u' * 16 + 2: widen<std::uint16_t>(r, n, o); break;
-    case 'u' * 16 + 4: widen<std::uint32_t>(r, n, o); break;
-    case 'u' * 16 + 8: widen<std::uint64_t>(r, n, o); break;
-    case 'i' * 16 + 1: widen<std::int8_t>(r, n, o); break;
-    case 'i' * 16 + 2: widen<std::int16_t>(r, n, o); break;
-    case 'i' * 16 + 4: widen<std::int32_t>(r, n, o); break;
-    case 'i' * 16 + 8: widen<std::int64_t>(r, n, o); break;
-    case 'f' * 16 + 4: widen<float>(r, n, o); break;
-    case 'f' * 16 + 8: widen<double>(r, n, o); break;
-    default: throw Error(path_.string() + ": unsupported .npy item size");
+    case 'u' * 16 + 1:
+      widen<std::uint8_t>(r, n, o);
+      break;
+    case 'u' * 16 + 2:
+      widen<std::uint16_t>(r, n, o);
+      break;
+    case 'u' * 16 + 4:
+      widen<std::uint32_t>(r, n, o);
+      break;
+    case 'u' * 16 + 8:
+      widen<std::uint64_t>(r, n, o);
+      break;
+    case 'i' * 16 + 1:
+      widen<std::int8_t>(r, n, o);
+      break;
+    case 'i' * 16 + 2:
+      widen<std::int16_t>(r, n, o);
+      break;
+    case 'i' * 16 + 4:
+      widen<std::int32_t>(r, n, o);
+      break;
+    case 'i' * 16 + 8:
+      widen<std::int64_t>(r, n, o);
+      break;
+    case 'f' * 16 + 4:
+      widen<float>(r, n, o);
+      break;
+    case 'f' * 16 + 8:
+      widen<double>(r, n, o);
+      break;
+    default:
+      throw Error(path_.string() + ": unsupported .npy item size");
   }
-  for (std::size_t k = 0; k < count; ++k) validate_frame_values(out.frame(k, p), p, first + k, path_.string());
+  for (std::size_t k = 0; k < count; ++k)
+    validate_frame_values(out.frame(k, p), p, first + k, path_.string());
 }
 
 }  // namespace glassy

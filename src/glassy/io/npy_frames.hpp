@@ -22,12 +22,12 @@ void write_npy(const std::filesystem::path& file, const std::vector<std::size_t>
                const float* data);
 
 class NpyFrameSource : public FrameSource {
-public:
+ public:
   NpyFrameSource(const std::filesystem::path& file, const DetectorMetadata& overrides);
   static bool looks_like_npy(const std::filesystem::path& file);
   void read_dense(std::size_t first, std::size_t count, FrameBlock& out) override;
 
-private:
+ private:
   std::filesystem::path path_;
   NpyHeader header_;
   std::ifstream in_;

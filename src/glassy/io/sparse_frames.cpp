@@ -16,11 +16,14 @@ SparseFrameSource::SparseFrameSource(h5::File file, const DetectorMetadata& over
   require(offsets_.size() >= 2, where + " holds zero frames");
   require(offsets_.front() == 0, where + "/frame_offset must start at 0");
   for (std::size_t i = 1; i < offsets_.size(); ++i)
-    require(offsets_[i] >= offsets_[i - 1], where + "/frame_offset decreases at frame " + std::to_string(i - 1));
+    require(offsets_[i] >= offsets_[i - 1],
+            where + "/frame_offset decreases at frame " + std::to_string(i - 1));
   const auto n = pixel_.dims();
-  require(n.size() == 1 && count_.dims() == n, where + ": pixel and count must be 1-D of equal length");
-  require(n[0] == offsets_.back(), where + ": frame_offset ends at " + std::to_string(offsets_.back()) +
-                                       " but there are " + std::to_string(n[0]) + " events (truncated file?)");
+  require(n.size() == 1 && count_.dims() == n,
+          where + ": pixel and count must be 1-D of equal length");
+  require(n[0] == offsets_.back(), where + ": frame_offset ends at " +
+                                       std::to_string(offsets_.back()) + " but there are " +
+                                       std::to_string(n[0]) + " events (truncated file?)");
   info_.frames = offsets_.size() - 1;
   info_.height = static_cast<std::size_t>(group.attrs().get_int("height"));
   info_.width = static_cast<std::size_t>(group.attrs().get_int("width"));

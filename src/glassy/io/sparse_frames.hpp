@@ -9,14 +9,14 @@
 namespace glassy {
 
 class SparseFrameSource : public FrameSource {
-public:
+ public:
   SparseFrameSource(h5::File file, const DetectorMetadata& overrides);
   bool is_sparse() const override { return true; }
   void read_dense(std::size_t first, std::size_t count, FrameBlock& out) override;
   void read_sparse(std::size_t first, std::size_t count, SparseBlock& out) override;
   std::uint64_t total_events() const { return offsets_.back(); }
 
-private:
+ private:
   h5::File file_;
   h5::Dataset pixel_, count_;
   std::vector<std::uint64_t> offsets_;  // T + 1 entries: small enough to keep (8 bytes a frame)

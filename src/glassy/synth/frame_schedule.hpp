@@ -10,11 +10,11 @@
 namespace glassy::synth {
 
 struct FrameSchedule {
-  std::vector<double> time;      // s, recorded frames only
-  std::vector<std::size_t> slot; // index of the frame slot (time / frame_time)
-  std::vector<double> material;  // s(t)
-  std::vector<double> decorrelation;  // D(t), see MaterialClock::event_decorrelation
-  std::vector<double> tau;       // tau(t), s
+  std::vector<double> time;                // s, recorded frames only
+  std::vector<std::size_t> slot;           // index of the frame slot (time / frame_time)
+  std::vector<double> material;            // s(t)
+  std::vector<double> decorrelation;       // D(t), see MaterialClock::event_decorrelation
+  std::vector<double> tau;                 // tau(t), s
   std::vector<std::size_t> events_before;  // number of events with time <= t
   std::size_t size() const { return time.size(); }
 };

@@ -71,7 +71,8 @@ SynthSummary generate(const SynthParams& p, const std::filesystem::path& out) {
 
   // Thinning evaluates the field only where a candidate photon lands; it pays when candidates
   // are rare (photon-starved runs), otherwise every pixel is drawn every frame.
-  const double bound = thinning_bound(p.modes, static_cast<double>(pixels) * static_cast<double>(nf));
+  const double bound =
+      thinning_bound(p.modes, static_cast<double>(pixels) * static_cast<double>(nf));
   const double max_rate = *std::max_element(mean_rate.begin(), mean_rate.end()) *
                           *std::max_element(i0.begin(), i0.end());
   const bool thinning = max_rate * gamma * bound < 0.2;
@@ -101,7 +102,8 @@ SynthSummary generate(const SynthParams& p, const std::filesystem::path& out) {
       for (std::size_t f = 0; f < nf; ++f) {
         hits.clear();
         const std::uint32_t incoherent = poisson(i0[f] * (1 - gamma) * total_rate, rng);
-        for (std::uint32_t i = 0; i < incoherent; ++i) hits.push_back(static_cast<std::uint32_t>(where(rng)));
+        for (std::uint32_t i = 0; i < incoherent; ++i)
+          hits.push_back(static_cast<std::uint32_t>(where(rng)));
         const std::uint32_t candidates = poisson(i0[f] * gamma * bound * total_rate, rng);
         for (std::uint32_t i = 0; i < candidates; ++i) {
           const std::size_t px = where(rng);
@@ -126,7 +128,8 @@ SynthSummary generate(const SynthParams& p, const std::filesystem::path& out) {
       }
     } else {
       std::vector<Xoshiro256> rng(pixels);
-      for (std::size_t px = 0; px < pixels; ++px) rng[px] = Xoshiro256(stream_seed(p.seed, kPhotonStream), px);
+      for (std::size_t px = 0; px < pixels; ++px)
+        rng[px] = Xoshiro256(stream_seed(p.seed, kPhotonStream), px);
       for (std::size_t f = 0; f < nf; ++f) {
         field->prepare_frame(f);
         std::uint64_t photons = 0;
@@ -149,7 +152,8 @@ SynthSummary generate(const SynthParams& p, const std::filesystem::path& out) {
 
     write_metadata(file, p.geometry);
     file.write<double>(kTimestampPath, schedule.time).attrs().set("units", "s");
-    TruthRecord truth{p, schedule, mean_rate, i0, gamma, series, summary.sampling, bound, bound_exceeded};
+    TruthRecord truth{p,     schedule,      mean_rate, i0, gamma, series, summary.sampling,
+                      bound, bound_exceeded};
     if (p.dynamics == Dynamics::Ctrw)
       truth.ctrw_waiting_scale = static_cast<CtrwSpeckle&>(*field).waiting_scale();
     write_truth(file, truth);

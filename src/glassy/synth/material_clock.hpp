@@ -12,7 +12,7 @@
 namespace glassy::synth {
 
 class MaterialClock {
-public:
+ public:
   MaterialClock(double tau0, const std::vector<ClockSegment>& segments,
                 const std::vector<IntermittentEvent>& events);
 
@@ -22,7 +22,7 @@ public:
   // [t1, t2] carries the factor exp(-(D(t2) - D(t1))). Infinite after a full decorrelation.
   double event_decorrelation(double t) const;
 
-private:
+ private:
   // tau(t) = tau * exp(rate * (t - start)) on [start, next piece's start).
   struct Piece {
     double start, tau, rate, s_at_start;

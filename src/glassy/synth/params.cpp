@@ -18,18 +18,24 @@ Dynamics parse_dynamics(const std::string& name) {
 
 std::string to_string(Dynamics d) {
   switch (d) {
-    case Dynamics::Kww: return "kww";
-    case Dynamics::MittagLeffler: return "ml";
-    case Dynamics::Ctrw: return "ctrw";
+    case Dynamics::Kww:
+      return "kww";
+    case Dynamics::MittagLeffler:
+      return "ml";
+    case Dynamics::Ctrw:
+      return "ctrw";
   }
   return "?";
 }
 
 std::string to_string(ClockSegment::Kind k) {
   switch (k) {
-    case ClockSegment::Aging: return "aging";
-    case ClockSegment::Stationary: return "stationary";
-    case ClockSegment::Accelerating: return "accelerating";
+    case ClockSegment::Aging:
+      return "aging";
+    case ClockSegment::Stationary:
+      return "stationary";
+    case ClockSegment::Accelerating:
+      return "accelerating";
   }
   return "?";
 }
@@ -45,9 +51,13 @@ DetectorMetadata paper_geometry(std::size_t height, std::size_t width, double fr
   m.x_pixel_size = m.y_pixel_size = 55e-6;
   m.distance = 1.1;
   m.energy_kev = 7.32;
-  // tan(41 deg) * 1.1 m / 55 um: the beam centre ~17,400 pixels below the detector.
+  // The arm at 2theta = 41.5 deg puts q = 2.63 1/A at the detector centre; the direct beam meets
+  // the extended detector plane tan(41.5 deg) * 1.1 m / 55 um ~ 17,700 pixels below the centre.
+  constexpr double kTwoTheta = 41.5;
+  m.tilt_angle = kTwoTheta;
   m.beam_center_x = static_cast<double>(width) / 2;
-  m.beam_center_y = static_cast<double>(height) / 2 + std::tan(41.0 * M_PI / 180) * 1.1 / 55e-6;
+  m.beam_center_y =
+      static_cast<double>(height) / 2 + std::tan(kTwoTheta * M_PI / 180) * 1.1 / 55e-6;
   return m;
 }
 
@@ -129,30 +139,36 @@ void SynthParams::validate() const {
   bad(height == 0 || width == 0, "--shape needs two positive sizes (rows columns)");
   bad(height * width > (std::size_t{1} << 31), "--shape is too large (over 2^31 pixels)");
   bad(!(frame_time > 0), "--frame-time must be positive seconds");
-  bad(!(rate >= 1e-4 && rate <= 1e4), "--rate must be between 1e-4 and 1e4 photons per pixel per frame");
+  bad(!(rate >= 1e-4 && rate <= 1e4),
+      "--rate must be between 1e-4 and 1e4 photons per pixel per frame");
   bad(!(contrast > 0 && contrast <= 1), "--contrast must be in (0, 1]");
   bad(modes < 1 || modes > 1000, "--modes must be between 1 and 1000");
   bad(contrast * modes > 1 + 1e-12,
-      fmt::format("--contrast {} is above 1/M = {:.4g} for M = {} modes: lower --modes or --contrast",
-                  contrast, 1.0 / modes, modes));
+      fmt::format(
+          "--contrast {} is above 1/M = {:.4g} for M = {} modes: lower --modes or --contrast",
+          contrast, 1.0 / modes, modes));
   bad(!(tau0 > 0), "--tau must be positive seconds");
   bad(!(beta > 0 && beta <= 1),
-      "--beta must be in (0, 1]: a compressed decay (beta > 1) is not a superposition of relaxations");
+      "--beta must be in (0, 1]: a compressed decay (beta > 1) is not a superposition of "
+      "relaxations");
   bad(dynamics == Dynamics::Ctrw && beta == 1.0,
       "ctrw dynamics needs beta < 1 (power-law waiting times); use kww for beta = 1");
-  bad(!(ctrw_jump_correlation >= 0 && ctrw_jump_correlation < 1), "ctrw jump correlation must be in [0, 1)");
+  bad(!(ctrw_jump_correlation >= 0 && ctrw_jump_correlation < 1),
+      "ctrw jump correlation must be in [0, 1)");
   bad(ctrw_walkers < 1, "ctrw needs at least one walker per speckle");
   bad(!(halo_variation >= 0 && halo_variation < 1), "halo variation must be in [0, 1)");
   bad(!(drift >= 0 && drift < 1), "I0 drift amplitude must be in [0, 1)");
   bad(!(jitter >= 0 && jitter < 0.3), "I0 jitter must be in [0, 0.3)");
   bad(prony_per_decade < 1 || prony_per_decade > 20, "relaxation modes per decade must be 1..20");
   for (const auto& s : clock) {
-    bad(!(s.end > s.start) || s.start < 0, fmt::format("clock segment [{}, {}] is empty or negative", s.start, s.end));
+    bad(!(s.end > s.start) || s.start < 0,
+        fmt::format("clock segment [{}, {}] is empty or negative", s.start, s.end));
     bad(s.kind != ClockSegment::Stationary && !(s.tstar > 0),
         fmt::format("clock segment at {} s needs a positive t* (--aging-tstar)", s.start));
   }
   for (std::size_t i = 1; i < clock.size(); ++i)
-    bad(clock[i].start < clock[i - 1].end, "clock segments overlap: order them in time without overlap");
+    bad(clock[i].start < clock[i - 1].end,
+        "clock segments overlap: order them in time without overlap");
   for (const auto& e : events) {
     bad(!(e.time > 0 && e.time < duration()),
         fmt::format("event time {} s lies outside the run (0, {}) s", e.time, duration()));
@@ -160,8 +176,10 @@ void SynthParams::validate() const {
     bad(!(e.tau_factor > 0), "event tau factor must be positive");
   }
   for (const auto& g : gaps) {
-    bad(!(g.end > g.start) || g.start < 0, fmt::format("gap {}:{} is empty or negative: give --gap A:B with A < B", g.start, g.end));
-    bad(g.start >= duration(), fmt::format("gap {}:{} starts after the run ends at {} s", g.start, g.end, duration()));
+    bad(!(g.end > g.start) || g.start < 0,
+        fmt::format("gap {}:{} is empty or negative: give --gap A:B with A < B", g.start, g.end));
+    bad(g.start >= duration(),
+        fmt::format("gap {}:{} starts after the run ends at {} s", g.start, g.end, duration()));
   }
 }
 
@@ -178,9 +196,11 @@ std::string SynthParams::to_json() const {
   j["tau0"] = tau0;
   j["beta"] = beta;
   for (const auto& s : clock)
-    j["clock"].push_back({{"start", s.start}, {"end", s.end}, {"kind", to_string(s.kind)}, {"tstar", s.tstar}});
+    j["clock"].push_back(
+        {{"start", s.start}, {"end", s.end}, {"kind", to_string(s.kind)}, {"tstar", s.tstar}});
   for (const auto& e : events)
-    j["events"].push_back({{"time", e.time}, {"fraction", e.fraction}, {"tau_factor", e.tau_factor}});
+    j["events"].push_back(
+        {{"time", e.time}, {"fraction", e.fraction}, {"tau_factor", e.tau_factor}});
   for (const auto& g : gaps) j["gaps"].push_back({{"start", g.start}, {"end", g.end}});
   j["halo_variation"] = halo_variation;
   j["drift"] = drift;

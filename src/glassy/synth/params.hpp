@@ -27,7 +27,8 @@ struct ClockSegment {
 std::string to_string(ClockSegment::Kind k);
 
 // An intermittent event: between the last frame before `time` and the next one, the field's
-// correlation with its past drops by the factor (1 - fraction), and tau is multiplied by tau_factor.
+// correlation with its past drops by the factor (1 - fraction), and tau is multiplied by
+// tau_factor.
 struct IntermittentEvent {
   double time = 0;
   double fraction = 0.5;
@@ -42,10 +43,10 @@ struct SynthParams {
   std::string preset = "custom";
   std::size_t frames = 0;  // frame slots over the run; those inside gaps are not written
   std::size_t height = 0, width = 0;
-  double frame_time = 1.0;   // s
-  double rate = 1.0;         // mean photons per pixel per frame (detector and run average)
-  double contrast = 0.2;     // speckle contrast: g2(0) - 1 of the intensity
-  int modes = 1;             // speckle modes M; contrast below 1/M comes from an incoherent part
+  double frame_time = 1.0;  // s
+  double rate = 1.0;        // mean photons per pixel per frame (detector and run average)
+  double contrast = 0.2;    // speckle contrast: g2(0) - 1 of the intensity
+  int modes = 1;            // speckle modes M; contrast below 1/M comes from an incoherent part
   Dynamics dynamics = Dynamics::Kww;
   double tau0 = 10.0;  // s, relaxation time at t = 0
   double beta = 0.7;   // stretching (KWW) or Mittag-Leffler index, 0 < beta <= 1
@@ -59,9 +60,9 @@ struct SynthParams {
   double ctrw_jump_correlation = 0.5;  // <exp(i q.dr)> per jump of a walker
   int ctrw_walkers = 24;               // walkers per speckle mode
   std::uint64_t seed = 1;
-  FrameFileSpec output;          // layout, compression, element type
-  DetectorMetadata geometry;     // written to the frames file
-  int prony_per_decade = 4;      // relaxation modes per decade of the Gaussian generator
+  FrameFileSpec output;       // layout, compression, element type
+  DetectorMetadata geometry;  // written to the frames file
+  int prony_per_decade = 4;   // relaxation modes per decade of the Gaussian generator
 
   double duration() const { return static_cast<double>(frames) * frame_time; }
   // Throws glassy::Error naming the first impossible parameter and what to do.

@@ -39,7 +39,8 @@ std::vector<double> nnls(const std::vector<double>& a, std::size_t rows, std::si
     for (Eigen::Index j = 0; j < n; ++j)
       if (passive[static_cast<std::size_t>(j)]) idx.push_back(j);
     MatrixXd Ap(A.rows(), static_cast<Eigen::Index>(idx.size()));
-    for (std::size_t c = 0; c < idx.size(); ++c) Ap.col(static_cast<Eigen::Index>(c)) = A.col(idx[c]);
+    for (std::size_t c = 0; c < idx.size(); ++c)
+      Ap.col(static_cast<Eigen::Index>(c)) = A.col(idx[c]);
     const VectorXd zp = Ap.colPivHouseholderQr().solve(b);
     VectorXd z = VectorXd::Zero(n);
     for (std::size_t c = 0; c < idx.size(); ++c) z(idx[c]) = zp(static_cast<Eigen::Index>(c));
@@ -70,7 +71,8 @@ std::vector<double> nnls(const std::vector<double>& a, std::size_t rows, std::si
           alpha = std::min(alpha, x(j) / (x(j) - z(j)));
       x += alpha * (z - x);
       for (Eigen::Index j = 0; j < n; ++j)
-        if (passive[static_cast<std::size_t>(j)] && x(j) <= 1e-15) passive[static_cast<std::size_t>(j)] = false, x(j) = 0;
+        if (passive[static_cast<std::size_t>(j)] && x(j) <= 1e-15)
+          passive[static_cast<std::size_t>(j)] = false, x(j) = 0;
     }
   }
   return std::vector<double>(x.data(), x.data() + n);
@@ -88,8 +90,10 @@ PronySeries fit_prony(Dynamics dynamics, double beta, double x_min, double x_max
   const int n_lags = static_cast<int>(std::ceil(std::log10(x_max / x_min) * 20)) + 1;
   std::vector<double> lags(static_cast<std::size_t>(n_lags)), target(lags.size());
   for (int i = 0; i < n_lags; ++i) {
-    lags[static_cast<std::size_t>(i)] = x_min * std::pow(x_max / x_min, static_cast<double>(i) / (n_lags - 1));
-    target[static_cast<std::size_t>(i)] = target_isf(dynamics, beta, lags[static_cast<std::size_t>(i)]);
+    lags[static_cast<std::size_t>(i)] =
+        x_min * std::pow(x_max / x_min, static_cast<double>(i) / (n_lags - 1));
+    target[static_cast<std::size_t>(i)] =
+        target_isf(dynamics, beta, lags[static_cast<std::size_t>(i)]);
   }
   // Relative weighting (floored) so the power-law tail counts; a heavy row pins F(0) = 1.
   const std::size_t rows = lags.size() + 1, cols = rates.size();
@@ -114,7 +118,8 @@ PronySeries fit_prony(Dynamics dynamics, double beta, double x_min, double x_max
   require(total > 0, "relaxation fit failed: no positive weights");
   for (auto& w : series.weight) w /= total;
   for (std::size_t i = 0; i < lags.size(); ++i)
-    series.max_abs_error = std::max(series.max_abs_error, std::abs(series.eval(lags[i]) - target[i]));
+    series.max_abs_error =
+        std::max(series.max_abs_error, std::abs(series.eval(lags[i]) - target[i]));
   return series;
 }
 

@@ -21,7 +21,7 @@
 namespace glassy::synth {
 
 class SpeckleField {
-public:
+ public:
   virtual ~SpeckleField() = default;
   // Moves pixel p to frame f (f >= the pixel's current frame) and returns S(p, f).
   // Calls for different pixels may run concurrently.
@@ -31,13 +31,13 @@ public:
 };
 
 class GaussianSpeckle : public SpeckleField {
-public:
+ public:
   GaussianSpeckle(std::size_t pixels, int modes, PronySeries series, const FrameSchedule& schedule,
                   std::uint64_t seed);
   double advance(std::size_t p, std::size_t f) override;
   void prepare_frame(std::size_t f) override;
 
-private:
+ private:
   void coefficients(std::size_t from, std::size_t to, double* a, double* b) const;
   std::size_t modes_, components_;
   PronySeries series_;
@@ -51,7 +51,7 @@ private:
 };
 
 class CtrwSpeckle : public SpeckleField {
-public:
+ public:
   // jump_correlation: <exp(i q.dr)> of one jump; events: material times and fractions.
   CtrwSpeckle(std::size_t pixels, int modes, int walkers, double beta, double jump_correlation,
               const FrameSchedule& schedule, const std::vector<IntermittentEvent>& events,
@@ -62,16 +62,16 @@ public:
   // One waiting time, Mittag-Leffler distributed: survival E_beta(-(t/scale)^beta).
   static double sample_waiting_time(double beta, double scale, Xoshiro256& rng);
 
-private:
+ private:
   void advance_walkers(std::size_t p, double s_to);
   std::size_t modes_, walkers_;
   double beta_, tau_w_, phase_sigma_;
   bool uniform_jumps_;
   const FrameSchedule& schedule_;
   std::vector<std::pair<double, double>> events_;  // (material time, fraction), in time order
-  std::vector<float> phase_;                      // [pixel][mode][walker]
-  std::vector<double> next_jump_;                 // material time of each walker's next jump
-  std::vector<std::complex<double>> field_;       // [pixel][mode]
+  std::vector<float> phase_;                       // [pixel][mode][walker]
+  std::vector<double> next_jump_;                  // material time of each walker's next jump
+  std::vector<std::complex<double>> field_;        // [pixel][mode]
   std::vector<std::uint32_t> frame_;
   std::vector<Xoshiro256> rng_;
 };

@@ -14,7 +14,8 @@ std::vector<double> static_intensity(const SynthParams& p) {
   const double cy = p.geometry.beam_center_y.value_or(p.height / 2.0);
   const double cx = p.geometry.beam_center_x.value_or(p.width / 2.0);
   const double r_mid = std::hypot(p.height / 2.0 - cy, p.width / 2.0 - cx);
-  const double half_span = 0.5 * std::hypot(static_cast<double>(p.height), static_cast<double>(p.width));
+  const double half_span =
+      0.5 * std::hypot(static_cast<double>(p.height), static_cast<double>(p.width));
   std::vector<double> rate(p.height * p.width);
   double sum = 0;
   for (std::size_t y = 0; y < p.height; ++y)
@@ -49,10 +50,11 @@ void write_truth(const h5::File& file, const TruthRecord& t) {
   const SynthParams& p = t.params;
   auto g = file.require_group("truth");
   auto a = g.attrs();
-  a.set("description",
-        "Ground truth of a glassy synth run: g2(t1,t2) - 1 = contrast * F^2, F = F0(s(t2) - s(t1)) * "
-        "exp(-(D(t2) - D(t1))), s = material time (integral dt/tau), F0(x) = exp(-x^beta) (kww) or "
-        "E_beta(-x^beta) (ml; ctrw at age 0)");
+  a.set(
+      "description",
+      "Ground truth of a glassy synth run: g2(t1,t2) - 1 = contrast * F^2, F = F0(s(t2) - s(t1)) * "
+      "exp(-(D(t2) - D(t1))), s = material time (integral dt/tau), F0(x) = exp(-x^beta) (kww) or "
+      "E_beta(-x^beta) (ml; ctrw at age 0)");
   a.set("parameters", p.to_json());
   a.set("preset", p.preset);
   a.set("dynamics", to_string(p.dynamics));
@@ -77,10 +79,13 @@ void write_truth(const h5::File& file, const TruthRecord& t) {
   g.write<double>("material_time", s.material);
   g.write<double>("event_decorrelation", s.decorrelation);
   g.write<double>("I0", t.i0);
-  g.write<double>("mean_rate", t.mean_rate, {p.height, p.width}).attrs().set("units", "photons/pixel/frame");
+  g.write<double>("mean_rate", t.mean_rate, {p.height, p.width})
+      .attrs()
+      .set("units", "photons/pixel/frame");
 
   std::vector<double> et, ef, ek;
-  for (const auto& e : p.events) et.push_back(e.time), ef.push_back(e.fraction), ek.push_back(e.tau_factor);
+  for (const auto& e : p.events)
+    et.push_back(e.time), ef.push_back(e.fraction), ek.push_back(e.tau_factor);
   g.write<double>("events/time", et);
   g.write<double>("events/fraction", ef);
   g.write<double>("events/tau_factor", ek);

@@ -27,7 +27,7 @@ struct TruthRecord {
   const FrameSchedule& schedule;
   const std::vector<double>& mean_rate;
   const std::vector<double>& i0;
-  double coherent_fraction;  // gamma
+  double coherent_fraction;   // gamma
   const PronySeries& series;  // empty for ctrw
   std::string sampling;
   double thinning_bound;
