@@ -76,11 +76,7 @@ void register_synth(CLI::App& app) {
     }
     // The preset's events, segments and gaps beyond a shortened run are dropped (the user's own
     // are checked by validate() below).
-    const double end = p.duration();
-    std::erase_if(p.events, [end](const auto& e) { return e.time >= end; });
-    std::erase_if(p.clock, [end](const auto& s) { return s.start >= end; });
-    for (auto& s : p.clock) s.end = std::min(s.end, end);
-    std::erase_if(p.gaps, [end](const auto& g) { return g.start >= end; });
+    p.drop_beyond_end();
     if (a->rate) p.rate = *a->rate;
     if (a->contrast) p.contrast = *a->contrast;
     if (a->modes) p.modes = *a->modes;

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <glassy/corr/correlate.hpp>
 #include <glassy/io/metadata.hpp>
 
 namespace glassy::cli {
@@ -12,8 +13,19 @@ void register_synth(CLI::App& app);
 void register_info(CLI::App& app);
 void register_convert(CLI::App& app);
 void register_demo(CLI::App& app);
+void register_corr(CLI::App& app);
 
 // --frame-time, --pixel-size, --distance, --beam-center, --energy: overrides of file metadata.
 void add_metadata_overrides(CLI::App& cmd, DetectorMetadata& overrides);
+
+// Options shared by corr and age: partition, mask, path, band, map, budget.
+struct CorrelateOptionsArgs {
+  CorrelateOptions o;
+  std::string qmap, q_range, mask, plateau_span, path = "auto", memory = "2";
+  bool no_flatfield = false;
+  DetectorMetadata overrides;
+};
+void add_correlate_options(CLI::App& cmd, CorrelateOptionsArgs& args);
+CorrelateOptions finish_correlate_options(CorrelateOptionsArgs& args);
 
 }  // namespace glassy::cli

@@ -39,7 +39,10 @@ int main(int argc, char** argv) {
   run(synth::preset("demo"), 8000, 60, "demo under 1 minute");
   auto paper = synth::preset("paper");
   const std::size_t paper_frames = paper.frames;
-  if (!full) paper.frames = 6000;
+  if (!full) {
+    paper.frames = 6000;
+    paper.drop_beyond_end();
+  }
   run(paper, paper_frames, 1800, "paper under 30 minutes");
   return 0;
 }

@@ -18,7 +18,60 @@ void widen(const char* raw, std::size_t n, float* out) {
   }
 }
 
+// Converts n raw little-endian items of the header's type to floats.
+void convert_items(const NpyHeader& h, const char* r, std::size_t n, float* o,
+                   const std::string& where) {
+  switch (h.kind * 16 + h.item_size) {
+    case 'u' * 16 + 1:
+      widen<std::uint8_t>(r, n, o);
+      break;
+    case 'u' * 16 + 2:
+      widen<std::uint16_t>(r, n, o);
+      break;
+    case 'u' * 16 + 4:
+      widen<std::uint32_t>(r, n, o);
+      break;
+    case 'u' * 16 + 8:
+      widen<std::uint64_t>(r, n, o);
+      break;
+    case 'i' * 16 + 1:
+      widen<std::int8_t>(r, n, o);
+      break;
+    case 'i' * 16 + 2:
+      widen<std::int16_t>(r, n, o);
+      break;
+    case 'i' * 16 + 4:
+      widen<std::int32_t>(r, n, o);
+      break;
+    case 'i' * 16 + 8:
+      widen<std::int64_t>(r, n, o);
+      break;
+    case 'f' * 16 + 4:
+      widen<float>(r, n, o);
+      break;
+    case 'f' * 16 + 8:
+      widen<double>(r, n, o);
+      break;
+    default:
+      throw Error(where + ": unsupported .npy item size");
+  }
+}
+
 }  // namespace
+
+std::vector<float> read_npy_array(const std::filesystem::path& file, NpyHeader& header) {
+  header = read_npy_header(file);
+  std::size_t n = 1;
+  for (auto d : header.shape) n *= d;
+  std::vector<char> raw(n * header.item_size);
+  std::ifstream in(file, std::ios::binary);
+  in.seekg(static_cast<std::streamoff>(header.data_offset));
+  in.read(raw.data(), static_cast<std::streamsize>(raw.size()));
+  require(static_cast<std::size_t>(in.gcount()) == raw.size(), file.string() + " is truncated");
+  std::vector<float> out(n);
+  convert_items(header, raw.data(), n, out.data(), file.string());
+  return out;
+}
 
 bool NpyFrameSource::looks_like_npy(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);

@@ -17,6 +17,8 @@ struct NpyHeader {
 
 // Parses the header of a .npy file; throws glassy::Error naming what is unsupported.
 NpyHeader read_npy_header(const std::filesystem::path& file);
+// Reads a whole (small) .npy array of any rank as floats, e.g. a 2-D mask or dark frame.
+std::vector<float> read_npy_array(const std::filesystem::path& file, NpyHeader& header);
 // Writes a C-order little-endian .npy of float32 or uint32 values (tests, convert).
 void write_npy(const std::filesystem::path& file, const std::vector<std::size_t>& shape,
                const float* data);

@@ -133,6 +133,14 @@ SynthParams preset(const std::string& name) {
   return p;
 }
 
+void SynthParams::drop_beyond_end() {
+  const double end = duration();
+  std::erase_if(events, [end](const auto& e) { return e.time >= end; });
+  std::erase_if(clock, [end](const auto& s) { return s.start >= end; });
+  for (auto& s : clock) s.end = std::min(s.end, end);
+  std::erase_if(gaps, [end](const auto& g) { return g.start >= end; });
+}
+
 void SynthParams::validate() const {
   auto bad = [](bool wrong, const std::string& message) { require(!wrong, message); };
   bad(frames == 0, "--frames must be at least 1");

@@ -65,6 +65,9 @@ struct SynthParams {
   int prony_per_decade = 4;   // relaxation modes per decade of the Gaussian generator
 
   double duration() const { return static_cast<double>(frames) * frame_time; }
+  // Drops events, clock segments and gaps that start after the run ends and clips segments to
+  // it: a preset shortened with --frames stays valid.
+  void drop_beyond_end();
   // Throws glassy::Error naming the first impossible parameter and what to do.
   void validate() const;
   std::string to_json() const;

@@ -1,0 +1,111 @@
+// glassy corr FRAMES --out RESULT.h5: two-time maps, g2(t, t_a), plateaus and multi-tau g2 in the
+// layout pyXpcsViewer reads, for runs of any length under a memory budget.
+#include "commands.hpp"
+
+#include <glassy/core/atomic_file.hpp>
+#include <glassy/core/error.hpp>
+#include <glassy/corr/correlate.hpp>
+
+#include <cstdio>
+
+namespace glassy::cli {
+namespace {
+
+std::pair<double, double> parse_pair(const std::string& text, const char* option) {
+  const auto colon = text.find(':');
+  try {
+    require(colon != std::string::npos, "");
+    const double a = std::stod(text.substr(0, colon)), b = std::stod(text.substr(colon + 1));
+    require(b > a, "");
+    return {a, b};
+  } catch (const std::exception&) {
+    throw Error(std::string(option) + " '" + text + "' must be A:B with A < B");
+  }
+}
+
+}  // namespace
+
+void add_correlate_options(CLI::App& cmd, CorrelateOptionsArgs& a) {
+  cmd.add_option("--qmap", a.qmap, "APS q map file (/xpcs/qmap or /data layout)");
+  cmd.add_option("--q-range", a.q_range,
+                 "QMIN:QMAX in 1/A (needs the geometry in the file or options)");
+  cmd.add_option("--dynamic-q", a.o.dynamic_q, "Dynamic q bins (default 1)");
+  cmd.add_option("--static-q", a.o.static_q, "Static q bins (a multiple of --dynamic-q)");
+  cmd.add_option("--dynamic-phi", a.o.dynamic_phi, "Dynamic phi bins");
+  cmd.add_option("--static-phi", a.o.static_phi, "Static phi bins");
+  cmd.add_option("--mask", a.mask, "Mask file (HDF5[:/dataset] or .npy; non-zero = usable)");
+  cmd.add_option("--hot-sigma", a.o.hot_sigma,
+                 "Mask pixels whose mean exceeds median + k robust sigma (0: off; default 10)");
+  cmd.add_option("--max-count", a.o.max_count, "Mask pixels with a single-frame count above this");
+  cmd.add_flag("--no-flatfield", a.no_flatfield,
+               "Skip the static background (flat-field) correction");
+  cmd.add_option("--path", a.path, "Two-time path: auto (by photon density), dense or sparse");
+  cmd.add_option("--max-lag-s", a.o.max_lag_s,
+                 "Largest lag of the g2(t, t_a) band, s (default: whole run)");
+  cmd.add_option("--window-s", a.o.window_s, "Age window of g2(t, t_a), s (default 1000)");
+  cmd.add_option("--points-per-decade", a.o.per_decade, "Log-binned lags per decade (default 5)");
+  cmd.add_option("--map-size", a.o.map_size,
+                 "Downsampled two-time map size per axis (default 2048; 0: none)");
+  cmd.add_option("--plateau-span-s", a.plateau_span, "A:B, span for the long-time plateau g2(inf)");
+  cmd.add_option("--memory", a.memory, "Memory budget in GB (default 2)");
+  add_metadata_overrides(cmd, a.overrides);
+}
+
+CorrelateOptions finish_correlate_options(CorrelateOptionsArgs& a) {
+  CorrelateOptions o = a.o;
+  if (!a.qmap.empty()) o.qmap_file = a.qmap;
+  if (!a.q_range.empty()) o.q_range = parse_pair(a.q_range, "--q-range");
+  if (!a.mask.empty()) o.mask = a.mask;
+  if (!a.plateau_span.empty()) o.plateau_span = parse_pair(a.plateau_span, "--plateau-span-s");
+  o.flatfield = !a.no_flatfield;
+  o.path = parse_corr_path(a.path);
+  o.budget = MemoryBudget::parse(a.memory);
+  require(o.window_s > 0, "--window-s must be positive");
+  require(o.max_lag_s >= 0, "--max-lag-s must not be negative");
+  require(o.per_decade >= 1 && o.per_decade <= 100, "--points-per-decade must be 1..100");
+  return o;
+}
+
+void register_corr(CLI::App& app) {
+  auto* cmd = app.add_subcommand("corr", "Two-time and multi-tau correlation of a frames file");
+  struct Args : CorrelateOptionsArgs {
+    std::string in, out, mode = "both";
+    bool resume = false;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("FRAMES", a->in, "Frames file (HDF5 dense or sparse, or .npy)")->required();
+  cmd->add_option("--out", a->out, "Result file (HDF5)")->required();
+  cmd->add_option("--mode", a->mode, "twotime, multitau or both (default both)");
+  cmd->add_flag("--resume", a->resume, "Continue an interrupted run from its checkpoint");
+  add_correlate_options(*cmd, *a);
+  cmd->callback([a] {
+    CorrelateOptions o = finish_correlate_options(*a);
+    require(a->mode == "twotime" || a->mode == "multitau" || a->mode == "both",
+            "--mode must be twotime, multitau or both");
+    o.twotime = a->mode != "multitau";
+    o.multitau = a->mode != "twotime";
+    o.checkpoint = a->out + ".checkpoint.h5";
+    o.resume = a->resume;
+    AtomicOutput atomic(a->out);
+    auto source = open_frames(a->in, a->overrides);
+    const auto c = correlate(*source, o);
+    {
+      auto file = h5::File::create(atomic.temp_path());
+      write_correlation(file, c);
+    }
+    atomic.commit();
+    std::printf(
+        "wrote %s: %zu frames, %d q bins, %s path, photon density %.3g, %zu hot pixels masked, %zu "
+        "empty frames, %zu gaps",
+        a->out.c_str(), c.info.frames, c.partition.n_dynamic(),
+        to_string(c.twotime_report.path).c_str(), c.stats.photon_density, c.hot_pixels,
+        c.stats.empty_frames.size(), c.stats.gaps.size());
+    if (c.band)
+      std::printf(", two-time %.1f s (%zu tiles)", c.twotime_report.seconds,
+                  c.twotime_report.tiles);
+    if (c.multitau) std::printf(", multi-tau %.0f frames/s", c.multitau->frames_per_second);
+    std::printf("\n");
+  });
+}
+
+}  // namespace glassy::cli

@@ -1,0 +1,68 @@
+// corr/correlate: the whole correlation step from a frames file, as `glassy corr` and
+// `glassy age` run it: mask (file, hot pixels), frame statistics (bad frames, gaps, photon
+// density), q map and partition (geometry, APS qmap file or one bin), flat-field weights, the
+// two-time correlator with its reducers, multi-tau, and the result file in the layout
+// pyXpcsViewer reads plus glassy's own groups.
+#pragma once
+
+#include <glassy/core/memory_budget.hpp>
+#include <glassy/corr/multitau.hpp>
+#include <glassy/corr/reducers.hpp>
+#include <glassy/corr/twotime.hpp>
+#include <glassy/detector/partition.hpp>
+#include <glassy/io/frames.hpp>
+#include <glassy/prep/frame_stats.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace glassy {
+
+struct CorrelateOptions {
+  bool twotime = true, multitau = true;
+  std::optional<std::filesystem::path> qmap_file;
+  std::optional<std::pair<double, double>> q_range;  // 1/A
+  int dynamic_q = 1, static_q = 1, dynamic_phi = 1, static_phi = 1;
+  std::optional<std::string> mask;
+  double hot_sigma = 10;   // 0: no hot-pixel detection
+  double max_count = 1e9;  // a single-frame count above this marks a pixel hot
+  bool flatfield = true;
+  CorrPath path = CorrPath::Auto;
+  double max_lag_s = 0;    // 0: the whole run
+  double window_s = 1000;  // age windows of g2(t, t_a)
+  int per_decade = 5;
+  std::size_t map_size = 2048;
+  std::optional<std::pair<double, double>> plateau_span;  // s, for g2(inf)
+  MemoryBudget budget;
+  std::optional<std::filesystem::path> checkpoint;
+  bool resume = false;
+  std::function<bool(std::size_t)> after_row;  // tests: interrupt after a row of tiles
+};
+
+struct Correlation {
+  FrameInfo info;
+  FrameStats stats;
+  Partition partition;
+  std::optional<QMap> qmap;
+  std::optional<Geometry> geometry;
+  std::vector<double> weights;
+  std::size_t hot_pixels = 0;
+  std::unique_ptr<FrameClock> clock;
+  std::unique_ptr<AgeBandReducer> band;
+  std::unique_ptr<OneTimeReducer> onetime;
+  std::unique_ptr<OneTimeReducer> plateau;  // restricted to plateau_span (or the whole run)
+  std::unique_ptr<MapReducer> map;
+  std::optional<MultiTauResult> multitau;
+  TwoTimeReport twotime_report;
+  CorrelateOptions options;
+};
+
+Correlation correlate(FrameSource& source, const CorrelateOptions& options);
+
+// Writes /xpcs/{qmap, multitau, twotime, temporal_mean, spatial_mean}, /entry metadata and
+// /glassy/corr/{band, onetime, frames} to `file`.
+void write_correlation(const h5::File& file, const Correlation& c);
+
+}  // namespace glassy

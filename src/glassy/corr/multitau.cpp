@@ -1,0 +1,241 @@
+#include <glassy/core/error.hpp>
+#include <glassy/core/progress.hpp>
+#include <glassy/corr/multitau.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+namespace glassy {
+namespace {
+
+constexpr std::size_t kRing = 9;  // the largest lag in level units is 8
+constexpr std::size_t kHead = 8;
+constexpr std::uint32_t kUnused = 0xffffffffu;
+
+}  // namespace
+
+std::vector<std::size_t> multitau_delays(std::size_t frames) {
+  std::vector<std::size_t> d;
+  for (std::size_t m = 1; m <= 8 && m < frames; ++m) d.push_back(m);
+  for (std::size_t l = 1; (std::size_t{1} << l) * 5 < frames; ++l) {
+    const std::size_t n_l = frames >> l;  // values at level l
+    for (std::size_t m = 5; m <= 8; ++m)
+      if (m < n_l) d.push_back((std::size_t{1} << l) * m);
+  }
+  return d;
+}
+
+MultiTau::MultiTau(const Partition& partition, std::size_t frames)
+    : partition_(partition), frames_(frames) {
+  require(frames >= 2, "multi-tau needs at least 2 frames");
+  used_.assign(partition.dynamic_map.size(), kUnused);
+  for (std::size_t p = 0; p < partition.dynamic_map.size(); ++p)
+    if (partition.dynamic_map[p] > 0 && partition.static_map[p] > 0) {
+      used_[p] = static_cast<std::uint32_t>(detector_.size());
+      detector_.push_back(static_cast<std::uint32_t>(p));
+    }
+  require(!detector_.empty(), "multi-tau: no pixel in any q bin");
+  pixels_ = detector_.size();
+  delays_ = multitau_delays(frames);
+  for (auto d : delays_) {
+    std::size_t l = 0;
+    while (d > 8 * (std::size_t{1} << l)) ++l;
+    delay_level_.push_back(l);
+    delay_lag_.push_back(d >> l);
+  }
+  levels_ = delay_level_.empty() ? 1 : delay_level_.back() + 1;
+  level_time_.assign(levels_, 0);
+  ring_value_.assign(pixels_ * levels_ * kRing, 0.0f);
+  ring_time_.assign(pixels_ * levels_ * kRing, -1);
+  g2_sum_.assign(delays_.size() * pixels_, 0.0);
+  total_.assign(levels_ * pixels_, 0.0);
+  head_.assign(levels_ * pixels_ * kHead, 0.0f);
+  touched_.resize(levels_);
+}
+
+std::size_t MultiTau::slot(std::uint32_t p, std::size_t level, std::size_t time) const {
+  return (static_cast<std::size_t>(p) * levels_ + level) * kRing + time % kRing;
+}
+
+void MultiTau::push_dense(const float* frame) {
+  std::vector<std::uint32_t> touched;
+  const std::size_t j = level_time_[0];
+  for (std::size_t q = 0; q < pixels_; ++q) {
+    const float v = frame[detector_[q]];
+    if (v == 0.0f) continue;
+    const auto s = slot(static_cast<std::uint32_t>(q), 0, j);
+    ring_value_[s] = v;
+    ring_time_[s] = static_cast<std::int64_t>(j);
+    touched.push_back(static_cast<std::uint32_t>(q));
+  }
+  push_level(0, touched);
+}
+
+void MultiTau::push_events(const std::uint32_t* pixel, const std::uint32_t* count, std::size_t n) {
+  std::vector<std::uint32_t> touched;
+  const std::size_t j = level_time_[0];
+  for (std::size_t e = 0; e < n; ++e) {
+    const std::uint32_t q = used_[pixel[e]];
+    if (q == kUnused) continue;
+    const auto s = slot(q, 0, j);
+    ring_value_[s] = static_cast<float>(count[e]);
+    ring_time_[s] = static_cast<std::int64_t>(j);
+    touched.push_back(q);
+  }
+  push_level(0, touched);
+}
+
+// The values of `touched` at this level's current time are already in the ring.
+void MultiTau::push_level(std::size_t level, const std::vector<std::uint32_t>& touched) {
+  const std::size_t j = level_time_[level];
+  auto value_at = [&](std::uint32_t q, std::size_t time) -> double {
+    const auto s = slot(q, level, time);
+    return ring_time_[s] == static_cast<std::int64_t>(time) ? ring_value_[s] : 0.0;
+  };
+  for (const std::uint32_t q : touched) {
+    const double v = value_at(q, j);
+    total_[level * pixels_ + q] += v;
+    if (j < kHead) head_[(level * pixels_ + q) * kHead + j] = static_cast<float>(v);
+  }
+  for (std::size_t d = 0; d < delays_.size(); ++d) {
+    if (delay_level_[d] != level) continue;
+    const std::size_t m = delay_lag_[d];
+    if (j < m) continue;
+    double* g = g2_sum_.data() + d * pixels_;
+    for (const std::uint32_t q : touched) g[q] += value_at(q, j) * value_at(q, j - m);
+  }
+  ++level_time_[level];
+  if (level + 1 >= levels_) return;
+  if (j % 2 == 0) {
+    touched_[level] = touched;
+    return;
+  }
+  // Odd time: the pair (j - 1, j) becomes one value at the next level.
+  std::vector<std::uint32_t> next = touched_[level];
+  next.insert(next.end(), touched.begin(), touched.end());
+  std::sort(next.begin(), next.end());
+  next.erase(std::unique(next.begin(), next.end()), next.end());
+  const std::size_t jn = level_time_[level + 1];
+  for (const std::uint32_t q : next) {
+    const auto s = slot(q, level + 1, jn);
+    ring_value_[s] = static_cast<float>(0.5 * (value_at(q, j - 1) + value_at(q, j)));
+    ring_time_[s] = static_cast<std::int64_t>(jn);
+  }
+  touched_[level].clear();
+  push_level(level + 1, next);
+}
+
+MultiTauResult MultiTau::result() const {
+  MultiTauResult r;
+  r.delays = delays_;
+  r.dynamic_bins = partition_.n_dynamic();
+  r.static_bins = partition_.n_static();
+  const std::size_t nd = delays_.size();
+  const auto nsb = static_cast<std::size_t>(r.static_bins),
+             ndb = static_cast<std::size_t>(r.dynamic_bins);
+  r.g2.assign(nd * ndb, 0.0);
+  r.g2_err.assign(nd * ndb, 0.0);
+  r.G2.assign(nd * nsb, 0.0);
+  r.IP.assign(nd * nsb, 0.0);
+  r.IF.assign(nd * nsb, 0.0);
+  std::vector<double> static_count(nsb, 0.0);
+  for (std::size_t q = 0; q < pixels_; ++q)
+    static_count[static_cast<std::size_t>(partition_.static_map[detector_[q]] - 1)] += 1;
+  // Static bin -> dynamic bin (static bins nest inside dynamic ones).
+  std::vector<std::size_t> dyn_of_static(nsb, 0);
+  for (std::size_t q = 0; q < pixels_; ++q)
+    dyn_of_static[static_cast<std::size_t>(partition_.static_map[detector_[q]] - 1)] =
+        static_cast<std::size_t>(partition_.dynamic_map[detector_[q]] - 1);
+  for (std::size_t d = 0; d < nd; ++d) {
+    const std::size_t l = delay_level_[d], m = delay_lag_[d];
+    const std::size_t n_l = level_time_[l];
+    if (n_l <= m) continue;
+    const double pairs = static_cast<double>(n_l - m);
+    std::vector<double> px_sum(ndb, 0.0), px_sum2(ndb, 0.0), px_n(ndb, 0.0);
+    for (std::size_t q = 0; q < pixels_; ++q) {
+      const double total = total_[l * pixels_ + q];
+      double first = 0, last = 0;
+      for (std::size_t k = 0; k < m; ++k) {
+        first += head_[(l * pixels_ + q) * kHead + k];
+        const std::size_t t = n_l - 1 - k;
+        const auto s = slot(static_cast<std::uint32_t>(q), l, t);
+        if (ring_time_[s] == static_cast<std::int64_t>(t)) last += ring_value_[s];
+      }
+      const double G2 = g2_sum_[d * pixels_ + q] / pairs;
+      const double IP = (total - last) / pairs;
+      const double IF = (total - first) / pairs;
+      const std::size_t sb = static_cast<std::size_t>(partition_.static_map[detector_[q]] - 1);
+      r.G2[d * nsb + sb] += G2;
+      r.IP[d * nsb + sb] += IP;
+      r.IF[d * nsb + sb] += IF;
+      if (IP > 0 && IF > 0) {
+        const double g = G2 / (IP * IF);
+        const std::size_t db = static_cast<std::size_t>(partition_.dynamic_map[detector_[q]] - 1);
+        px_sum[db] += g;
+        px_sum2[db] += g * g;
+        px_n[db] += 1;
+      }
+    }
+    std::vector<double> g_sum(ndb, 0.0), g_n(ndb, 0.0);
+    for (std::size_t sb = 0; sb < nsb; ++sb) {
+      if (static_count[sb] == 0) continue;
+      const double G2 = r.G2[d * nsb + sb] / static_count[sb];
+      const double IP = r.IP[d * nsb + sb] / static_count[sb];
+      const double IF = r.IF[d * nsb + sb] / static_count[sb];
+      r.G2[d * nsb + sb] = G2;
+      r.IP[d * nsb + sb] = IP;
+      r.IF[d * nsb + sb] = IF;
+      if (IP > 0 && IF > 0) {
+        g_sum[dyn_of_static[sb]] += G2 / (IP * IF);
+        g_n[dyn_of_static[sb]] += 1;
+      }
+    }
+    for (std::size_t db = 0; db < ndb; ++db) {
+      r.g2[d * ndb + db] = g_n[db] > 0 ? g_sum[db] / g_n[db] : 0.0;
+      if (px_n[db] > 1) {
+        const double mean = px_sum[db] / px_n[db];
+        const double var = std::max(px_sum2[db] / px_n[db] - mean * mean, 0.0);
+        r.g2_err[d * ndb + db] = std::sqrt(var / (px_n[db] - 1));
+      }
+    }
+  }
+  return r;
+}
+
+MultiTauResult run_multitau(FrameSource& source, const Partition& partition,
+                            std::size_t block_frames) {
+  const auto start = std::chrono::steady_clock::now();
+  const FrameInfo& info = source.info();
+  require(partition.dynamic_map.size() == info.pixels(),
+          "multi-tau: q map shape does not match the frames");
+  MultiTau mt(partition, info.frames);
+  Progress progress("multi-tau", info.frames);
+  block_frames = std::max<std::size_t>(1, std::min(block_frames, info.frames));
+  if (source.is_sparse()) {
+    SparseBlock b;
+    for (std::size_t first = 0; first < info.frames; first += block_frames) {
+      const std::size_t n = std::min(block_frames, info.frames - first);
+      source.read_sparse(first, n, b);
+      for (std::size_t k = 0; k < n; ++k)
+        mt.push_events(b.pixel.data() + b.offsets[k], b.counts.data() + b.offsets[k],
+                       b.offsets[k + 1] - b.offsets[k]);
+      progress.advance(n);
+    }
+  } else {
+    FrameBlock b;
+    for (std::size_t first = 0; first < info.frames; first += block_frames) {
+      const std::size_t n = std::min(block_frames, info.frames - first);
+      source.read_dense(first, n, b);
+      for (std::size_t k = 0; k < n; ++k) mt.push_dense(b.frame(k, info.pixels()));
+      progress.advance(n);
+    }
+  }
+  progress.finish();
+  auto r = mt.result();
+  r.frames_per_second =
+      info.frames / std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return r;
+}
+
+}  // namespace glassy

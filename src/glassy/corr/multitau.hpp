@@ -1,0 +1,61 @@
+// corr/multitau: one-time g2 per q-bin by the multiple-tau scheme, streaming frame by frame.
+// Delays: 1..8 frames at the first level, then 4 per level at spacing 2^l (10, 12, 14, 16,
+// 20, 24, ...), as APS 8-ID lists them. At level l the series is the mean of 2^l consecutive
+// frames. Per pixel: G2(d) = <I(t) I(t+d)>, IP(d) = <I(t)> over the earlier frames, IF(d) over the
+// later ones (symmetric normalisation); averaged within static bins, g2 = <G2>/(<IP><IF>), then
+// over the static bins of each dynamic bin. Photon events make it cost per photon, not per pixel.
+#pragma once
+
+#include <glassy/detector/partition.hpp>
+#include <glassy/io/frames.hpp>
+
+#include <cstdint>
+#include <vector>
+
+namespace glassy {
+
+std::vector<std::size_t> multitau_delays(std::size_t frames);  // in frames
+
+struct MultiTauResult {
+  std::vector<std::size_t> delays;  // frames
+  std::vector<double> g2, g2_err;   // [delay][dynamic bin]
+  std::vector<double> G2, IP, IF;   // [delay][static bin], bin means per pixel (unnormalised)
+  int dynamic_bins = 0, static_bins = 0;
+  double frames_per_second = 0;
+};
+
+class MultiTau {
+ public:
+  MultiTau(const Partition& partition, std::size_t frames);
+  // Frames must come in order, each once: a dense frame or its non-zero pixels.
+  void push_dense(const float* frame);
+  void push_events(const std::uint32_t* pixel, const std::uint32_t* count, std::size_t n);
+  MultiTauResult result() const;
+
+ private:
+  struct Level;
+  void push_level(std::size_t level, const std::vector<std::uint32_t>& touched);
+  std::size_t slot(std::uint32_t p, std::size_t level, std::size_t time) const;
+
+  const Partition& partition_;
+  std::size_t frames_, pixels_, levels_ = 0;
+  std::vector<std::uint32_t> used_;      // detector pixel -> index among used pixels (or -1)
+  std::vector<std::uint32_t> detector_;  // used index -> detector pixel
+  std::vector<std::size_t> delays_;
+  std::vector<std::size_t> delay_level_, delay_lag_;  // per delay: level and lag in level units
+  std::vector<std::size_t> level_time_;               // next time index per level
+  // Ring of the last 9 values per (pixel, level) with the time they belong to.
+  std::vector<float> ring_value_;
+  std::vector<std::int64_t> ring_time_;
+  std::vector<double> g2_sum_;  // [delay][pixel]
+  std::vector<double> total_;   // [level][pixel]
+  std::vector<float> head_;     // [level][pixel][8]: the first 8 values of each level
+  std::vector<std::vector<std::uint32_t>>
+      touched_;  // per level: pixels non-zero at the pending odd step
+};
+
+// Runs multi-tau over every frame of a source.
+MultiTauResult run_multitau(FrameSource& source, const Partition& partition,
+                            std::size_t block_frames);
+
+}  // namespace glassy

@@ -1,0 +1,255 @@
+#include <glassy/core/error.hpp>
+#include <glassy/corr/reducers.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace glassy {
+namespace {
+
+Accumulated summarise(double sum, double sum2, double n, double independent_fraction) {
+  if (n <= 0) return {0.0, 0.0, 0};
+  const double mean = sum / n;
+  const double var = n > 1 ? std::max(sum2 / n - mean * mean, 0.0) * n / (n - 1) : 0.0;
+  const double n_eff = std::max(1.0, n * independent_fraction);
+  return {mean, std::sqrt(var / n_eff), static_cast<std::size_t>(n)};
+}
+
+// How many distinct integer lags fall in each bin (pairs at different lags in one row of C are
+// strongly correlated; rows are the independent samples).
+std::vector<double> distinct_lags(const LagBins& lags) {
+  std::vector<double> n(lags.size(), 0.0);
+  for (std::size_t l = 1; l <= lags.max_frames(); ++l) n[lags.bin_of_frames(l)] += 1;
+  return n;
+}
+
+double max_lag_of(const FrameClock& clock, double max_lag_s) {
+  const double span = clock.time(clock.frames() - 1) - clock.time(0);
+  return std::max(clock.dt(), std::min(max_lag_s, span));
+}
+
+}  // namespace
+
+FrameClock::FrameClock(std::vector<double> times, double dt) : times_(std::move(times)), dt_(dt) {
+  require(!times_.empty() && dt > 0, "frame clock needs frames and a positive frame time");
+  slot_.resize(times_.size());
+  for (std::size_t f = 0; f < times_.size(); ++f)
+    slot_[f] = std::lround((times_[f] - times_[0]) / dt);
+}
+
+// ---------------- AgeBandReducer ----------------
+
+AgeBandReducer::AgeBandReducer(const FrameClock& clock, int bins, double max_lag_s, int per_decade,
+                               double window_s)
+    : clock_(clock),
+      bins_(bins),
+      lags_(clock.dt(), max_lag_of(clock, max_lag_s), per_decade),
+      window_s_(window_s),
+      t0_(clock.time(0)) {
+  require(window_s > 0, "age window must be positive seconds");
+  const double span = clock.time(clock.frames() - 1) - t0_;
+  n_windows_ = static_cast<std::size_t>(std::floor(span / window_s)) + 1;
+  window_of_.resize(clock.frames());
+  for (std::size_t f = 0; f < clock.frames(); ++f)
+    window_of_[f] =
+        std::min(n_windows_ - 1, static_cast<std::size_t>((clock.time(f) - t0_) / window_s));
+  lags_per_bin_ = distinct_lags(lags_);
+  const std::size_t cells = static_cast<std::size_t>(bins) * n_windows_ * lags_.size();
+  sum_.assign(cells, 0.0);
+  sum2_.assign(cells, 0.0);
+  count_.assign(cells, 0.0);
+  lag_sum_.assign(lags_.size(), 0.0);
+  p_sum_.assign(static_cast<std::size_t>(bins) * n_windows_, 0.0);
+  p_sum2_ = p_sum_;
+  p_count_ = p_sum_;
+}
+
+std::size_t AgeBandReducer::max_lag_frames() const { return lags_.max_frames(); }
+
+void AgeBandReducer::consume(const Tile& t) {
+  for (std::size_t i = 0; i < t.t1_count; ++i) {
+    const std::size_t f1 = t.t1_first + i;
+    const long s1 = clock_.slot(f1);
+    const std::size_t jend = t.diagonal ? i : t.t2_count;
+    for (std::size_t j = 0; j < jend; ++j) {
+      const double v = t.at(i, j);
+      if (std::isnan(v)) continue;
+      const std::size_t f2 = t.t2_first + j;
+      const auto lag = static_cast<std::size_t>(s1 - clock_.slot(f2));
+      const std::size_t l = lags_.bin_of_frames(lag);
+      if (l >= lags_.size()) continue;
+      const std::size_t w = window_of_[f2];
+      const std::size_t c = cell(t.bin, w, l);
+      sum_[c] += v;
+      sum2_[c] += v * v;
+      count_[c] += 1;
+      lag_sum_[l] += static_cast<double>(lag);
+      if (lag == 1) {
+        const std::size_t pc = static_cast<std::size_t>(t.bin) * n_windows_ + w;
+        p_sum_[pc] += v;
+        p_sum2_[pc] += v * v;
+        p_count_[pc] += 1;
+      }
+    }
+  }
+}
+
+std::vector<std::pair<std::string, std::vector<double>*>> AgeBandReducer::state() {
+  return {{"sum", &sum_},     {"sum2", &sum2_},     {"count", &count_},    {"lag_sum", &lag_sum_},
+          {"p_sum", &p_sum_}, {"p_sum2", &p_sum2_}, {"p_count", &p_count_}};
+}
+
+double AgeBandReducer::lag_seconds(std::size_t l) const {
+  double n = 0;
+  for (int b = 0; b < bins_; ++b)
+    for (std::size_t w = 0; w < n_windows_; ++w) n += count_[cell(b, w, l)];
+  if (n == 0) return std::numeric_limits<double>::quiet_NaN();
+  return lag_sum_[l] / n * clock_.dt();
+}
+
+Accumulated AgeBandReducer::g2(int bin, std::size_t w, std::size_t l) const {
+  const std::size_t c = cell(bin, w, l);
+  return summarise(sum_[c], sum2_[c], count_[c], 1.0 / lags_per_bin_[l]);
+}
+
+Accumulated AgeBandReducer::plateau(int bin, std::size_t w) const {
+  const std::size_t c = static_cast<std::size_t>(bin) * n_windows_ + w;
+  return summarise(p_sum_[c], p_sum2_[c], p_count_[c], 1.0);
+}
+
+// ---------------- OneTimeReducer ----------------
+
+OneTimeReducer::OneTimeReducer(const FrameClock& clock, int bins, double max_lag_s, int per_decade,
+                               std::optional<std::pair<double, double>> span)
+    : clock_(clock),
+      bins_(bins),
+      lags_(clock.dt(), max_lag_of(clock, max_lag_s), per_decade),
+      span_(span) {
+  lags_per_bin_ = distinct_lags(lags_);
+  const std::size_t cells = static_cast<std::size_t>(bins) * lags_.size();
+  sum_.assign(cells, 0.0);
+  sum2_ = sum_;
+  count_ = sum_;
+  lag_sum_.assign(lags_.size(), 0.0);
+}
+
+void OneTimeReducer::consume(const Tile& t) {
+  for (std::size_t i = 0; i < t.t1_count; ++i) {
+    const std::size_t f1 = t.t1_first + i;
+    if (span_ && (clock_.time(f1) < span_->first || clock_.time(f1) > span_->second)) continue;
+    const long s1 = clock_.slot(f1);
+    const std::size_t jend = t.diagonal ? i : t.t2_count;
+    for (std::size_t j = 0; j < jend; ++j) {
+      const double v = t.at(i, j);
+      if (std::isnan(v)) continue;
+      const std::size_t f2 = t.t2_first + j;
+      if (span_ && clock_.time(f2) < span_->first) continue;
+      const auto lag = static_cast<std::size_t>(s1 - clock_.slot(f2));
+      const std::size_t l = lags_.bin_of_frames(lag);
+      if (l >= lags_.size()) continue;
+      const std::size_t c = static_cast<std::size_t>(t.bin) * lags_.size() + l;
+      sum_[c] += v;
+      sum2_[c] += v * v;
+      count_[c] += 1;
+      lag_sum_[l] += static_cast<double>(lag);
+    }
+  }
+}
+
+std::vector<std::pair<std::string, std::vector<double>*>> OneTimeReducer::state() {
+  return {{"sum", &sum_}, {"sum2", &sum2_}, {"count", &count_}, {"lag_sum", &lag_sum_}};
+}
+
+double OneTimeReducer::lag_seconds(std::size_t l) const {
+  double n = 0;
+  for (int b = 0; b < bins_; ++b) n += count_[static_cast<std::size_t>(b) * lags_.size() + l];
+  if (n == 0) return std::numeric_limits<double>::quiet_NaN();
+  return lag_sum_[l] / n * clock_.dt();
+}
+
+Accumulated OneTimeReducer::g2(int bin, std::size_t l) const {
+  const std::size_t c = static_cast<std::size_t>(bin) * lags_.size() + l;
+  return summarise(sum_[c], sum2_[c], count_[c], 1.0 / lags_per_bin_[l]);
+}
+
+Accumulated OneTimeReducer::plateau_beyond(int bin, double min_lag_s) const {
+  double sum = 0, n = 0;
+  std::vector<double> means;
+  for (std::size_t l = 0; l < lags_.size(); ++l) {
+    const std::size_t c = static_cast<std::size_t>(bin) * lags_.size() + l;
+    if (count_[c] == 0 || lag_seconds(l) < min_lag_s) continue;
+    sum += sum_[c];
+    n += count_[c];
+    means.push_back(sum_[c] / count_[c]);
+  }
+  if (n == 0) return {0.0, 0.0, 0};
+  const double mean = sum / n;
+  // Neighbouring lags share frames; the scatter of the bins' means is the honest error.
+  double var = 0;
+  for (double m : means) var += (m - mean) * (m - mean);
+  const double err = means.size() > 1 ? std::sqrt(var / (means.size() - 1) / means.size()) : 0.0;
+  return {mean, err, static_cast<std::size_t>(n)};
+}
+
+// ---------------- MapReducer ----------------
+
+MapReducer::MapReducer(const FrameClock& clock, int bins, std::size_t size)
+    : clock_(clock), bins_(bins) {
+  require(size >= 1, "map size must be at least 1");
+  const double span = clock.time(clock.frames() - 1) - clock.time(0) + clock.dt();
+  const std::size_t slots = static_cast<std::size_t>(clock.slot(clock.frames() - 1)) + 1;
+  full_ = slots <= size;
+  size_ = full_ ? slots : size;
+  cell_s_ = full_ ? clock.dt() : span / static_cast<double>(size_);
+  cell_of_.resize(clock.frames());
+  for (std::size_t f = 0; f < clock.frames(); ++f)
+    cell_of_[f] =
+        full_ ? static_cast<std::size_t>(clock.slot(f))
+              : std::min(size_ - 1,
+                         static_cast<std::size_t>((clock.time(f) - clock.time(0)) / cell_s_));
+  const std::size_t cells = static_cast<std::size_t>(bins) * size_ * size_;
+  sum_.assign(cells, 0.0);
+  count_.assign(cells, 0.0);
+}
+
+void MapReducer::consume(const Tile& t) {
+  const std::size_t base = static_cast<std::size_t>(t.bin) * size_ * size_;
+  for (std::size_t i = 0; i < t.t1_count; ++i) {
+    const std::size_t ci = cell_of_[t.t1_first + i];
+    // The diagonal carries shot noise: kept only in a full-resolution map, as APS maps do.
+    const std::size_t jend = t.diagonal ? (full_ ? i + 1 : i) : t.t2_count;
+    for (std::size_t j = 0; j < jend; ++j) {
+      const double v = t.at(i, j);
+      if (std::isnan(v)) continue;
+      const std::size_t c = base + ci * size_ + cell_of_[t.t2_first + j];
+      sum_[c] += v;
+      count_[c] += 1;
+    }
+  }
+}
+
+std::vector<std::pair<std::string, std::vector<double>*>> MapReducer::state() {
+  return {{"sum", &sum_}, {"count", &count_}};
+}
+
+std::vector<float> MapReducer::map(int bin) const {
+  std::vector<float> m(size_ * size_, std::numeric_limits<float>::quiet_NaN());
+  const std::size_t base = static_cast<std::size_t>(bin) * size_ * size_;
+  for (std::size_t i = 0; i < size_; ++i)
+    for (std::size_t j = 0; j <= i; ++j) {
+      // Both triangles of a cell pair land in (max, min): t1 is the later frame.
+      const double n = count_[base + i * size_ + j];
+      if (n == 0) continue;
+      const auto v = static_cast<float>(sum_[base + i * size_ + j] / n);
+      m[i * size_ + j] = v;
+      m[j * size_ + i] = v;
+    }
+  return m;
+}
+
+double MapReducer::cell_start(std::size_t i) const {
+  return clock_.time(0) + static_cast<double>(i) * cell_s_;
+}
+
+}  // namespace glassy

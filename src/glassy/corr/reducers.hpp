@@ -1,0 +1,124 @@
+// corr/reducers: what the analysis keeps of C(t1, t2), accumulated tile by tile.
+//  AgeBandReducer  g2(t, t_a): the band of lags up to a maximum, averaged over age windows
+//                  (t_a = t2, the earlier frame) with log-binned lags, and the short-time
+//                  plateau g2(0, t_a) from the neighbours of the diagonal;
+//  OneTimeReducer  g2(t) averaged over all ages (optionally inside a span of time, which gives
+//                  the long-time plateau g2(inf));
+//  MapReducer      a downsampled copy of the whole map for storage and display.
+// Times are the frames' start times; lags are counted in frame spacings (dt).
+#pragma once
+
+#include <glassy/corr/lag_bins.hpp>
+#include <glassy/corr/tile.hpp>
+
+#include <optional>
+#include <vector>
+
+namespace glassy {
+
+// Frame times on the frame-spacing grid, shared by the reducers.
+class FrameClock {
+ public:
+  FrameClock(std::vector<double> times, double dt);
+  std::size_t frames() const { return times_.size(); }
+  double time(std::size_t f) const { return times_[f]; }
+  long slot(std::size_t f) const { return slot_[f]; }  // round((t - t0) / dt)
+  double dt() const { return dt_; }
+  const std::vector<double>& times() const { return times_; }
+
+ private:
+  std::vector<double> times_;
+  std::vector<long> slot_;
+  double dt_;
+};
+
+// Mean and standard error of accumulated values; NaN-free: n = 0 gives value 0, error 0.
+struct Accumulated {
+  double mean, error;
+  std::size_t n;
+};
+
+class AgeBandReducer : public TileReducer {
+ public:
+  AgeBandReducer(const FrameClock& clock, int bins, double max_lag_s, int per_decade,
+                 double window_s);
+  std::size_t max_lag_frames() const override;
+  void consume(const Tile& tile) override;
+  std::vector<std::pair<std::string, std::vector<double>*>> state() override;
+
+  std::size_t windows() const { return n_windows_; }
+  std::size_t lags() const { return lags_.size(); }
+  double window_start(std::size_t w) const { return t0_ + w * window_s_; }
+  double window_s() const { return window_s_; }
+  // Mean lag (s) of the pairs in a lag bin (over all windows and bins; NaN when empty).
+  double lag_seconds(std::size_t l) const;
+  // g2(t, t_a); error from the scatter of C in the cell over the effective number of
+  // independent rows (pairs / distinct lags in the bin).
+  Accumulated g2(int bin, std::size_t window, std::size_t lag) const;
+  // g2(0, t_a): mean of C(t, t +- 1 frame) in the window.
+  Accumulated plateau(int bin, std::size_t window) const;
+
+ private:
+  std::size_t cell(int bin, std::size_t w, std::size_t l) const {
+    return (static_cast<std::size_t>(bin) * n_windows_ + w) * lags_.size() + l;
+  }
+  const FrameClock& clock_;
+  int bins_;
+  LagBins lags_;
+  double window_s_, t0_;
+  std::size_t n_windows_;
+  std::vector<std::size_t> window_of_;
+  std::vector<double> lags_per_bin_;  // distinct integer lags in each bin
+  std::vector<double> sum_, sum2_, count_, lag_sum_;
+  std::vector<double> p_sum_, p_sum2_, p_count_;
+};
+
+class OneTimeReducer : public TileReducer {
+ public:
+  // span: only pairs with both frames inside [start, end] s count.
+  OneTimeReducer(const FrameClock& clock, int bins, double max_lag_s, int per_decade,
+                 std::optional<std::pair<double, double>> span = std::nullopt);
+  std::size_t max_lag_frames() const override { return lags_.max_frames(); }
+  void consume(const Tile& tile) override;
+  std::vector<std::pair<std::string, std::vector<double>*>> state() override;
+  std::size_t lags() const { return lags_.size(); }
+  double lag_seconds(std::size_t l) const;
+  Accumulated g2(int bin, std::size_t lag) const;
+  // Mean of C over pairs with lag >= min_lag_s (the long-time plateau), error from the scatter
+  // of the lag bins' means.
+  Accumulated plateau_beyond(int bin, double min_lag_s) const;
+
+ private:
+  const FrameClock& clock_;
+  int bins_;
+  LagBins lags_;
+  std::optional<std::pair<double, double>> span_;
+  std::vector<double> lags_per_bin_;
+  std::vector<double> sum_, sum2_, count_, lag_sum_;
+};
+
+class MapReducer : public TileReducer {
+ public:
+  // size: cells per axis (the map is size x size, or frames x frames when that is smaller).
+  MapReducer(const FrameClock& clock, int bins, std::size_t size);
+  std::size_t max_lag_frames() const override { return static_cast<std::size_t>(-1); }
+  void consume(const Tile& tile) override;
+  std::vector<std::pair<std::string, std::vector<double>*>> state() override;
+  std::size_t size() const { return size_; }
+  bool full_resolution() const { return full_; }
+  // The symmetric map of one bin, size x size, NaN where no pair fell (gaps).
+  std::vector<float> map(int bin) const;
+  double cell_start(std::size_t i) const;  // s
+  double cell_width() const { return cell_s_; }
+
+ private:
+  const FrameClock& clock_;
+  int bins_;
+  std::size_t size_;
+  bool full_;
+  double cell_s_;
+  std::vector<std::size_t> cell_of_;
+  std::vector<double> sum_, count_;
+};
+
+}  // namespace glassy

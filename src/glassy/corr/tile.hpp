@@ -1,0 +1,33 @@
+// corr/tile: the unit the two-time correlator hands out. C(t1, t2) for t1 in one block of frames
+// and t2 in an earlier (or the same) block, for one dynamic q-bin. Reducers subscribe to tiles
+// and keep only what the analysis needs, so the full T x T matrix never exists in memory.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace glassy {
+
+struct Tile {
+  int bin = 0;                             // 0-based dynamic bin
+  std::size_t t1_first = 0, t1_count = 0;  // rows: the later frames
+  std::size_t t2_first = 0, t2_count = 0;  // columns: the earlier frames
+  const double* c = nullptr;               // t1_count x t2_count, row-major; NaN: invalid frame
+  // Same block on both axes: only entries with row >= column are filled (row == column is the
+  // diagonal C(t, t), which carries the shot-noise term).
+  bool diagonal = false;
+  double at(std::size_t i, std::size_t j) const { return c[i * t2_count + j]; }
+};
+
+class TileReducer {
+ public:
+  virtual ~TileReducer() = default;
+  // Largest t1 - t2 in frames this reducer needs; SIZE_MAX for the whole matrix.
+  virtual std::size_t max_lag_frames() const = 0;
+  virtual void consume(const Tile& tile) = 0;
+  // Named accumulators, for checkpoints: saved and restored verbatim.
+  virtual std::vector<std::pair<std::string, std::vector<double>*>> state() = 0;
+};
+
+}  // namespace glassy

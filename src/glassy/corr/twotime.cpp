@@ -1,0 +1,408 @@
+#include <glassy/core/error.hpp>
+#include <glassy/core/progress.hpp>
+#include <glassy/corr/twotime.hpp>
+#include <glassy/io/hdf5.hpp>
+
+#include <cblas.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <list>
+#include <map>
+#include <memory>
+
+namespace glassy {
+
+CorrPath parse_corr_path(const std::string& name) {
+  if (name == "auto") return CorrPath::Auto;
+  if (name == "dense") return CorrPath::Dense;
+  if (name == "sparse") return CorrPath::Sparse;
+  throw Error("unknown correlator path '" + name + "': use auto, dense or sparse");
+}
+
+std::string to_string(CorrPath p) {
+  switch (p) {
+    case CorrPath::Auto:
+      return "auto";
+    case CorrPath::Dense:
+      return "dense";
+    case CorrPath::Sparse:
+      return "sparse";
+  }
+  return "?";
+}
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// One dynamic bin's photons in one block of frames.
+struct BinBlock {
+  std::vector<double> x;              // dense: count x pixels, weighted intensities
+  std::vector<std::uint32_t> offset;  // sparse: per local pixel, its events
+  std::vector<std::uint16_t> time;    // frame within the block
+  std::vector<float> count;           // photons (integers)
+  std::vector<double> sum;            // per frame: sum_p w_p I(p, t)
+};
+
+struct Block {
+  std::size_t first = 0, count = 0, bytes = 0;
+  std::vector<BinBlock> bins;
+};
+
+class BlockLoader {
+ public:
+  BlockLoader(FrameSource& source, const TwoTimeInputs& in, CorrPath path, std::size_t block_frames)
+      : source_(source), in_(in), path_(path), block_frames_(block_frames) {
+    const auto& part = in.partition;
+    pixels_ = part.dynamic_pixels();
+    local_.assign(part.dynamic_map.size(), {-1, 0});
+    for (std::size_t k = 0; k < pixels_.size(); ++k)
+      for (std::size_t j = 0; j < pixels_[k].size(); ++j)
+        local_[pixels_[k][j]] = {static_cast<int>(k), static_cast<std::uint32_t>(j)};
+  }
+
+  std::size_t bin_pixels(std::size_t k) const { return pixels_[k].size(); }
+  std::size_t bins() const { return pixels_.size(); }
+
+  std::shared_ptr<Block> load(std::size_t index) {
+    auto block = std::make_shared<Block>();
+    const std::size_t frames = source_.info().frames;
+    block->first = index * block_frames_;
+    block->count = std::min(block_frames_, frames - block->first);
+    block->bins.resize(pixels_.size());
+    for (std::size_t k = 0; k < pixels_.size(); ++k) {
+      auto& b = block->bins[k];
+      b.sum.assign(block->count, 0.0);
+      if (path_ == CorrPath::Dense) b.x.assign(block->count * pixels_[k].size(), 0.0);
+    }
+    if (path_ == CorrPath::Dense) {
+      load_dense(*block);
+    } else {
+      load_sparse(*block);
+    }
+    for (const auto& b : block->bins)
+      block->bytes += b.x.size() * 8 + b.offset.size() * 4 + b.time.size() * 2 +
+                      b.count.size() * 4 + b.sum.size() * 8;
+    return block;
+  }
+
+ private:
+  void load_dense(Block& block) {
+    const std::size_t p_total = source_.info().pixels();
+    if (source_.is_sparse()) {
+      SparseBlock s;
+      source_.read_sparse(block.first, block.count, s);
+      for (std::size_t t = 0; t < block.count; ++t)
+        for (auto e = s.offsets[t]; e < s.offsets[t + 1]; ++e)
+          add_dense(block, t, s.pixel[e], static_cast<double>(s.counts[e]));
+    } else {
+      FrameBlock f;
+      source_.read_dense(block.first, block.count, f);
+      for (std::size_t t = 0; t < block.count; ++t) {
+        const float* frame = f.frame(t, p_total);
+        for (std::size_t p = 0; p < p_total; ++p)
+          if (frame[p] != 0.0f) add_dense(block, t, static_cast<std::uint32_t>(p), frame[p]);
+      }
+    }
+  }
+
+  void add_dense(Block& block, std::size_t t, std::uint32_t p, double value) {
+    const auto [k, j] = local_[p];
+    if (k < 0) return;
+    auto& b = block.bins[static_cast<std::size_t>(k)];
+    const double v = in_.weights[p] * value;
+    b.x[t * pixels_[static_cast<std::size_t>(k)].size() + j] = v;
+    b.sum[t] += v;
+  }
+
+  void load_sparse(Block& block) {
+    // Gather (local pixel, frame, count) per bin in frame order, then counting-sort by pixel so
+    // each pixel's events stay in time order.
+    struct Event {
+      std::uint32_t pixel;
+      std::uint16_t time;
+      float count;
+    };
+    std::vector<std::vector<Event>> events(pixels_.size());
+    auto add = [&](std::size_t t, std::uint32_t p, float c) {
+      const auto [k, j] = local_[p];
+      if (k < 0) return;
+      require(c == std::floor(c), "the sparse correlator path needs integer photon counts (frame " +
+                                      std::to_string(block.first + t) + "): use --path dense");
+      events[static_cast<std::size_t>(k)].push_back({j, static_cast<std::uint16_t>(t), c});
+      block.bins[static_cast<std::size_t>(k)].sum[t] += in_.weights[p] * c;
+    };
+    if (source_.is_sparse()) {
+      SparseBlock s;
+      source_.read_sparse(block.first, block.count, s);
+      for (std::size_t t = 0; t < block.count; ++t)
+        for (auto e = s.offsets[t]; e < s.offsets[t + 1]; ++e)
+          add(t, s.pixel[e], static_cast<float>(s.counts[e]));
+    } else {
+      FrameBlock f;
+      source_.read_dense(block.first, block.count, f);
+      const std::size_t p_total = source_.info().pixels();
+      for (std::size_t t = 0; t < block.count; ++t) {
+        const float* frame = f.frame(t, p_total);
+        for (std::size_t p = 0; p < p_total; ++p)
+          if (frame[p] != 0.0f) add(t, static_cast<std::uint32_t>(p), frame[p]);
+      }
+    }
+    for (std::size_t k = 0; k < pixels_.size(); ++k) {
+      auto& b = block.bins[k];
+      const auto& ev = events[k];
+      b.offset.assign(pixels_[k].size() + 1, 0);
+      for (const auto& e : ev) ++b.offset[e.pixel + 1];
+      for (std::size_t j = 0; j < pixels_[k].size(); ++j) b.offset[j + 1] += b.offset[j];
+      b.time.resize(ev.size());
+      b.count.resize(ev.size());
+      std::vector<std::uint32_t> fill(b.offset.begin(), b.offset.end() - 1);
+      for (const auto& e : ev) {
+        const auto at = fill[e.pixel]++;
+        b.time[at] = e.time;
+        b.count[at] = e.count;
+      }
+    }
+  }
+
+  FrameSource& source_;
+  const TwoTimeInputs& in_;
+  CorrPath path_;
+  std::size_t block_frames_;
+  std::vector<std::vector<std::uint32_t>> pixels_;
+  std::vector<std::pair<int, std::uint32_t>> local_;
+};
+
+// Keeps loaded blocks while they fit the budget; evicts the least recently used.
+class BlockCache {
+ public:
+  BlockCache(BlockLoader& loader, std::size_t capacity_bytes)
+      : loader_(loader), capacity_(capacity_bytes) {}
+  std::shared_ptr<Block> get(std::size_t index) {
+    auto it = map_.find(index);
+    if (it != map_.end()) {
+      order_.remove(index);
+      order_.push_front(index);
+      return it->second;
+    }
+    auto block = loader_.load(index);
+    ++reads_;
+    used_ += block->bytes;
+    map_[index] = block;
+    order_.push_front(index);
+    while (used_ > capacity_ && order_.size() > 2) {
+      const auto victim = order_.back();
+      order_.pop_back();
+      used_ -= map_[victim]->bytes;
+      map_.erase(victim);
+    }
+    return block;
+  }
+  std::size_t reads() const { return reads_; }
+
+ private:
+  BlockLoader& loader_;
+  std::size_t capacity_, used_ = 0, reads_ = 0;
+  std::map<std::size_t, std::shared_ptr<Block>> map_;
+  std::list<std::size_t> order_;
+};
+
+// Numerators N(t1, t2) = sum_p (w I1)(w I2) for one bin and one tile, into n (rows x cols).
+void dense_numerators(const BinBlock& a, const BinBlock& b, std::size_t rows, std::size_t cols,
+                      std::size_t pixels, bool diagonal, double* n) {
+  const auto m = static_cast<blasint>(rows), k = static_cast<blasint>(pixels);
+  if (diagonal) {
+    cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, m, k, 1.0, a.x.data(), k, 0.0, n, m);
+  } else {
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, static_cast<blasint>(cols), k, 1.0,
+                a.x.data(), k, b.x.data(), k, 0.0, n, static_cast<blasint>(cols));
+  }
+}
+
+void sparse_numerators(const BinBlock& a, const BinBlock& b, std::size_t rows, std::size_t cols,
+                       std::size_t pixels, bool diagonal, const std::vector<double>& w2,
+                       double* n) {
+  std::fill(n, n + rows * cols, 0.0);
+  const int threads = omp_get_max_threads();
+  std::vector<std::vector<double>> priv(static_cast<std::size_t>(std::max(threads - 1, 0)));
+#pragma omp parallel num_threads(threads)
+  {
+    const int id = omp_get_thread_num();
+    double* acc = n;
+    if (id > 0) {
+      priv[static_cast<std::size_t>(id - 1)].assign(rows * cols, 0.0);
+      acc = priv[static_cast<std::size_t>(id - 1)].data();
+    }
+#pragma omp for schedule(dynamic, 256)
+    for (std::size_t j = 0; j < pixels; ++j) {
+      const auto a0 = a.offset[j], a1 = a.offset[j + 1];
+      const auto b0 = b.offset[j], b1 = b.offset[j + 1];
+      if (a0 == a1 || b0 == b1) continue;
+      for (auto e1 = a0; e1 < a1; ++e1) {
+        const double c1 = w2[j] * a.count[e1];
+        double* row = acc + static_cast<std::size_t>(a.time[e1]) * cols;
+        // On the diagonal tile, pairs with t2 <= t1 only: the events are in time order.
+        const auto end = diagonal ? e1 + 1 : b1;
+        for (auto e2 = b0; e2 < end; ++e2) row[b.time[e2]] += c1 * b.count[e2];
+      }
+    }
+  }
+  for (const auto& p : priv)
+    if (!p.empty())
+      for (std::size_t i = 0; i < rows * cols; ++i) n[i] += p[i];
+}
+
+void save_checkpoint(const std::filesystem::path& file, std::size_t next_row, std::size_t frames,
+                     std::size_t block, CorrPath path, std::span<TileReducer* const> reducers) {
+  const auto temp = file.string() + ".tmp";
+  {
+    auto f = h5::File::create(temp);
+    auto a = f.attrs();
+    a.set("next_row", static_cast<std::int64_t>(next_row));
+    a.set("frames", static_cast<std::int64_t>(frames));
+    a.set("block_frames", static_cast<std::int64_t>(block));
+    a.set("path", to_string(path));
+    for (std::size_t r = 0; r < reducers.size(); ++r)
+      for (auto& [name, values] : reducers[r]->state())
+        f.write<double>("r" + std::to_string(r) + "/" + name, *values);
+  }
+  std::filesystem::rename(temp, file);
+}
+
+std::size_t load_checkpoint(const std::filesystem::path& file, std::size_t frames,
+                            std::size_t block, CorrPath path,
+                            std::span<TileReducer* const> reducers) {
+  auto f = h5::File::open(file);
+  auto a = f.attrs();
+  require(static_cast<std::size_t>(a.get_int("frames")) == frames &&
+              static_cast<std::size_t>(a.get_int("block_frames")) == block &&
+              a.get_string("path") == to_string(path),
+          file.string() + " was written for other inputs or settings: remove it or drop --resume");
+  for (std::size_t r = 0; r < reducers.size(); ++r)
+    for (auto& [name, values] : reducers[r]->state()) {
+      const auto stored = f.read<double>("r" + std::to_string(r) + "/" + name);
+      require(stored.size() == values->size(),
+              file.string() + ": checkpoint does not match this analysis");
+      *values = stored;
+    }
+  return static_cast<std::size_t>(a.get_int("next_row"));
+}
+
+}  // namespace
+
+TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const TwoTimeOptions& o,
+                          std::span<TileReducer* const> reducers) {
+  const auto start = std::chrono::steady_clock::now();
+  const FrameInfo& info = source.info();
+  require(in.weights.size() == info.pixels(), "two-time: weights do not match the detector");
+  require(in.frame_valid.size() == info.frames, "two-time: frame flags do not match the frames");
+  require(in.partition.dynamic_map.size() == info.pixels(),
+          "two-time: q map shape does not match the frames");
+  TwoTimeReport report;
+  report.path = o.path;
+  if (o.path == CorrPath::Auto)
+    report.path = o.nonzero_fraction < o.sparse_below_nonzero ? CorrPath::Sparse : CorrPath::Dense;
+
+  std::size_t max_lag = 0;
+  for (auto* r : reducers) max_lag = std::max(max_lag, r->max_lag_frames());
+  // Blocks: 512 frames keeps a sparse tile (2 MiB) in cache and a dense GEMM efficient; smaller
+  // when the dense block would not fit a fifth of the budget.
+  std::size_t block = o.block_frames;
+  if (block == 0) {
+    block = 512;
+    if (report.path == CorrPath::Dense) {
+      const std::size_t per_frame = std::max<std::size_t>(info.pixels(), 1) * 8;
+      block = std::clamp<std::size_t>(o.budget.bytes() / 5 / per_frame, 16, 512);
+    }
+  }
+  block = std::min({block, info.frames, std::size_t{65535}});
+  report.block_frames = block;
+  const std::size_t n_blocks = (info.frames + block - 1) / block;
+  const std::size_t lag_blocks = max_lag >= info.frames ? n_blocks : max_lag / block + 2;
+
+  BlockLoader loader(source, in, report.path, block);
+  BlockCache cache(loader, o.budget.bytes() / 2);
+  const auto bin_pixels = in.partition.dynamic_pixels();
+  std::vector<std::vector<double>> w2(bin_pixels.size());
+  for (std::size_t k = 0; k < bin_pixels.size(); ++k)
+    for (auto p : bin_pixels[k]) w2[k].push_back(in.weights[p] * in.weights[p]);
+
+  std::size_t first_row = 0;
+  if (o.resume && o.checkpoint && std::filesystem::exists(*o.checkpoint)) {
+    first_row = load_checkpoint(*o.checkpoint, info.frames, block, report.path, reducers);
+    report.resumed = true;
+  }
+  std::vector<double> n(block * block), c(block * block);
+  std::size_t total_tiles = 0;
+  for (std::size_t a = 0; a < n_blocks; ++a) total_tiles += std::min(a + 1, lag_blocks);
+  Progress progress("two-time (" + to_string(report.path) + ")", total_tiles);
+  std::size_t done_tiles = 0;
+  for (std::size_t a = 0; a < first_row; ++a) done_tiles += std::min(a + 1, lag_blocks);
+  progress.advance(done_tiles);
+  auto last_checkpoint = std::chrono::steady_clock::now();
+
+  for (std::size_t a = first_row; a < n_blocks; ++a) {
+    const auto block_a = cache.get(a);
+    const std::size_t b_min = a + 1 >= lag_blocks ? a + 1 - lag_blocks : 0;
+    for (std::size_t bi = a + 1; bi-- > b_min;) {
+      const auto block_b = bi == a ? block_a : cache.get(bi);
+      const bool diagonal = bi == a;
+      const std::size_t rows = block_a->count, cols = block_b->count;
+      for (std::size_t k = 0; k < bin_pixels.size(); ++k) {
+        const std::size_t pk = bin_pixels[k].size();
+        if (pk == 0) continue;
+        const auto& ba = block_a->bins[k];
+        const auto& bb = block_b->bins[k];
+        if (report.path == CorrPath::Dense) {
+          dense_numerators(ba, bb, rows, cols, pk, diagonal, n.data());
+        } else {
+          sparse_numerators(ba, bb, rows, cols, pk, diagonal, w2[k], n.data());
+        }
+        const double scale = static_cast<double>(pk);
+        for (std::size_t i = 0; i < rows; ++i) {
+          const bool vi = in.frame_valid[block_a->first + i] && ba.sum[i] > 0;
+          const std::size_t jend = diagonal ? i + 1 : cols;
+          for (std::size_t j = 0; j < jend; ++j) {
+            const bool vj = in.frame_valid[block_b->first + j] && bb.sum[j] > 0;
+            c[i * cols + j] =
+                vi && vj ? scale * n[i * (diagonal ? rows : cols) + j] / (ba.sum[i] * bb.sum[j])
+                         : kNaN;
+          }
+        }
+        Tile tile{
+            static_cast<int>(k), block_a->first, rows, block_b->first, cols, c.data(), diagonal};
+        for (auto* r : reducers) {
+          if (!diagonal && block_a->first - (block_b->first + cols - 1) > r->max_lag_frames())
+            continue;
+          r->consume(tile);
+        }
+      }
+      ++report.tiles;
+      progress.advance();
+    }
+    const bool stop = o.after_row && !o.after_row(a + 1);
+    const double since =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - last_checkpoint).count();
+    if (o.checkpoint && (stop || since >= o.checkpoint_seconds) && a + 1 < n_blocks) {
+      save_checkpoint(*o.checkpoint, a + 1, info.frames, block, report.path, reducers);
+      last_checkpoint = std::chrono::steady_clock::now();
+    }
+    if (stop) {
+      report.completed = false;
+      break;
+    }
+  }
+  if (report.completed) {
+    progress.finish();
+    if (o.checkpoint) std::filesystem::remove(*o.checkpoint);
+  }
+  report.block_reads = cache.reads();
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+}  // namespace glassy

@@ -1,0 +1,63 @@
+// corr/twotime: the two-time correlation C(t1, t2) = <I1 I2>_p / (<I1>_p <I2>_p) per dynamic
+// q-bin (the paper's Eq. 1), produced tile by tile and handed to reducers.
+//  - dense path: numerators of a tile by BLAS (DSYRK on the diagonal, DGEMM off it) on blocks of
+//    frames, exact in double for integer counts;
+//  - sparse path for photon-starved data: per-pixel photon-event lists of each block, pairs
+//    accumulated into the tile (Chushkin et al.'s event correlation);
+//  - chosen from the measured photon density unless forced; both give the same numbers.
+// Intensities are weighted per pixel (the flat-field correction: C of g_p I), and frames marked
+// invalid (no photons, beam loss) give NaN entries that every reducer skips.
+#pragma once
+
+#include <glassy/core/memory_budget.hpp>
+#include <glassy/corr/tile.hpp>
+#include <glassy/detector/partition.hpp>
+#include <glassy/io/frames.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+
+namespace glassy {
+
+enum class CorrPath { Auto, Dense, Sparse };
+CorrPath parse_corr_path(const std::string& name);  // auto|dense|sparse
+std::string to_string(CorrPath p);
+
+struct TwoTimeOptions {
+  CorrPath path = CorrPath::Auto;
+  std::size_t block_frames = 0;  // 0: chosen from the budget and path
+  MemoryBudget budget;
+  // Auto picks sparse below this fraction of non-zero pixel-frames.
+  double sparse_below_nonzero = 0.1;
+  double nonzero_fraction = 1.0;  // measured (prep/frame_stats)
+  // Checkpointing: reducer state and progress are saved to this file every `checkpoint_seconds`;
+  // with resume, a run continues from it (the inputs must be the same).
+  std::optional<std::filesystem::path> checkpoint;
+  double checkpoint_seconds = 60;
+  bool resume = false;
+  // For tests: called after each completed row of tiles; returning false stops the run early
+  // (as an interruption would), after the checkpoint is written.
+  std::function<bool(std::size_t rows_done)> after_row;
+};
+
+struct TwoTimeInputs {
+  const Partition& partition;
+  std::vector<double> weights;            // per pixel (1 without flat-field correction)
+  std::vector<std::uint8_t> frame_valid;  // per frame
+};
+
+struct TwoTimeReport {
+  CorrPath path = CorrPath::Dense;
+  std::size_t block_frames = 0, tiles = 0, block_reads = 0;
+  double seconds = 0;
+  bool completed = true;  // false when after_row stopped it
+  bool resumed = false;
+};
+
+TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& inputs,
+                          const TwoTimeOptions& options, std::span<TileReducer* const> reducers);
+
+}  // namespace glassy

@@ -1,0 +1,125 @@
+#include <glassy/core/error.hpp>
+#include <glassy/core/progress.hpp>
+#include <glassy/prep/frame_stats.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace glassy {
+
+FrameStats compute_frame_stats(FrameSource& source, const std::vector<std::uint8_t>& mask,
+                               const MemoryBudget& budget) {
+  const FrameInfo& info = source.info();
+  require(mask.size() == info.pixels(), "mask shape does not match the frames");
+  FrameStats s;
+  s.frames = info.frames;
+  s.pixels = info.pixels();
+  std::vector<double> pixel_sum(s.pixels, 0.0);
+  s.pixel_max.assign(s.pixels, 0.0f);
+  s.frame_total.assign(s.frames, 0.0);
+  s.frame_valid.assign(s.frames, 1);
+  std::vector<double> frame_pixel_sum(s.frames, 0.0);
+  std::uint64_t nonzero = 0;
+  Progress progress("statistics", s.frames);
+  const std::size_t block = source.frames_per_block(budget, 0.25);
+  if (source.is_sparse()) {
+    SparseBlock b;
+    for (std::size_t first = 0; first < s.frames; first += block) {
+      const std::size_t n = std::min(block, s.frames - first);
+      source.read_sparse(first, n, b);
+      for (std::size_t k = 0; k < n; ++k) {
+        double total = 0;
+        for (auto e = b.offsets[k]; e < b.offsets[k + 1]; ++e) {
+          const auto p = b.pixel[e];
+          const float c = static_cast<float>(b.counts[e]);
+          pixel_sum[p] += c;
+          s.pixel_max[p] = std::max(s.pixel_max[p], c);
+          if (mask[p]) total += c, ++nonzero;
+        }
+        s.frame_total[first + k] = total;
+      }
+      progress.advance(n);
+    }
+  } else {
+    FrameBlock b;
+    for (std::size_t first = 0; first < s.frames; first += block) {
+      const std::size_t n = std::min(block, s.frames - first);
+      source.read_dense(first, n, b);
+      for (std::size_t k = 0; k < n; ++k) {
+        const float* f = b.frame(k, s.pixels);
+        double total = 0;
+        for (std::size_t p = 0; p < s.pixels; ++p) {
+          pixel_sum[p] += f[p];
+          s.pixel_max[p] = std::max(s.pixel_max[p], f[p]);
+          if (mask[p] && f[p] != 0) total += f[p], ++nonzero;
+        }
+        s.frame_total[first + k] = total;
+      }
+      progress.advance(n);
+    }
+  }
+  progress.finish();
+  // A frame with no photon at all in the mask is a beam loss or a dead readout, not zero
+  // intensity: it is excluded everywhere and recorded.
+  std::size_t valid = 0;
+  for (std::size_t f = 0; f < s.frames; ++f) {
+    if (s.frame_total[f] == 0) {
+      s.frame_valid[f] = 0;
+      s.empty_frames.push_back(f);
+    } else {
+      ++valid;
+    }
+  }
+  require(valid > 0, "every frame is empty inside the mask: check the mask or the data");
+  s.pixel_mean.resize(s.pixels);
+  for (std::size_t p = 0; p < s.pixels; ++p)
+    s.pixel_mean[p] = pixel_sum[p] / static_cast<double>(valid);
+  std::size_t masked = 0;
+  double masked_sum = 0;
+  for (std::size_t p = 0; p < s.pixels; ++p)
+    if (mask[p]) ++masked, masked_sum += pixel_sum[p];
+  s.photon_density = masked_sum / (static_cast<double>(masked) * static_cast<double>(valid));
+  s.nonzero_fraction =
+      static_cast<double>(nonzero) / (static_cast<double>(masked) * static_cast<double>(valid));
+  // Gaps: steps in the timestamps well beyond the typical frame spacing.
+  if (info.frames > 2 && (!info.timestamps.empty() || info.meta.frame_time)) {
+    std::vector<double> steps(info.frames - 1);
+    for (std::size_t i = 1; i < info.frames; ++i) steps[i - 1] = info.time(i) - info.time(i - 1);
+    auto sorted = steps;
+    std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
+    const double typical = sorted[sorted.size() / 2];
+    for (std::size_t i = 0; i < steps.size(); ++i)
+      if (steps[i] > 1.5 * typical) s.gaps.push_back({info.time(i), info.time(i + 1)});
+  }
+  return s;
+}
+
+std::vector<std::uint8_t> remove_hot_pixels(const FrameStats& stats, std::vector<std::uint8_t> mask,
+                                            double k_sigma, double max_count,
+                                            std::size_t* removed) {
+  std::vector<double> means;
+  for (std::size_t p = 0; p < mask.size(); ++p)
+    if (mask[p]) means.push_back(stats.pixel_mean[p]);
+  std::size_t count = 0;
+  if (!means.empty()) {
+    auto mid = means.begin() + static_cast<std::ptrdiff_t>(means.size() / 2);
+    std::nth_element(means.begin(), mid, means.end());
+    const double median = *mid;
+    for (auto& m : means) m = std::abs(m - median);
+    std::nth_element(means.begin(), mid, means.end());
+    // 1.4826 MAD estimates sigma for Gaussian scatter; Poisson sqrt(median) floors it for
+    // photon-starved frames where the MAD can be zero.
+    const double sigma = std::max(1.4826 * *mid, std::sqrt(std::max(median, 1e-12) / stats.frames));
+    for (std::size_t p = 0; p < mask.size(); ++p) {
+      if (!mask[p]) continue;
+      if (stats.pixel_mean[p] > median + k_sigma * sigma || stats.pixel_max[p] > max_count) {
+        mask[p] = 0;
+        ++count;
+      }
+    }
+  }
+  if (removed != nullptr) *removed = count;
+  return mask;
+}
+
+}  // namespace glassy

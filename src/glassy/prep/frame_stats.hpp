@@ -1,0 +1,38 @@
+// prep/frame_stats: one streaming pass over the frames that everything after it needs: the
+// time-averaged pattern (scattering_2d), each pixel's largest count (for hot pixels), each
+// frame's total photons in the mask, the photon density (which picks the correlator's path),
+// bad frames (no photons: beam loss or a dead detector frame) and gaps in the timestamps.
+#pragma once
+
+#include <glassy/core/memory_budget.hpp>
+#include <glassy/io/frames.hpp>
+
+#include <cstdint>
+#include <vector>
+
+namespace glassy {
+
+struct FrameStats {
+  std::size_t frames = 0, pixels = 0;
+  std::vector<double> pixel_mean;  // counts per frame, over valid frames
+  std::vector<float> pixel_max;
+  std::vector<double> frame_total;        // photons per frame inside the mask
+  std::vector<std::uint8_t> frame_valid;  // 0: excluded from every average (recorded why below)
+  std::vector<std::size_t> empty_frames;  // frames without a photon in the mask
+  struct Gap {
+    double start, end;  // s: last frame before, first frame after
+  };
+  std::vector<Gap> gaps;
+  double photon_density = 0;    // mean counts per masked pixel per valid frame
+  double nonzero_fraction = 0;  // fraction of masked pixel-frames that are non-zero
+};
+
+FrameStats compute_frame_stats(FrameSource& source, const std::vector<std::uint8_t>& mask,
+                               const MemoryBudget& budget);
+
+// Hot pixels: time-mean above median + k * (robust sigma) of the masked pixels, or a single-frame
+// count above max_count. Returns a mask with them removed (and how many were removed).
+std::vector<std::uint8_t> remove_hot_pixels(const FrameStats& stats, std::vector<std::uint8_t> mask,
+                                            double k_sigma, double max_count, std::size_t* removed);
+
+}  // namespace glassy

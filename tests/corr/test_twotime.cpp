@@ -1,0 +1,199 @@
+// The two-time correlator against a brute-force double-precision C(t1, t2), on both paths, with
+// masked pixels, several bins, flat-field weights and invalid frames; dense and sparse agree.
+#include "test_support.hpp"
+
+#include <glassy/corr/reducers.hpp>
+#include <glassy/corr/twotime.hpp>
+#include <glassy/io/frame_writer.hpp>
+#include <glassy/io/npy_frames.hpp>
+
+#include <cmath>
+#include <random>
+
+namespace glassy {
+namespace {
+
+using test::ScratchDir;
+
+struct Stack {
+  std::size_t t, h, w;
+  std::vector<float> frames;
+};
+
+Stack random_stack(std::size_t t, std::size_t h, std::size_t w, double rate, unsigned seed) {
+  Stack s{t, h, w, std::vector<float>(t * h * w)};
+  std::mt19937 rng(seed);
+  // A slowly varying speckle-like rate so correlations are not trivial.
+  std::vector<double> field(h * w, 1.0);
+  std::exponential_distribution<double> expo(1.0);
+  for (std::size_t f = 0; f < t; ++f) {
+    for (auto& v : field) v = 0.8 * v + 0.2 * expo(rng);
+    for (std::size_t p = 0; p < h * w; ++p)
+      s.frames[f * h * w + p] =
+          static_cast<float>(std::poisson_distribution<int>(rate * field[p])(rng));
+  }
+  return s;
+}
+
+// C(t1, t2) = P sum w^2 I1 I2 / (sum w I1 sum w I2) over the bin's pixels, NaN for invalid frames.
+double brute_c(const Stack& s, const std::vector<std::uint32_t>& pixels,
+               const std::vector<double>& w, const std::vector<std::uint8_t>& valid, std::size_t t1,
+               std::size_t t2) {
+  if (!valid[t1] || !valid[t2]) return std::nan("");
+  long double num = 0, s1 = 0, s2 = 0;
+  for (auto p : pixels) {
+    const double a = w[p] * s.frames[t1 * s.h * s.w + p], b = w[p] * s.frames[t2 * s.h * s.w + p];
+    num += a * b;
+    s1 += a;
+    s2 += b;
+  }
+  if (s1 == 0 || s2 == 0) return std::nan("");
+  return static_cast<double>(pixels.size() * num / (s1 * s2));
+}
+
+Partition two_bins(std::size_t h, std::size_t w) {
+  Partition p;
+  p.height = h;
+  p.width = w;
+  p.mask.assign(h * w, 1);
+  p.dynamic_q = 2;
+  p.static_q = 2;
+  p.dynamic_q_values = p.static_q_values = {1, 2};
+  p.dynamic_phi_values = p.static_phi_values = {0};
+  p.dynamic_map.assign(h * w, 0);
+  for (std::size_t i = 0; i < h * w; ++i) {
+    if (i % 7 == 3) {
+      p.mask[i] = 0;  // masked pixels
+      continue;
+    }
+    p.dynamic_map[i] = (i / w) < h / 2 ? 1 : 2;
+  }
+  p.static_map = p.dynamic_map;
+  return p;
+}
+
+void check_against_brute_force(const Stack& s, CorrPath path, std::size_t block, bool sparse_file) {
+  ScratchDir dir;
+  const auto file = dir / "f.h5";
+  {
+    auto f = h5::File::create(file);
+    FrameFileSpec spec{s.h, s.w, sparse_file ? FrameLayout::Sparse : FrameLayout::Dense,
+                       h5::Compression::None, "uint32"};
+    auto writer = make_frame_writer(f, spec);
+    for (std::size_t t = 0; t < s.t; ++t) writer->append_dense(s.frames.data() + t * s.h * s.w);
+    writer->finish();
+  }
+  auto source = open_frames(file);
+  const Partition part = two_bins(s.h, s.w);
+  std::vector<double> weights(s.h * s.w);
+  for (std::size_t i = 0; i < weights.size(); ++i)
+    weights[i] = 0.7 + 0.6 * std::sin(0.3 * i) * std::sin(0.3 * i);
+  std::vector<std::uint8_t> valid(s.t, 1);
+  valid[5] = 0;  // an excluded frame
+  std::vector<double> times(s.t);
+  for (std::size_t t = 0; t < s.t; ++t) times[t] = 2.0 * t;
+  FrameClock clock(times, 2.0);
+  MapReducer map(clock, 2, s.t);
+  ASSERT_TRUE(map.full_resolution());
+  TwoTimeOptions o;
+  o.path = path;
+  o.block_frames = block;
+  TileReducer* reducers[] = {&map};
+  const auto report = run_twotime(*source, {part, weights, valid}, o, reducers);
+  EXPECT_EQ(report.path, path);
+  const auto pixels = part.dynamic_pixels();
+  for (int b = 0; b < 2; ++b) {
+    const auto m = map.map(b);
+    for (std::size_t t1 = 0; t1 < s.t; ++t1)
+      for (std::size_t t2 = 0; t2 < s.t; ++t2) {
+        const double ref = brute_c(s, pixels[static_cast<std::size_t>(b)], weights, valid, t1, t2);
+        const double got = m[t1 * s.t + t2];
+        if (std::isnan(ref)) {
+          EXPECT_TRUE(std::isnan(got)) << t1 << "," << t2;
+        } else {
+          ASSERT_NEAR(got, ref, 2e-6 * std::abs(ref))
+              << "bin " << b << " (" << t1 << "," << t2 << ") " << to_string(path);
+        }
+      }
+  }
+}
+
+TEST(TwoTime, DenseMatchesBruteForce) {
+  const auto s = random_stack(70, 12, 10, 1.5, 1);
+  check_against_brute_force(s, CorrPath::Dense, 16, false);
+  check_against_brute_force(s, CorrPath::Dense, 70, false);
+}
+
+TEST(TwoTime, SparseMatchesBruteForce) {
+  const auto s = random_stack(70, 12, 10, 0.1, 2);
+  check_against_brute_force(s, CorrPath::Sparse, 16, true);
+  check_against_brute_force(s, CorrPath::Sparse, 23, false);
+}
+
+TEST(TwoTime, DenseAndSparseAgreeToRounding) {
+  ScratchDir dir;
+  const auto s = random_stack(90, 16, 16, 0.05, 3);
+  write_npy(dir / "s.npy", {s.t, s.h, s.w}, s.frames.data());
+  const Partition part = two_bins(s.h, s.w);
+  std::vector<double> weights(s.h * s.w, 1.0);
+  for (std::size_t i = 0; i < weights.size(); ++i) weights[i] = 1.0 + 0.01 * (i % 13);
+  std::vector<std::uint8_t> valid(s.t, 1);
+  std::vector<double> times(s.t);
+  for (std::size_t t = 0; t < s.t; ++t) times[t] = t;
+  FrameClock clock(times, 1.0);
+  std::vector<float> maps[2];
+  int k = 0;
+  for (auto path : {CorrPath::Dense, CorrPath::Sparse}) {
+    auto source = open_frames(dir / "s.npy", [] {
+      DetectorMetadata m;
+      m.frame_time = 1.0;
+      return m;
+    }());
+    MapReducer map(clock, 2, s.t);
+    TwoTimeOptions o;
+    o.path = path;
+    o.block_frames = 32;
+    TileReducer* reducers[] = {&map};
+    run_twotime(*source, {part, weights, valid}, o, reducers);
+    maps[k++] = map.map(1);
+  }
+  std::size_t compared = 0;
+  for (std::size_t i = 0; i < maps[0].size(); ++i) {
+    if (std::isnan(maps[0][i])) {
+      EXPECT_TRUE(std::isnan(maps[1][i]));
+      continue;
+    }
+    EXPECT_NEAR(maps[0][i], maps[1][i], 1e-6 * std::abs(maps[0][i]));  // float storage of the map
+    ++compared;
+  }
+  EXPECT_GT(compared, maps[0].size() / 2);
+}
+
+TEST(TwoTime, AutoPicksSparseForStarvedData) {
+  ScratchDir dir;
+  const auto s = random_stack(20, 8, 8, 0.01, 4);
+  write_npy(dir / "s.npy", {s.t, s.h, s.w}, s.frames.data());
+  auto source = open_frames(dir / "s.npy");
+  Partition part = two_bins(s.h, s.w);
+  std::vector<double> times(s.t);
+  for (std::size_t t = 0; t < s.t; ++t) times[t] = t;
+  FrameClock clock(times, 1.0);
+  MapReducer map(clock, 2, s.t);
+  TileReducer* reducers[] = {&map};
+  TwoTimeOptions o;
+  o.nonzero_fraction = 0.01;
+  EXPECT_EQ(
+      run_twotime(*source, {part, std::vector<double>(64, 1.0), std::vector<std::uint8_t>(s.t, 1)},
+                  o, reducers)
+          .path,
+      CorrPath::Sparse);
+  o.nonzero_fraction = 0.5;
+  EXPECT_EQ(
+      run_twotime(*source, {part, std::vector<double>(64, 1.0), std::vector<std::uint8_t>(s.t, 1)},
+                  o, reducers)
+          .path,
+      CorrPath::Dense);
+}
+
+}  // namespace
+}  // namespace glassy
