@@ -23,8 +23,13 @@ Correlation correlate(FrameSource& source, const CorrelateOptions& o) {
   require(info.meta.frame_time.has_value() || !info.timestamps.empty(),
           "frame time missing: the file has neither frame_time nor timestamps; give --frame-time "
           "SECONDS");
-  const double dt = info.meta.frame_time.value_or(
-      info.frames > 1 ? info.timestamps[1] - info.timestamps[0] : 1.0);
+  // The frame spacing: the stated frame time, else the first step of the timestamps.
+  double dt = 1.0;
+  if (info.meta.frame_time) {
+    dt = *info.meta.frame_time;
+  } else if (info.timestamps.size() > 1) {
+    dt = info.timestamps[1] - info.timestamps[0];
+  }
   require(dt > 0, "frame time must be positive");
 
   // Mask: file or everything; then hot pixels from the data.
@@ -34,8 +39,8 @@ Correlation correlate(FrameSource& source, const CorrelateOptions& o) {
           "the mask excludes every pixel: check --mask");
   c.stats = compute_frame_stats(source, mask, o.budget);
   if (o.hot_sigma > 0 || o.max_count < 1e9) {
-    mask = remove_hot_pixels(c.stats, mask, o.hot_sigma > 0 ? o.hot_sigma : 1e300, o.max_count,
-                             &c.hot_pixels);
+    mask = remove_hot_pixels(c.stats, mask, info.height, info.width,
+                             o.hot_sigma > 0 ? o.hot_sigma : 1e300, o.max_count, &c.hot_pixels);
   }
 
   // Partition.

@@ -2,8 +2,8 @@
 // Delays: 1..8 frames at the first level, then 4 per level at spacing 2^l (10, 12, 14, 16,
 // 20, 24, ...), as APS 8-ID lists them. At level l the series is the mean of 2^l consecutive
 // frames. Per pixel: G2(d) = <I(t) I(t+d)>, IP(d) = <I(t)> over the earlier frames, IF(d) over the
-// later ones (symmetric normalisation); averaged within static bins, g2 = <G2>/(<IP><IF>), then
-// over the static bins of each dynamic bin. Photon events make it cost per photon, not per pixel.
+// later ones; the symmetric per-pixel ratio G2 / (IP IF) is averaged within static bins, then over
+// the static bins of each dynamic bin. Photon events make it cost per photon, not per pixel.
 #pragma once
 
 #include <glassy/detector/partition.hpp>

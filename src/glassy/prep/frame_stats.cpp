@@ -95,29 +95,38 @@ FrameStats compute_frame_stats(FrameSource& source, const std::vector<std::uint8
 }
 
 std::vector<std::uint8_t> remove_hot_pixels(const FrameStats& stats, std::vector<std::uint8_t> mask,
-                                            double k_sigma, double max_count,
-                                            std::size_t* removed) {
-  std::vector<double> means;
-  for (std::size_t p = 0; p < mask.size(); ++p)
-    if (mask[p]) means.push_back(stats.pixel_mean[p]);
-  std::size_t count = 0;
-  if (!means.empty()) {
-    auto mid = means.begin() + static_cast<std::ptrdiff_t>(means.size() / 2);
-    std::nth_element(means.begin(), mid, means.end());
-    const double median = *mid;
-    for (auto& m : means) m = std::abs(m - median);
-    std::nth_element(means.begin(), mid, means.end());
-    // 1.4826 MAD estimates sigma for Gaussian scatter; Poisson sqrt(median) floors it for
-    // photon-starved frames where the MAD can be zero.
-    const double sigma = std::max(1.4826 * *mid, std::sqrt(std::max(median, 1e-12) / stats.frames));
-    for (std::size_t p = 0; p < mask.size(); ++p) {
+                                            std::size_t height, std::size_t width, double k_sigma,
+                                            double max_count, std::size_t* removed, double ratio) {
+  require(mask.size() == height * width, "hot pixels: mask shape mismatch");
+  std::vector<std::uint8_t> hot(mask.size(), 0);
+  std::vector<double> around;
+  const double frames = static_cast<double>(std::max<std::size_t>(stats.frames, 1));
+  for (std::size_t r = 0; r < height; ++r)
+    for (std::size_t c = 0; c < width; ++c) {
+      const std::size_t p = r * width + c;
       if (!mask[p]) continue;
-      if (stats.pixel_mean[p] > median + k_sigma * sigma || stats.pixel_max[p] > max_count) {
-        mask[p] = 0;
-        ++count;
+      if (stats.pixel_max[p] > max_count) {
+        hot[p] = 1;
+        continue;
       }
+      around.clear();
+      for (std::size_t rr = r >= 2 ? r - 2 : 0; rr <= std::min(height - 1, r + 2); ++rr)
+        for (std::size_t cc = c >= 2 ? c - 2 : 0; cc <= std::min(width - 1, c + 2); ++cc) {
+          const std::size_t q = rr * width + cc;
+          if (q != p && mask[q]) around.push_back(stats.pixel_mean[q]);
+        }
+      if (around.size() < 4) continue;
+      auto mid = around.begin() + static_cast<std::ptrdiff_t>(around.size() / 2);
+      std::nth_element(around.begin(), mid, around.end());
+      const double m = *mid;
+      // Poisson deviation of a mean over the run, floored at one photon per run.
+      const double sigma = std::sqrt(std::max(m, 1.0 / frames) / frames);
+      const double v = stats.pixel_mean[p];
+      if (v > ratio * m && v > m + k_sigma * sigma) hot[p] = 1;
     }
-  }
+  std::size_t count = 0;
+  for (std::size_t p = 0; p < mask.size(); ++p)
+    if (hot[p]) mask[p] = 0, ++count;
   if (removed != nullptr) *removed = count;
   return mask;
 }

@@ -30,9 +30,14 @@ struct FrameStats {
 FrameStats compute_frame_stats(FrameSource& source, const std::vector<std::uint8_t>& mask,
                                const MemoryBudget& budget);
 
-// Hot pixels: time-mean above median + k * (robust sigma) of the masked pixels, or a single-frame
-// count above max_count. Returns a mask with them removed (and how many were removed).
+// Hot pixels: a time-mean that stands out from the pixel's neighbourhood (the median m of the
+// usable pixels in the 5 x 5 square around it) by more than `ratio` times m and by more than
+// k_sigma Poisson deviations of m over the run, or a single-frame count above max_count.
+// Comparing with neighbours, not the whole detector, keeps bright but honest regions (near the
+// beam, the halo's peak) usable. Returns the mask with them removed and how many were removed.
 std::vector<std::uint8_t> remove_hot_pixels(const FrameStats& stats, std::vector<std::uint8_t> mask,
-                                            double k_sigma, double max_count, std::size_t* removed);
+                                            std::size_t height, std::size_t width, double k_sigma,
+                                            double max_count, std::size_t* removed,
+                                            double ratio = 5.0);
 
 }  // namespace glassy
