@@ -83,3 +83,50 @@ TEST(Cli, BadInputExitsTwoWithOneLine) {
 
 }  // namespace
 }  // namespace glassy
+
+namespace glassy {
+namespace {
+
+TEST(Cli, CorrWritesAResultAndRefusesBadInput) {
+  test::ScratchDir dir;
+  const auto frames = (dir / "f.h5").string();
+  ASSERT_EQ(test::run_cli("synth --preset tiny --frames 200 --out " + frames).exit_code, 0);
+  const auto out = (dir / "r.h5").string();
+  auto r = test::run_cli("corr " + frames + " --out " + out + " --window-s 50");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("dense path"), std::string::npos) << r.output;
+  r = test::run_cli("info " + out);
+  EXPECT_NE(r.output.find("result: XPCS analysis groups"), std::string::npos) << r.output;
+  // Sparse input, forced sparse path, resume flag on a finished run.
+  const auto events = (dir / "e.h5").string();
+  ASSERT_EQ(test::run_cli("convert " + frames + " --layout sparse --out " + events).exit_code, 0);
+  r = test::run_cli("corr " + events + " --mode twotime --path sparse --resume --out " +
+                    (dir / "s.h5").string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("sparse path"), std::string::npos) << r.output;
+
+  std::ofstream(dir / "m.npy") << "not a mask";
+  const auto bad = (dir / "bad.h5").string();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"corr " + frames + " --q-range 5:6 --out " + bad, "no pixel falls in the q range"},
+      {"corr " + frames + " --q-range 6:5 --out " + bad, "--q-range"},
+      {"corr " + frames + " --mask " + (dir / "nomask.npy").string() + " --out " + bad,
+       "does not exist"},
+      {"corr " + frames + " --mask " + (dir / "m.npy").string() + " --out " + bad,
+       "neither HDF5 nor .npy"},
+      {"corr " + frames + " --mode both2 --out " + bad, "--mode"},
+      {"corr " + frames + " --path fast --out " + bad, "unknown correlator path"},
+      {"corr " + frames + " --memory 0.0001 --out " + bad, "memory budget"},
+      {"corr " + (dir / "none.h5").string() + " --out " + bad, "no such file"},
+  };
+  for (const auto& [args, fragment] : cases) {
+    const auto res = test::run_cli(args);
+    EXPECT_EQ(res.exit_code, 2) << args << "\n" << res.output;
+    EXPECT_NE(res.output.find(fragment), std::string::npos) << args << "\n" << res.output;
+    EXPECT_EQ(line_count(res.output), 1) << args << "\n" << res.output;
+    EXPECT_FALSE(std::filesystem::exists(bad)) << args;
+  }
+}
+
+}  // namespace
+}  // namespace glassy
