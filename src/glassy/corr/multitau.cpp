@@ -52,6 +52,8 @@ MultiTau::MultiTau(const Partition& partition, std::size_t frames)
   total_.assign(levels_ * pixels_, 0.0);
   head_.assign(levels_ * pixels_ * kHead, 0.0f);
   touched_.resize(levels_);
+  merged_.resize(levels_);
+  mark_.assign(pixels_, 0);
 }
 
 std::size_t MultiTau::slot(std::uint32_t p, std::size_t level, std::size_t time) const {
@@ -59,7 +61,8 @@ std::size_t MultiTau::slot(std::uint32_t p, std::size_t level, std::size_t time)
 }
 
 void MultiTau::push_dense(const float* frame) {
-  std::vector<std::uint32_t> touched;
+  std::vector<std::uint32_t>& touched = frame_touched_;
+  touched.clear();
   const std::size_t j = level_time_[0];
   for (std::size_t q = 0; q < pixels_; ++q) {
     const float v = frame[detector_[q]];
@@ -73,7 +76,8 @@ void MultiTau::push_dense(const float* frame) {
 }
 
 void MultiTau::push_events(const std::uint32_t* pixel, const std::uint32_t* count, std::size_t n) {
-  std::vector<std::uint32_t> touched;
+  std::vector<std::uint32_t>& touched = frame_touched_;
+  touched.clear();
   const std::size_t j = level_time_[0];
   for (std::size_t e = 0; e < n; ++e) {
     const std::uint32_t q = used_[pixel[e]];
@@ -108,14 +112,21 @@ void MultiTau::push_level(std::size_t level, const std::vector<std::uint32_t>& t
   ++level_time_[level];
   if (level + 1 >= levels_) return;
   if (j % 2 == 0) {
-    touched_[level] = touched;
+    touched_[level].assign(touched.begin(), touched.end());
     return;
   }
-  // Odd time: the pair (j - 1, j) becomes one value at the next level.
-  std::vector<std::uint32_t> next = touched_[level];
-  next.insert(next.end(), touched.begin(), touched.end());
-  std::sort(next.begin(), next.end());
-  next.erase(std::unique(next.begin(), next.end()), next.end());
+  // Odd time: the pair (j - 1, j) becomes one value at the next level. The union of the pixels
+  // touched at either time, deduplicated by a stamp (no sorting on the hot path).
+  std::vector<std::uint32_t>& next = merged_[level];
+  next.clear();
+  ++merge_stamp_;
+  const std::vector<std::uint32_t>* lists[] = {&touched_[level], &touched};
+  for (const auto* list : lists)
+    for (const std::uint32_t q : *list)
+      if (mark_[q] != merge_stamp_) {
+        mark_[q] = merge_stamp_;
+        next.push_back(q);
+      }
   const std::size_t jn = level_time_[level + 1];
   for (const std::uint32_t q : next) {
     const auto s = slot(q, level + 1, jn);

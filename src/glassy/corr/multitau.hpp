@@ -52,6 +52,10 @@ class MultiTau {
   std::vector<float> head_;     // [level][pixel][8]: the first 8 values of each level
   std::vector<std::vector<std::uint32_t>>
       touched_;  // per level: pixels non-zero at the pending odd step
+  std::vector<std::vector<std::uint32_t>> merged_;  // per level: reused buffer for the next level
+  std::vector<std::uint32_t> frame_touched_;        // reused buffer for a new frame's pixels
+  std::vector<std::uint64_t> mark_;                 // per pixel: last merge that listed it
+  std::uint64_t merge_stamp_ = 0;
 };
 
 // Runs multi-tau over every frame of a source.

@@ -223,37 +223,39 @@ void dense_numerators(const BinBlock& a, const BinBlock& b, std::size_t rows, st
   }
 }
 
+// Single-threaded: the caller runs several tiles at once, one per thread.
 void sparse_numerators(const BinBlock& a, const BinBlock& b, std::size_t rows, std::size_t cols,
                        std::size_t pixels, bool diagonal, const std::vector<double>& w2,
                        double* n) {
   std::fill(n, n + rows * cols, 0.0);
-  const int threads = omp_get_max_threads();
-  std::vector<std::vector<double>> priv(static_cast<std::size_t>(std::max(threads - 1, 0)));
-#pragma omp parallel num_threads(threads)
-  {
-    const int id = omp_get_thread_num();
-    double* acc = n;
-    if (id > 0) {
-      priv[static_cast<std::size_t>(id - 1)].assign(rows * cols, 0.0);
-      acc = priv[static_cast<std::size_t>(id - 1)].data();
-    }
-#pragma omp for schedule(dynamic, 256)
-    for (std::size_t j = 0; j < pixels; ++j) {
-      const auto a0 = a.offset[j], a1 = a.offset[j + 1];
-      const auto b0 = b.offset[j], b1 = b.offset[j + 1];
-      if (a0 == a1 || b0 == b1) continue;
-      for (auto e1 = a0; e1 < a1; ++e1) {
-        const double c1 = w2[j] * a.count[e1];
-        double* row = acc + static_cast<std::size_t>(a.time[e1]) * cols;
-        // On the diagonal tile, pairs with t2 <= t1 only: the events are in time order.
-        const auto end = diagonal ? e1 + 1 : b1;
-        for (auto e2 = b0; e2 < end; ++e2) row[b.time[e2]] += c1 * b.count[e2];
-      }
+  for (std::size_t j = 0; j < pixels; ++j) {
+    const auto a0 = a.offset[j], a1 = a.offset[j + 1];
+    const auto b0 = b.offset[j], b1 = b.offset[j + 1];
+    if (a0 == a1 || b0 == b1) continue;
+    for (auto e1 = a0; e1 < a1; ++e1) {
+      const double c1 = w2[j] * a.count[e1];
+      double* row = n + static_cast<std::size_t>(a.time[e1]) * cols;
+      // On the diagonal tile, pairs with t2 <= t1 only: the events are in time order.
+      const auto end = diagonal ? e1 + 1 : b1;
+      for (auto e2 = b0; e2 < end; ++e2) row[b.time[e2]] += c1 * b.count[e2];
     }
   }
-  for (const auto& p : priv)
-    if (!p.empty())
-      for (std::size_t i = 0; i < rows * cols; ++i) n[i] += p[i];
+}
+
+// C = P N / (S1 S2), NaN where either frame is invalid or empty in the bin.
+void normalise(const Block& block_a, const Block& block_b, const BinBlock& ba, const BinBlock& bb,
+               const std::vector<std::uint8_t>& valid, bool diagonal, double pixels,
+               const double* n, double* c) {
+  const std::size_t rows = block_a.count, cols = block_b.count;
+  const std::size_t ld = diagonal ? rows : cols;
+  for (std::size_t i = 0; i < rows; ++i) {
+    const bool vi = valid[block_a.first + i] && ba.sum[i] > 0;
+    const std::size_t jend = diagonal ? i + 1 : cols;
+    for (std::size_t j = 0; j < jend; ++j) {
+      const bool vj = valid[block_b.first + j] && bb.sum[j] > 0;
+      c[i * cols + j] = vi && vj ? pixels * n[i * ld + j] / (ba.sum[i] * bb.sum[j]) : kNaN;
+    }
+  }
 }
 
 void save_checkpoint(const std::filesystem::path& file, std::size_t next_row, std::size_t frames,
@@ -336,7 +338,13 @@ TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const Tw
     first_row = load_checkpoint(*o.checkpoint, info.frames, block, report.path, reducers);
     report.resumed = true;
   }
-  std::vector<double> n(block * block), c(block * block);
+  // One tile buffer pair per thread: sparse tiles of a row are computed concurrently, dense
+  // ones one at a time (BLAS uses the threads).
+  const std::size_t slots = report.path == CorrPath::Sparse
+                                ? static_cast<std::size_t>(std::max(1, omp_get_max_threads()))
+                                : 1;
+  std::vector<std::vector<double>> n_buf(slots, std::vector<double>(block * block)),
+      c_buf(slots, std::vector<double>(block * block));
   std::size_t total_tiles = 0;
   for (std::size_t a = 0; a < n_blocks; ++a) total_tiles += std::min(a + 1, lag_blocks);
   Progress progress("two-time (" + to_string(report.path) + ")", total_tiles);
@@ -348,41 +356,48 @@ TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const Tw
   for (std::size_t a = first_row; a < n_blocks; ++a) {
     const auto block_a = cache.get(a);
     const std::size_t b_min = a + 1 >= lag_blocks ? a + 1 - lag_blocks : 0;
-    for (std::size_t bi = a + 1; bi-- > b_min;) {
-      const auto block_b = bi == a ? block_a : cache.get(bi);
-      const bool diagonal = bi == a;
-      const std::size_t rows = block_a->count, cols = block_b->count;
+    std::vector<std::shared_ptr<Block>> row_blocks;  // t2 blocks of this row, nearest first
+    for (std::size_t bi = a + 1; bi-- > b_min;)
+      row_blocks.push_back(bi == a ? block_a : cache.get(bi));
+    for (std::size_t first = 0; first < row_blocks.size(); first += slots) {
+      const std::size_t count = std::min(slots, row_blocks.size() - first);
       for (std::size_t k = 0; k < bin_pixels.size(); ++k) {
         const std::size_t pk = bin_pixels[k].size();
         if (pk == 0) continue;
-        const auto& ba = block_a->bins[k];
-        const auto& bb = block_b->bins[k];
-        if (report.path == CorrPath::Dense) {
-          dense_numerators(ba, bb, rows, cols, pk, diagonal, n.data());
+        auto compute = [&](std::size_t s) {
+          const Block& bb = *row_blocks[first + s];
+          const bool diagonal = &bb == block_a.get();
+          if (report.path == CorrPath::Dense) {
+            dense_numerators(block_a->bins[k], bb.bins[k], block_a->count, bb.count, pk, diagonal,
+                             n_buf[s].data());
+          } else {
+            sparse_numerators(block_a->bins[k], bb.bins[k], block_a->count, bb.count, pk, diagonal,
+                              w2[k], n_buf[s].data());
+          }
+          normalise(*block_a, bb, block_a->bins[k], bb.bins[k], in.frame_valid, diagonal,
+                    static_cast<double>(pk), n_buf[s].data(), c_buf[s].data());
+        };
+        if (count > 1) {
+#pragma omp parallel for schedule(dynamic, 1) num_threads(static_cast <int>(count))
+          for (std::size_t s = 0; s < count; ++s) compute(s);
         } else {
-          sparse_numerators(ba, bb, rows, cols, pk, diagonal, w2[k], n.data());
+          compute(0);
         }
-        const double scale = static_cast<double>(pk);
-        for (std::size_t i = 0; i < rows; ++i) {
-          const bool vi = in.frame_valid[block_a->first + i] && ba.sum[i] > 0;
-          const std::size_t jend = diagonal ? i + 1 : cols;
-          for (std::size_t j = 0; j < jend; ++j) {
-            const bool vj = in.frame_valid[block_b->first + j] && bb.sum[j] > 0;
-            c[i * cols + j] =
-                vi && vj ? scale * n[i * (diagonal ? rows : cols) + j] / (ba.sum[i] * bb.sum[j])
-                         : kNaN;
+        // Reducers see the tiles in a fixed order whatever the thread count.
+        for (std::size_t s = 0; s < count; ++s) {
+          const Block& bb = *row_blocks[first + s];
+          const bool diagonal = &bb == block_a.get();
+          Tile tile{static_cast<int>(k), block_a->first, block_a->count, bb.first, bb.count,
+                    c_buf[s].data(),     diagonal};
+          for (auto* r : reducers) {
+            if (!diagonal && block_a->first - (bb.first + bb.count - 1) > r->max_lag_frames())
+              continue;
+            r->consume(tile);
           }
         }
-        Tile tile{
-            static_cast<int>(k), block_a->first, rows, block_b->first, cols, c.data(), diagonal};
-        for (auto* r : reducers) {
-          if (!diagonal && block_a->first - (block_b->first + cols - 1) > r->max_lag_frames())
-            continue;
-          r->consume(tile);
-        }
       }
-      ++report.tiles;
-      progress.advance();
+      report.tiles += count;
+      progress.advance(count);
     }
     const bool stop = o.after_row && !o.after_row(a + 1);
     const double since =

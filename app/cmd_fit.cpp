@@ -1,0 +1,189 @@
+// glassy fit --model kww|ml|ml-unsquared|exp --in G2.csv [--json] [--normalised] [--baseline B]:
+// fits one correlation function and prints the parameters with errors, reduced chi^2, AIC, AICc,
+// BIC and <t> where it is defined (one JSON object with --json).
+#include "commands.hpp"
+
+#include <glassy/core/error.hpp>
+#include <glassy/fit/fit.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+
+namespace glassy::cli {
+namespace {
+
+struct Curve {
+  std::vector<double> t, y, err;
+  std::string value_column;
+};
+
+std::vector<std::string> split_fields(const std::string& line) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    const auto comma = line.find(',', start);
+    std::string f =
+        line.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const auto a = f.find_first_not_of(" \t\r"), b = f.find_last_not_of(" \t\r");
+    out.push_back(a == std::string::npos ? "" : f.substr(a, b - a + 1));
+    if (comma == std::string::npos) return out;
+    start = comma + 1;
+  }
+}
+
+// CSV with a header naming lag_s and g2 (or R), optionally g2_err (or R_err); other columns are
+// ignored, lines starting with # and blank lines skipped.
+Curve read_curve(const std::string& path) {
+  std::ifstream in(path);
+  require(in.good(), "cannot open " + path + ": check the path");
+  Curve c;
+  std::string line;
+  std::vector<std::string> header;
+  int i_t = -1, i_y = -1, i_e = -1;
+  for (std::size_t number = 1; std::getline(in, line); ++number) {
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos || line[first] == '#') continue;
+    const auto fields = split_fields(line);
+    if (header.empty()) {
+      header = fields;
+      for (int k = 0; k < static_cast<int>(fields.size()); ++k) {
+        if (fields[k] == "lag_s") i_t = k;
+        if (fields[k] == "g2" || fields[k] == "R") i_y = k, c.value_column = fields[k];
+        if (fields[k] == "g2_err" || fields[k] == "R_err") i_e = k;
+      }
+      require(i_t >= 0 && i_y >= 0,
+              fmt::format("{} line {}: the header must name the columns lag_s and g2 (or R), "
+                          "optionally g2_err; got '{}'",
+                          path, number, line));
+      continue;
+    }
+    require(fields.size() == header.size(),
+            fmt::format("{} line {}: {} fields where the header has {}", path, number,
+                        fields.size(), header.size()));
+    auto number_at = [&](int k) {
+      const std::string& f = fields[static_cast<std::size_t>(k)];
+      std::size_t used = 0;
+      double v = 0;
+      try {
+        v = std::stod(f, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      require(used == f.size() && !f.empty(),
+              fmt::format("{} line {}: '{}' in column {} is not a number", path, number, f,
+                          header[static_cast<std::size_t>(k)]));
+      return v;
+    };
+    c.t.push_back(number_at(i_t));
+    c.y.push_back(number_at(i_y));
+    if (i_e >= 0) c.err.push_back(number_at(i_e));
+  }
+  require(!header.empty() && !c.t.empty(), path + " has no data rows under a lag_s,g2 header");
+  return c;
+}
+
+void print_text(const fit::FitResult& r, const Curve& c) {
+  std::printf("model %s: %s\n", r.model.c_str(), r.formula.c_str());
+  std::size_t width = 0;
+  for (const auto& n : r.names) width = std::max(width, n.size());
+  for (std::size_t k = 0; k < r.names.size(); ++k) {
+    const bool is_time = r.names[k] == "tau";
+    const std::string unit = is_time ? " s" : "";
+    if (r.fixed[k]) {
+      std::printf("  %-*s = %.6g%s (fixed)\n", static_cast<int>(width), r.names[k].c_str(),
+                  r.value[k], unit.c_str());
+    } else {
+      std::printf("  %-*s = %.6g +- %.3g%s\n", static_cast<int>(width), r.names[k].c_str(),
+                  r.value[k], r.error[k], unit.c_str());
+    }
+  }
+  std::printf(
+      "points %zu, free parameters %zu, chi2_red %.4g (%s)\n", r.n_points, r.n_free, r.chi2_red,
+      r.errors_scaled_by_chi2
+          ? fmt::format("no {}_err column: errors scaled by sqrt(chi2_red)", c.value_column).c_str()
+          : fmt::format("errors from {}_err", c.value_column).c_str());
+  std::printf("AIC %.6g  AICc %.6g  BIC %.6g\n", r.aic, r.aicc, r.bic);
+  if (r.mean_time) {
+    std::printf("<t> = %.6g +- %.3g s\n", *r.mean_time, *r.mean_time_error);
+  } else if (r.tail_exponent) {
+    std::printf("tail R ~ t^-%.4g +- %.2g for t >> tau (beta < 1: the first moment <t> diverges)\n",
+                *r.tail_exponent, *r.tail_exponent_error);
+  }
+}
+
+void print_json(const fit::FitResult& r) {
+  nlohmann::ordered_json j;
+  j["model"] = r.model;
+  j["formula"] = r.formula;
+  j["ok"] = r.ok;
+  auto& p = j["parameters"];
+  p = nlohmann::ordered_json::object();
+  for (std::size_t k = 0; k < r.names.size(); ++k) {
+    p[r.names[k]] = {
+        {"value", r.value[k]}, {"error", r.error[k]}, {"fixed", static_cast<bool>(r.fixed[k])}};
+  }
+  j["chi2"] = r.chi2;
+  j["chi2_red"] = r.chi2_red;
+  j["aic"] = r.aic;
+  j["aicc"] = r.aicc;
+  j["bic"] = r.bic;
+  j["n_points"] = r.n_points;
+  j["n_free"] = r.n_free;
+  j["errors_scaled_by_chi2"] = r.errors_scaled_by_chi2;
+  j["mean_time"] = nullptr;
+  if (r.mean_time) j["mean_time"] = {{"value", *r.mean_time}, {"error", *r.mean_time_error}};
+  j["tail_exponent"] = nullptr;
+  if (r.tail_exponent)
+    j["tail_exponent"] = {{"value", *r.tail_exponent}, {"error", *r.tail_exponent_error}};
+  std::printf("%s\n", j.dump().c_str());
+}
+
+}  // namespace
+
+void register_fit(CLI::App& app) {
+  auto* cmd =
+      app.add_subcommand("fit", "Fit a KWW, Mittag-Leffler or exponential decay to a g2 curve");
+  struct Args {
+    std::string model, in;
+    bool json = false, normalised = false, free_baseline = false;
+    std::optional<double> baseline;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("--model", a->model, "kww, ml (R = E_beta^2), ml-unsquared (R = E_beta) or exp")
+      ->required();
+  cmd->add_option("--in", a->in, "CSV with header lag_s,g2[,g2_err] (# comments allowed)")
+      ->required();
+  cmd->add_flag("--json", a->json, "Print one JSON object instead of text");
+  cmd->add_flag("--normalised", a->normalised,
+                "The value column is R (already normalised): fit R(t) itself");
+  cmd->add_flag("--free-baseline", a->free_baseline,
+                "Fit g2 = baseline + contrast * R(t) with the baseline free (the default)");
+  cmd->add_option("--baseline", a->baseline, "Hold the baseline g2(inf) at this value");
+  cmd->callback([a] {
+    const auto model = fit::parse_model(a->model);
+    require(fit::is_relaxation(model),
+            "--model must be kww, ml, ml-unsquared or exp (got '" + a->model + "')");
+    require(!(a->normalised && (a->baseline || a->free_baseline)),
+            "--normalised fits R(t) without baseline: drop --baseline / --free-baseline");
+    require(!(a->baseline && a->free_baseline),
+            "--baseline fixes the baseline; drop --free-baseline");
+    const Curve c = read_curve(a->in);
+    fit::FitOptions o;
+    o.sigma = c.err;
+    o.free_contrast_baseline = !a->normalised;
+    if (a->baseline) o.fixed["baseline"] = *a->baseline;
+    const auto r = fit::fit(model, c.t, c.y, o);
+    require(r.ok, fmt::format("fit of {} to {} failed: {}", r.model, a->in, r.reason));
+    if (a->json) {
+      print_json(r);
+    } else {
+      print_text(r, c);
+    }
+  });
+}
+
+}  // namespace glassy::cli
