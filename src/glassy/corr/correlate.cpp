@@ -88,6 +88,11 @@ Correlation correlate(FrameSource& source, const CorrelateOptions& o) {
       c.map = std::make_unique<MapReducer>(*c.clock, bins, o.map_size);
       reducers.push_back(c.map.get());
     }
+    if (o.diagonal_band > 0) {
+      c.diagonal = std::make_unique<DiagonalBandReducer>(
+          info.frames, bins, std::min(o.diagonal_band, info.frames - 1));
+      reducers.push_back(c.diagonal.get());
+    }
     TwoTimeOptions to;
     to.path = o.path;
     to.budget = o.budget;

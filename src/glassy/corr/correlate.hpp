@@ -34,6 +34,7 @@ struct CorrelateOptions {
   double window_s = 1000;  // age windows of g2(t, t_a)
   int per_decade = 5;
   std::size_t map_size = 2048;
+  std::size_t diagonal_band = 0;  // frames of C(f, f - k) kept per frame for event detection
   std::optional<std::pair<double, double>> plateau_span;  // s, for g2(inf)
   MemoryBudget budget;
   std::optional<std::filesystem::path> checkpoint;
@@ -54,6 +55,7 @@ struct Correlation {
   std::unique_ptr<OneTimeReducer> onetime;
   std::unique_ptr<OneTimeReducer> plateau;  // restricted to plateau_span (or the whole run)
   std::unique_ptr<MapReducer> map;
+  std::unique_ptr<DiagonalBandReducer> diagonal;
   std::optional<MultiTauResult> multitau;
   TwoTimeReport twotime_report;
   CorrelateOptions options;

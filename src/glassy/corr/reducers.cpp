@@ -252,4 +252,36 @@ double MapReducer::cell_start(std::size_t i) const {
   return clock_.time(0) + static_cast<double>(i) * cell_s_;
 }
 
+// ---------------- DiagonalBandReducer ----------------
+
+DiagonalBandReducer::DiagonalBandReducer(std::size_t frames, int bins, std::size_t width)
+    : frames_(frames), width_(width) {
+  require(width >= 1, "diagonal band width must be at least one frame");
+  band_.assign(static_cast<std::size_t>(bins) * frames * width,
+               std::numeric_limits<double>::quiet_NaN());
+}
+
+void DiagonalBandReducer::consume(const Tile& t) {
+  const std::size_t base = static_cast<std::size_t>(t.bin) * frames_ * width_;
+  for (std::size_t i = 0; i < t.t1_count; ++i) {
+    const std::size_t f1 = t.t1_first + i;
+    const std::size_t jend = t.diagonal ? i : t.t2_count;
+    for (std::size_t j = 0; j < jend; ++j) {
+      const std::size_t k = f1 - (t.t2_first + j);
+      if (k == 0 || k > width_) continue;
+      band_[base + f1 * width_ + (k - 1)] = t.at(i, j);
+    }
+  }
+}
+
+std::vector<std::pair<std::string, std::vector<double>*>> DiagonalBandReducer::state() {
+  return {{"band", &band_}};
+}
+
+std::vector<float> DiagonalBandReducer::band(int bin) const {
+  const std::size_t base = static_cast<std::size_t>(bin) * frames_ * width_;
+  return std::vector<float>(band_.begin() + static_cast<std::ptrdiff_t>(base),
+                            band_.begin() + static_cast<std::ptrdiff_t>(base + frames_ * width_));
+}
+
 }  // namespace glassy

@@ -121,4 +121,21 @@ class MapReducer : public TileReducer {
   std::vector<double> sum_, count_;
 };
 
+// The near-diagonal band C(f, f - k), k = 1..width, of every frame: what event detection (a
+// checkerboard kernel sliding along the diagonal) needs. width x frames floats per bin.
+class DiagonalBandReducer : public TileReducer {
+ public:
+  DiagonalBandReducer(std::size_t frames, int bins, std::size_t width);
+  std::size_t max_lag_frames() const override { return width_; }
+  void consume(const Tile& tile) override;
+  std::vector<std::pair<std::string, std::vector<double>*>> state() override;
+  std::size_t width() const { return width_; }
+  // [frame * width + (k - 1)] = C(frame, frame - k), NaN where unavailable.
+  std::vector<float> band(int bin) const;
+
+ private:
+  std::size_t frames_, width_;
+  std::vector<double> band_;  // [bin][frame][k-1]; double so checkpoints stay exact
+};
+
 }  // namespace glassy
