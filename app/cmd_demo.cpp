@@ -1,9 +1,9 @@
 // glassy demo [--out DIR]: the main job on its built-in example, as far as glassy goes today:
-// a synthetic aging run with each of the paper's regimes, then its two-time correlation.
+// a synthetic aging run with each of the paper's regimes, then the aging analysis of it.
 #include "commands.hpp"
 
+#include <glassy/aging/analysis.hpp>
 #include <glassy/core/atomic_file.hpp>
-#include <glassy/corr/correlate.hpp>
 #include <glassy/io/info.hpp>
 #include <glassy/synth/generator.hpp>
 
@@ -27,22 +27,24 @@ void register_demo(CLI::App& app) {
                     (static_cast<double>(s.frames_written) * params.height * params.width),
                 s.seconds, frames.c_str());
     for (const auto& line : describe_file(frames)) std::printf("%s\n", line.c_str());
-    // Correlation with the paper's settings, scaled to the demo: 500 s age windows.
-    const auto result = std::filesystem::path(*dir) / "result.h5";
-    CorrelateOptions o;
-    o.window_s = 500;
+    // The aging analysis with the paper's settings, windows scaled to the demo's 40,000 s.
+    const auto result = std::filesystem::path(*dir) / "aging.h5";
+    aging::AgingOptions o;
+    o.corr.window_s = 500;
+    o.corr.multitau = false;
     auto source = open_frames(frames);
-    const auto c = correlate(*source, o);
+    const auto r = aging::analyse_aging(*source, o);
     AtomicOutput atomic(result);
     {
       auto file = h5::File::create(atomic.temp_path());
-      write_correlation(file, c);
+      write_aging(file, r);
     }
     atomic.commit();
-    std::printf("corr: %s path, %zu tiles in %.1f s, %zu age windows, map %zu x %zu -> %s\n",
-                to_string(c.twotime_report.path).c_str(), c.twotime_report.tiles,
-                c.twotime_report.seconds, c.band->windows(), c.map->size(), c.map->size(),
-                result.c_str());
+    aging::write_history_csv(*dir, "aging", r);
+    std::printf("%s", aging::summarise(r).c_str());
+    std::printf("age: %s path, %zu tiles in %.1f s -> %s\n",
+                to_string(r.corr.twotime_report.path).c_str(), r.corr.twotime_report.tiles,
+                r.corr.twotime_report.seconds, result.c_str());
   });
 }
 

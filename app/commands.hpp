@@ -14,6 +14,7 @@ void register_info(CLI::App& app);
 void register_convert(CLI::App& app);
 void register_demo(CLI::App& app);
 void register_corr(CLI::App& app);
+void register_age(CLI::App& app);
 void register_fit(CLI::App& app);
 
 // --frame-time, --pixel-size, --distance, --beam-center, --energy: overrides of file metadata.

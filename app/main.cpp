@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   glassy::cli::register_convert(app);
   glassy::cli::register_demo(app);
   glassy::cli::register_corr(app);
+  glassy::cli::register_age(app);
   glassy::cli::register_fit(app);
   try {
     app.parse(argc, argv);

@@ -1,0 +1,324 @@
+#include <glassy/aging/analysis.hpp>
+#include <glassy/core/error.hpp>
+
+#include <fmt/format.h>
+#include <boost/math/distributions/students_t.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <limits>
+
+namespace glassy::aging {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Two-sided p value of a Pearson r over n pairs (Student t with n - 2 degrees of freedom).
+double pearson_p(double r, std::size_t n) {
+  if (n < 3 || !std::isfinite(r)) return 1.0;
+  if (std::abs(r) >= 1) return 0.0;
+  const double t = r * std::sqrt((n - 2.0) / (1 - r * r));
+  boost::math::students_t dist(static_cast<double>(n - 2));
+  return 2 * boost::math::cdf(boost::math::complement(dist, std::abs(t)));
+}
+
+double pearson(const std::vector<double>& x, const std::vector<double>& y) {
+  const double n = static_cast<double>(x.size());
+  if (x.size() < 3) return kNaN;
+  double mx = 0, my = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) mx += x[i], my += y[i];
+  mx /= n, my /= n;
+  double sxy = 0, sxx = 0, syy = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) * (x[i] - mx);
+    syy += (y[i] - my) * (y[i] - my);
+  }
+  return sxx > 0 && syy > 0 ? sxy / std::sqrt(sxx * syy) : kNaN;
+}
+
+// g2(inf): the mean of C beyond the lag where the one-time g2 has decorrelated, i.e. the
+// smallest lag from which every later lag bin agrees with the plateau within 3 sigma.
+void long_time_plateau(const OneTimeReducer& source, int bin, bool named_span, AgingResult& r) {
+  const std::size_t nl = source.lags();
+  for (std::size_t l = 0; l < nl; ++l) {
+    const double lag = source.lag_seconds(l);
+    if (!std::isfinite(lag)) continue;
+    const auto cand = source.plateau_beyond(bin, lag);
+    std::size_t bins = 0;
+    bool consistent = true;
+    for (std::size_t k = l; k < nl; ++k) {
+      const auto g = source.g2(bin, k);
+      if (g.n == 0) continue;
+      ++bins;
+      if (std::abs(g.mean - cand.mean) > 3 * std::max(g.error, cand.error)) consistent = false;
+    }
+    if (bins >= 3 && consistent && cand.n > 0) {
+      r.g2_inf = cand.mean;
+      r.g2_inf_err = cand.error;
+      r.g2_inf_method = fmt::format(
+          "{}: mean of C over lags >= {:.4g} s, where the one-time g2 has decorrelated "
+          "({} pairs in {} lag bins)",
+          named_span ? "named span" : "whole run", lag, cand.n, bins);
+      return;
+    }
+  }
+  // Never decorrelated: no plateau can be measured; 1 is the Gaussian-statistics limit.
+  r.g2_inf = 1.0;
+  r.g2_inf_err = 0.0;
+  r.g2_inf_method =
+      "not decorrelated within the run: g2(inf) set to 1 (Siegert limit); name a span with "
+      "--plateau-span-s";
+}
+
+// R is normalised by the plateau at one frame spacing, which sits below the true R(0) = 1 when
+// the decay is not much slower than a frame (R(dt) = exp(-2 (dt/tau)^beta)). Fitting
+// R = A * model(t) with the amplitude A free (baseline held at 0) removes that bias; for tau >> dt,
+// as in the paper, A = 1 and the fit is the paper's.
+fit::FitResult fit_normalised(fit::Model model, const std::vector<double>& t,
+                              const std::vector<double>& R, const std::vector<double>& sigma) {
+  fit::FitOptions o;
+  o.sigma = sigma;
+  o.free_contrast_baseline = true;
+  o.fixed["baseline"] = 0.0;
+  return fit::fit(model, t, R, o);
+}
+
+WindowFit fit_window(fit::Model model, const std::vector<double>& t, const std::vector<double>& R,
+                     const std::vector<double>& sigma, double max_lag) {
+  WindowFit w;
+  const auto f = fit_normalised(model, t, R, sigma);
+  if (!f.ok) {
+    w.reason = f.reason;
+    return w;
+  }
+  w.tau = f.param("tau");
+  w.tau_err = f.error_of("tau");
+  w.beta = f.param("beta");
+  w.beta_err = f.error_of("beta");
+  w.chi2_red = f.chi2_red;
+  if (f.mean_time) w.mean_time = *f.mean_time, w.mean_time_err = f.mean_time_error.value_or(0);
+  if (w.tau > 3 * max_lag) {
+    w.reason = fmt::format(
+        "decay not resolved: tau {:.3g} s beyond the window's lags (max {:.3g} s)", w.tau, max_lag);
+    return w;
+  }
+  w.ok = true;
+  return w;
+}
+
+}  // namespace
+
+AgingResult analyse_aging(FrameSource& source, const AgingOptions& options) {
+  AgingResult r;
+  CorrelateOptions co = options.corr;
+  co.twotime = true;
+  co.diagonal_band = std::max<std::size_t>(co.diagonal_band, options.event_band);
+  r.corr = correlate(source, co);
+  const auto& c = r.corr;
+  require(options.bin >= 0 && options.bin < c.partition.n_dynamic(),
+          fmt::format("--bin {} does not exist: the partition has {} dynamic bins", options.bin + 1,
+                      c.partition.n_dynamic()));
+  const int bin = options.bin;
+  for (const auto& g : c.stats.gaps) r.gaps.emplace_back(g.start, g.end);
+
+  // 1. g2(t, t_a), plateaus, R.
+  const auto& band = *c.band;
+  const std::size_t nw = band.windows(), nl = band.lags();
+  for (std::size_t l = 0; l < nl; ++l) r.lag.push_back(band.lag_seconds(l));
+  r.g2.assign(nw * nl, kNaN);
+  r.g2_err.assign(nw * nl, kNaN);
+  for (std::size_t w = 0; w < nw; ++w) {
+    r.t_a.push_back(band.window_start(w));
+    r.window_centre.push_back(band.window_start(w) + band.window_s() / 2);
+    const auto p = band.plateau(bin, w);
+    r.g2_0.push_back(p.n ? p.mean : kNaN);
+    r.g2_0_err.push_back(p.n ? p.error : kNaN);
+    for (std::size_t l = 0; l < nl; ++l) {
+      const auto g = band.g2(bin, w, l);
+      if (g.n == 0) continue;
+      r.g2[w * nl + l] = g.mean;
+      r.g2_err[w * nl + l] = g.error;
+    }
+  }
+  long_time_plateau(co.plateau_span ? *c.plateau : *c.onetime, bin, co.plateau_span.has_value(), r);
+
+  // 2. Fits per window on R = (g2 - g2_inf) / (g2_0 - g2_inf).
+  r.kww.resize(nw);
+  r.ml.resize(nw);
+  for (std::size_t w = 0; w < nw; ++w) {
+    std::vector<double> t, R, sigma;
+    const double height = r.g2_0[w] - r.g2_inf;
+    double max_lag = 0;
+    for (std::size_t l = 0; l < nl; ++l) {
+      const double g = r.g2[w * nl + l], e = r.g2_err[w * nl + l];
+      if (!std::isfinite(g) || !std::isfinite(r.lag[l]) || !(e > 0)) continue;
+      t.push_back(r.lag[l]);
+      R.push_back((g - r.g2_inf) / height);
+      sigma.push_back(e / std::abs(height));
+      max_lag = std::max(max_lag, r.lag[l]);
+    }
+    std::string reason;
+    if (!std::isfinite(height))
+      reason = "no frame pairs in this window (gap or beyond the run)";
+    else if (t.size() < 4)
+      reason = fmt::format("too few lags ({}) to fit", t.size());
+    else if (height < 3 * r.g2_0_err[w])
+      reason = "flat data: the short-time plateau is not above g2(inf)";
+    if (!reason.empty()) {
+      r.kww[w].reason = r.ml[w].reason = reason;
+      continue;
+    }
+    if (options.fit_kww) r.kww[w] = fit_window(fit::Model::Kww, t, R, sigma, max_lag);
+    if (options.fit_ml) r.ml[w] = fit_window(fit::Model::MittagLeffler, t, R, sigma, max_lag);
+  }
+
+  // 3. Detrended contrast and its anti-correlation with <t>.
+  {
+    std::vector<double> x, y, wt;
+    for (std::size_t w = 0; w < nw; ++w)
+      if (std::isfinite(r.g2_0[w]) && r.g2_0_err[w] > 0)
+        x.push_back(r.window_centre[w]), y.push_back(r.g2_0[w]),
+            wt.push_back(1 / (r.g2_0_err[w] * r.g2_0_err[w]));
+    if (options.contrast_slope) {
+      r.contrast_slope = *options.contrast_slope;
+    } else if (x.size() >= 2) {
+      double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+      for (std::size_t i = 0; i < x.size(); ++i)
+        sw += wt[i], sx += wt[i] * x[i], sy += wt[i] * y[i], sxx += wt[i] * x[i] * x[i],
+            sxy += wt[i] * x[i] * y[i];
+      const double den = sw * sxx - sx * sx;
+      r.contrast_slope = den > 0 ? (sw * sxy - sx * sy) / den : 0.0;
+    }
+    r.contrast_detrended.resize(nw);
+    for (std::size_t w = 0; w < nw; ++w)
+      r.contrast_detrended[w] = r.g2_0[w] - r.contrast_slope * r.window_centre[w];
+    std::vector<double> a, b, ta;
+    for (std::size_t w = 0; w < nw; ++w)
+      if (r.kww[w].ok && std::isfinite(r.contrast_detrended[w]))
+        a.push_back(r.contrast_detrended[w]), b.push_back(r.kww[w].mean_time),
+            ta.push_back(r.window_centre[w]);
+    r.pearson_all = pearson(a, b);
+    r.pearson_all_p = pearson_p(r.pearson_all, a.size());
+    const std::size_t half = options.pearson_windows / 2;
+    if (a.size() >= options.pearson_windows && options.pearson_windows >= 3)
+      for (std::size_t i = half; i + (options.pearson_windows - half) <= a.size(); ++i) {
+        std::vector<double> sa(
+            a.begin() + static_cast<std::ptrdiff_t>(i - half),
+            a.begin() + static_cast<std::ptrdiff_t>(i - half + options.pearson_windows));
+        std::vector<double> sb(
+            b.begin() + static_cast<std::ptrdiff_t>(i - half),
+            b.begin() + static_cast<std::ptrdiff_t>(i - half + options.pearson_windows));
+        const double rr = pearson(sa, sb);
+        r.pearson.push_back({ta[i], rr, pearson_p(rr, sa.size())});
+      }
+  }
+
+  // 4. Intermittent events from the diagonal band.
+  if (c.diagonal) {
+    std::vector<double> times(c.info.frames);
+    for (std::size_t f = 0; f < times.size(); ++f) times[f] = c.clock->time(f);
+    const auto events = detect_events(c.diagonal->band(bin), c.diagonal->width(), times,
+                                      c.stats.frame_valid, options.events);
+    for (const auto& e : events) {
+      EventReport rep{e, 0, 0};
+      double sb = 0, nb = 0, sa = 0, na = 0;
+      for (std::size_t w = 0; w < nw; ++w) {
+        if (!r.kww[w].ok) continue;
+        const double dt = r.window_centre[w] - e.time;
+        if (dt < 0 && dt > -3 * band.window_s()) sb += r.kww[w].mean_time, nb += 1;
+        if (dt > 0 && dt < 3 * band.window_s()) sa += r.kww[w].mean_time, na += 1;
+      }
+      rep.mean_time_before = nb > 0 ? sb / nb : kNaN;
+      rep.mean_time_after = na > 0 ? sa / na : kNaN;
+      r.events.push_back(rep);
+    }
+  }
+
+  // 5. Regimes: segments of log10 <t>(t_a).
+  {
+    std::vector<double> t, y, e;
+    for (std::size_t w = 0; w < nw; ++w) {
+      t.push_back(r.window_centre[w]);
+      const auto& k = r.kww[w];
+      y.push_back(k.ok && k.mean_time > 0 ? std::log10(k.mean_time) : kNaN);
+      e.push_back(k.ok && k.mean_time > 0 ? k.mean_time_err / (k.mean_time * std::log(10.0))
+                                          : kNaN);
+    }
+    r.regimes = segment_history(t, y, e, r.gaps, options.regimes);
+  }
+
+  // Time-aging superposition on named spans, else on each aging regime.
+  std::vector<std::pair<double, double>> spans = options.tas_spans;
+  if (spans.empty())
+    for (const auto& s : r.regimes.segments)
+      if (s.label == "aging") spans.emplace_back(s.start, s.end);
+  for (const auto& [a, b] : spans) {
+    std::vector<double> t, tau, sig;
+    for (std::size_t w = 0; w < nw; ++w)
+      if (r.kww[w].ok && r.window_centre[w] >= a && r.window_centre[w] <= b && r.kww[w].tau_err > 0)
+        t.push_back(r.window_centre[w]), tau.push_back(r.kww[w].tau),
+            sig.push_back(r.kww[w].tau_err);
+    TasFit tf{a, b, false, "", 0, 0, 0, 0};
+    if (t.size() < 3) {
+      tf.reason = "fewer than 3 fitted windows in the span";
+    } else {
+      const auto f = fit::fit(fit::Model::TimeAgingSuperposition, t, tau, {sig, {}, {}, false});
+      tf.ok = f.ok;
+      tf.reason = f.reason;
+      if (f.ok)
+        tf.tau0 = f.param("tau0"), tf.tau0_err = f.error_of("tau0"), tf.tstar = f.param("tstar"),
+        tf.tstar_err = f.error_of("tstar");
+    }
+    r.tas.push_back(tf);
+  }
+
+  // 6. Long-time view: one-time g2 over the whole run, normalised, KWW vs ML.
+  {
+    auto& v = r.onetime;
+    const auto& one = *c.onetime;
+    double g0 = kNaN;
+    for (std::size_t l = 0; l < one.lags(); ++l) {
+      const auto g = one.g2(bin, l);
+      if (g.n == 0 || !(g.error > 0)) continue;
+      if (!std::isfinite(g0)) g0 = g.mean;
+      v.lag.push_back(one.lag_seconds(l));
+      v.g2.push_back(g.mean);
+      v.g2_err.push_back(g.error);
+    }
+    const double h = g0 - r.g2_inf;
+    for (std::size_t i = 0; i < v.lag.size(); ++i) {
+      v.r.push_back((v.g2[i] - r.g2_inf) / h);
+      v.r_err.push_back(v.g2_err[i] / std::abs(h));
+    }
+    if (v.lag.size() >= 4 && h > 0) {
+      v.kww = fit_normalised(fit::Model::Kww, v.lag, v.r, v.r_err);
+      v.ml = fit_normalised(fit::Model::MittagLeffler, v.lag, v.r, v.r_err);
+      for (std::size_t i = 0; i < v.lag.size(); ++i) {
+        const double k = v.kww.ok ? fit::evaluate(fit::Model::Kww, v.kww, v.lag[i]) : kNaN;
+        const double m = v.ml.ok ? fit::evaluate(fit::Model::MittagLeffler, v.ml, v.lag[i]) : kNaN;
+        v.kww_residual.push_back((v.r[i] - k) / k);
+        v.ml_residual.push_back((v.r[i] - m) / m);
+      }
+      if (v.kww.ok && v.ml.ok) {
+        v.preferred = v.ml.aic < v.kww.aic ? "ml" : "kww";
+        double worst = -1;
+        const double lo = std::log10(v.lag.front()), hi = std::log10(v.lag.back());
+        for (int i = 0; i <= 400; ++i) {
+          const double t = std::pow(10.0, lo + (hi - lo) * i / 400);
+          const double d = std::abs(fit::evaluate(fit::Model::Kww, v.kww, t) -
+                                    fit::evaluate(fit::Model::MittagLeffler, v.ml, t));
+          if (d > worst) worst = d, v.max_difference_time = t;
+        }
+      } else {
+        v.preferred = v.ml.ok ? "ml" : (v.kww.ok ? "kww" : "none");
+      }
+    } else {
+      v.preferred = "none";
+    }
+  }
+  return r;
+}
+
+}  // namespace glassy::aging

@@ -1,0 +1,96 @@
+// aging/analysis: the paper's age-resolved study in one call, and what it did by eye.
+//  1. g2(t, t_a) over age windows (default 1000 s, 5 lags per decade) with errors, the short-time
+//     plateau g2(0, t_a), the long-time plateau g2(inf) (over a named span, or detected where the
+//     band has decorrelated), R(t, t_a).
+//  2. KWW and Mittag-Leffler fits per window; unresolved windows are flagged, not fitted.
+//  3. Histories <t>, tau, beta, g2(0, t_a); the detrended contrast and its anti-correlation with
+//     <t> (sliding Pearson with significance); time-aging superposition on spans or regimes.
+//  4. Intermittent events from a checkerboard kernel along the diagonal of the map.
+//  5. Aging regimes by change-point segmentation of log <t>(t_a).
+//  6. The long-time view (Fig. 5): one-time g2(t) over the whole run, KWW vs ML.
+#pragma once
+
+#include <glassy/aging/events.hpp>
+#include <glassy/aging/regimes.hpp>
+#include <glassy/corr/correlate.hpp>
+#include <glassy/fit/fit.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace glassy::aging {
+
+struct AgingOptions {
+  CorrelateOptions corr;  // window_s, per_decade, plateau span, partition, budget, ...
+  int bin = 0;            // 0-based dynamic bin analysed
+  bool fit_kww = true, fit_ml = true;
+  std::optional<double> contrast_slope;  // m of g2'(0, t_a) = g2(0, t_a) - m t_a; fitted if absent
+  std::size_t pearson_windows = 20;      // sliding Pearson window, in age windows
+  std::vector<std::pair<double, double>> tas_spans;  // s; empty: each detected aging regime
+  RegimeOptions regimes;
+  NoveltyOptions events;
+  std::size_t event_band = 32;  // frames of the diagonal band kept for event detection
+};
+
+struct WindowFit {
+  bool ok = false;
+  std::string reason;
+  double tau = 0, tau_err = 0, beta = 0, beta_err = 0, chi2_red = 0;
+  double mean_time = 0, mean_time_err = 0;  // KWW only
+};
+
+struct TasFit {
+  double start, end;
+  bool ok;
+  std::string reason;
+  double tau0, tau0_err, tstar, tstar_err;
+};
+
+struct PearsonPoint {
+  double t_a, r, p_value;
+};
+
+struct EventReport {
+  Event event;
+  double mean_time_before = 0, mean_time_after = 0;  // <t> of the windows next to it
+};
+
+struct OnetimeView {
+  std::vector<double> lag, g2, g2_err, r, r_err;  // exponentially binned, R normalised
+  fit::FitResult kww, ml;
+  std::vector<double> kww_residual, ml_residual;  // relative: (R - model) / model
+  double max_difference_time = 0;                 // where the two fits differ most (s)
+  std::string preferred;                          // "kww" or "ml" by AIC
+};
+
+struct AgingResult {
+  Correlation corr;
+  std::vector<double> t_a, window_centre, lag;  // s
+  std::vector<double> g2, g2_err;               // [window][lag]
+  std::vector<double> g2_0, g2_0_err;           // [window]
+  double g2_inf = 1, g2_inf_err = 0;
+  std::string g2_inf_method;
+  std::vector<WindowFit> kww, ml;
+  double contrast_slope = 0;
+  std::vector<double> contrast_detrended;  // g2(0, t_a) - m t_a
+  double pearson_all = 0, pearson_all_p = 1;
+  std::vector<PearsonPoint> pearson;
+  std::vector<TasFit> tas;
+  std::vector<EventReport> events;
+  Regimes regimes;
+  OnetimeView onetime;
+  std::vector<std::pair<double, double>> gaps;
+};
+
+AgingResult analyse_aging(FrameSource& source, const AgingOptions& options);
+
+// The /glassy/aging group (design.md layout) and the APS groups of the correlation.
+void write_aging(const h5::File& file, const AgingResult& result);
+// One CSV per history (t_a, values, errors) into `dir`, named PREFIX_<history>.csv.
+void write_history_csv(const std::filesystem::path& dir, const std::string& prefix,
+                       const AgingResult& result);
+// A short plain-text summary: windows, range of <t>, events, regimes, preferred long-time model.
+std::string summarise(const AgingResult& result);
+
+}  // namespace glassy::aging
