@@ -44,6 +44,7 @@ int main() {
   // Photon-starved frames like the paper's: 516 x 516, 0.005 photons per pixel per frame.
   auto p = synth::preset("paper");
   p.frames = 1000;
+  p.drop_beyond_end();
   p.output.layout = FrameLayout::Sparse;
   synth::generate(p, dir / "events.h5");
   auto events = open_frames(dir / "events.h5");

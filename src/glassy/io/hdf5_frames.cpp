@@ -48,7 +48,17 @@ void Hdf5FrameSource::read_dense(std::size_t first, std::size_t count, FrameBloc
   out.count = count;
   out.data.resize(count * p);
   if (count == 0) return;
-  data_.read_block<float>({first, 0, 0}, {count, info_.height, info_.width}, out.data.data());
+  const h5::Dims start{first, 0, 0}, extent{count, info_.height, info_.width};
+  // Unsigned detector counts are read in their own type and widened here: HDF5's conversion to
+  // float is several times slower than this loop, and unsigned values need no NaN/sign check.
+  const auto type = data_.type();
+  if (type.cls == h5::TypeInfo::Integer && !type.is_signed && type.size <= 4) {
+    if (type.size == 1) widen_into<std::uint8_t>(start, extent, out.data);
+    if (type.size == 2) widen_into<std::uint16_t>(start, extent, out.data);
+    if (type.size == 4) widen_into<std::uint32_t>(start, extent, out.data);
+    return;
+  }
+  data_.read_block<float>(start, extent, out.data.data());
   for (std::size_t k = 0; k < count; ++k)
     validate_frame_values(out.frame(k, p), p, first + k, data_.path());
 }

@@ -14,6 +14,14 @@ class Hdf5FrameSource : public FrameSource {
   const h5::Dataset& dataset() const { return data_; }
 
  private:
+  template <typename T>
+  void widen_into(const h5::Dims& start, const h5::Dims& extent, std::vector<float>& out) {
+    raw_.resize(out.size() * sizeof(T));
+    T* raw = reinterpret_cast<T*>(raw_.data());
+    data_.read_block<T>(start, extent, raw);
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<float>(raw[i]);
+  }
+  std::vector<unsigned char> raw_;
   h5::File file_;
   h5::Dataset data_;
 };
