@@ -1,10 +1,12 @@
 // glassy demo [--out DIR]: the main job on its built-in example, as far as glassy goes today:
-// a synthetic aging run with each of the paper's regimes, then the aging analysis of it.
+// a synthetic aging run with each of the paper's regimes, the aging analysis of it, and the HTML
+// report with the paper's figures.
 #include "commands.hpp"
 
 #include <glassy/aging/analysis.hpp>
 #include <glassy/core/atomic_file.hpp>
 #include <glassy/io/info.hpp>
+#include <glassy/report/report.hpp>
 #include <glassy/synth/generator.hpp>
 
 #include <cstdio>
@@ -45,6 +47,11 @@ void register_demo(CLI::App& app) {
     std::printf("age: %s path, %zu tiles in %.1f s -> %s\n",
                 to_string(r.corr.twotime_report.path).c_str(), r.corr.twotime_report.tiles,
                 r.corr.twotime_report.seconds, result.c_str());
+    const auto report = std::filesystem::path(*dir) / "report.html";
+    report::ReportOptions ro;
+    ro.command = "glassy demo --out " + *dir;
+    report::write_report(result, report, ro);
+    std::printf("report: %s (open it in a browser)\n", std::filesystem::absolute(report).c_str());
   });
 }
 

@@ -16,6 +16,7 @@ void register_demo(CLI::App& app);
 void register_corr(CLI::App& app);
 void register_age(CLI::App& app);
 void register_fit(CLI::App& app);
+void register_report(CLI::App& app);
 
 // --frame-time, --pixel-size, --distance, --beam-center, --energy: overrides of file metadata.
 void add_metadata_overrides(CLI::App& cmd, DetectorMetadata& overrides);

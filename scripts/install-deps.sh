@@ -18,19 +18,35 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # Python side of the tests (Debian's /usr/bin/python3, not the one first on PATH)
   python3-numpy python3-h5py python3-pytest
+  # the HTML report: plotly.js comes from npm (below); headless chromium checks the report renders
+  nodejs npm chromium
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
+# node and npm may come from outside Debian (e.g. NodeSource); a working npm on PATH is enough.
+if command -v npm >/dev/null 2>&1; then
+  kept=()
+  for p in "${missing[@]}"; do [ "$p" = nodejs ] || [ "$p" = npm ] || kept+=("$p"); done
+  missing=("${kept[@]}")
 fi
-echo "install-deps: installing ${missing[*]}"
-SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all Debian packages present"
+else
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# plotly.js for `glassy report`, pinned in report/package-lock.json and inlined into each report.
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if command -v npm >/dev/null 2>&1 &&
+  [ ! -f "$root/report/node_modules/plotly.js-dist-min/plotly.min.js" ]; then
+  echo "install-deps: npm ci for report/ (plotly.js)"
+  npm ci --prefix "$root/report" --no-audit --no-fund
+fi

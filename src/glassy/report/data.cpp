@@ -1,0 +1,91 @@
+// Reading an aging result for the report. Optional pieces (the map, TAS fits) may be absent;
+// the /glassy/aging core is required.
+#include <glassy/core/error.hpp>
+#include <glassy/io/hdf5.hpp>
+#include <glassy/report/data.hpp>
+
+#include <cmath>
+
+namespace glassy::report {
+
+ReportData read_report_data(const std::filesystem::path& file) {
+  require(std::filesystem::exists(file), "report: " + file.string() + " does not exist");
+  require(h5::File::is_hdf5(file), "report: " + file.string() + " is not an HDF5 file");
+  const auto f = h5::File::open(file);
+  require(f.is_group("glassy/aging"),
+          "report: " + file.string() + " has no /glassy/aging group (make it with glassy age)");
+  ReportData d;
+  d.source = file;
+  const auto g = f.group("glassy/aging");
+  d.window_s = g.attrs().has("window_s") ? g.attrs().get_double("window_s") : 0;
+
+  const std::string map_name = "xpcs/twotime/correlation_map/c2_00001";
+  if (f.is_dataset(map_name)) {
+    const auto ds = f.dataset(map_name);
+    const auto dims = ds.dims();
+    require(dims.size() == 2 && dims[0] == dims[1], "report: " + map_name + " is not square");
+    d.map_n = dims[0];
+    d.map = ds.read_all<double>();
+    d.cell_seconds = ds.attrs().get_double("cell_seconds");
+    const auto tt = f.group("xpcs/twotime");
+    d.map_start = tt.attrs().has("map_start_time") ? tt.attrs().get_double("map_start_time") : 0;
+  }
+
+  d.time = g.read<double>("intensity/time");
+  d.i0 = g.read<double>("intensity/I0");
+  d.gap_start = g.read<double>("gaps/start");
+  d.gap_end = g.read<double>("gaps/end");
+  d.event_time = g.read<double>("events/time");
+  d.regime_start = g.read<double>("regimes/start");
+  d.regime_end = g.read<double>("regimes/end");
+  d.regime_label = g.read_strings("regimes/label");
+  if (g.is_group("tas")) {
+    d.tas_start = g.read<double>("tas/start");
+    d.tas_end = g.read<double>("tas/end");
+    d.tas_tau0 = g.read<double>("tas/tau0");
+    d.tas_tstar = g.read<double>("tas/tstar");
+  }
+
+  d.t_a = g.read<double>("t_a");
+  d.t_a_centre = g.read<double>("t_a_centre");
+  d.g2_0 = g.read<double>("g2_0");
+  d.g2_0_err = g.read<double>("g2_0_err");
+  d.contrast_detrended = g.read<double>("contrast/g2_0_detrended");
+  d.pearson_all = g.group("contrast").attrs().get_double("pearson_all");
+  d.tau = g.read<double>("kww/tau");
+  d.tau_err = g.read<double>("kww/tau_err");
+  d.beta = g.read<double>("kww/beta");
+  d.beta_err = g.read<double>("kww/beta_err");
+  d.mean_time = g.read<double>("kww/mean_time");
+  d.mean_time_err = g.read<double>("kww/mean_time_err");
+  d.chi2_red = g.read<double>("kww/chi2_red");
+  d.flag = g.read_strings("kww/flag");
+
+  d.lag = g.read<double>("lag");
+  d.g2 = g.read<double>("g2");
+  d.g2_err = g.read<double>("g2_err");
+  const auto inf = g.dataset("g2_inf");
+  d.g2_inf = inf.read_all<double>().at(0);
+  d.g2_inf_err = inf.attrs().get_double("err");
+  d.g2_inf_method = inf.attrs().get_string("method");
+
+  const auto one = g.group("onetime");
+  d.one_lag = one.read<double>("lag");
+  d.one_r = one.read<double>("R");
+  d.one_r_err = one.read<double>("R_err");
+  for (auto [name, m] : {std::pair{"kww", &d.kww}, std::pair{"ml", &d.ml}}) {
+    const auto mg = one.group(name);
+    m->tau = mg.read<double>("tau").at(0);
+    m->beta = mg.read<double>("beta").at(0);
+    m->residual = mg.read<double>("residual");
+  }
+  d.preferred = one.attrs().get_string("preferred");
+
+  const std::size_t nw = d.t_a.size();
+  require(d.t_a_centre.size() == nw && d.tau.size() == nw && d.mean_time.size() == nw &&
+              d.g2.size() == nw * d.lag.size() && d.flag.size() == nw,
+          "report: " + file.string() + " has /glassy/aging histories of inconsistent lengths");
+  return d;
+}
+
+}  // namespace glassy::report

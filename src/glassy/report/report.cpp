@@ -1,0 +1,192 @@
+// The report page: a header naming the input, command and glassy version, the summary, the
+// figures (specifications embedded as JSON, drawn by the inlined plotly.js) and the per-window
+// table. A small script records drawing and JavaScript errors on <body> so a headless browser
+// test can check the page renders.
+#include <glassy/core/atomic_file.hpp>
+#include <glassy/core/error.hpp>
+#include <glassy/report/figures.hpp>
+#include <glassy/report/report.hpp>
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace glassy::report {
+namespace {
+
+std::string escape_html(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+// Text inside <script> must not contain "</" (it could close the element early).
+std::string escape_script(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    out += s[i];
+    if (s[i] == '<' && i + 1 < s.size() && s[i + 1] == '/') out += '\\';
+  }
+  return out;
+}
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  require(in.good(), "report: cannot read plotly.js at " + path.string() +
+                         " (run scripts/install-deps.sh, or set GLASSY_PLOTLY_JS)");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string cell(double v, double err = std::nan("")) {
+  if (!std::isfinite(v)) return "";
+  return std::isfinite(err) ? fmt::format("{:.4g} &plusmn; {:.2g}", v, err)
+                            : fmt::format("{:.4g}", v);
+}
+
+std::string parameter_table(const ReportData& d) {
+  std::string t =
+      "<table><thead><tr><th>t_a (s)</th><th>tau (s)</th><th>beta</th><th>&lt;t&gt; (s)</th>"
+      "<th>chi2_red</th><th>g2(0, t_a)</th><th>flag</th></tr></thead><tbody>\n";
+  for (std::size_t w = 0; w < d.t_a.size(); ++w)
+    t += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+        cell(d.t_a_centre[w]), cell(d.tau[w], d.tau_err[w]), cell(d.beta[w], d.beta_err[w]),
+        cell(d.mean_time[w], d.mean_time_err[w]), cell(d.chi2_red[w]),
+        cell(d.g2_0[w], d.g2_0_err[w]), escape_html(d.flag[w]));
+  return t + "</tbody></table>\n";
+}
+
+const char* const kStyle = R"(
+body { font-family: sans-serif; margin: 1.5em auto; max-width: 1300px; color: #222; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.1em; margin-top: 2em; }
+.meta { color: #555; font-size: 0.9em; } .meta code { background: #f3f3f3; padding: 0 0.3em; }
+pre.summary { background: #f7f7f7; padding: 0.8em; border: 1px solid #ddd; }
+.plot { width: 100%; }
+table { border-collapse: collapse; font-size: 0.85em; }
+th, td { border: 1px solid #ccc; padding: 2px 8px; text-align: right; }
+th { background: #eee; position: sticky; top: 0; }
+.tablebox { max-height: 600px; overflow-y: auto; display: inline-block; }
+)";
+
+// Records errors and, once every figure has drawn, their count on <body> (data-plots-drawn).
+const char* const kDrawScript = R"(
+(function () {
+  var errors = [];
+  function record(msg) {
+    errors.push(String(msg));
+    document.body.dataset.jsErrors = errors.join(' | ');
+  }
+  window.onerror = function (msg, src, line) { record(msg + ' (line ' + line + ')'); };
+  window.addEventListener('unhandledrejection', function (e) { record(e.reason); });
+  var figures = JSON.parse(document.getElementById('glassy-figures').textContent);
+  Promise.all(figures.map(function (f) {
+    return Plotly.newPlot(f.id, f.data, f.layout, {responsive: true, displaylogo: false});
+  })).then(function () {
+    document.body.dataset.plotsDrawn = String(figures.length);
+  }).catch(record);
+})();
+)";
+
+}  // namespace
+
+std::filesystem::path plotly_js_path() {
+  if (const char* env = std::getenv("GLASSY_PLOTLY_JS"); env != nullptr && *env != '\0') return env;
+  return GLASSY_PLOTLY_JS;
+}
+
+std::string summarise(const ReportData& d) {
+  std::string s;
+  std::size_t fitted = 0;
+  double lo = 1e300, hi = 0;
+  for (double m : d.mean_time)
+    if (std::isfinite(m)) ++fitted, lo = std::min(lo, m), hi = std::max(hi, m);
+  s +=
+      fmt::format("age windows: {} of {:g} s, {} fitted (KWW)\n", d.t_a.size(), d.window_s, fitted);
+  if (fitted) s += fmt::format("<t>: {:.4g} s to {:.4g} s\n", lo, hi);
+  s += fmt::format("g2(inf) = {:.6f} +- {:.2g} ({})\n", d.g2_inf, d.g2_inf_err, d.g2_inf_method);
+  s += fmt::format("detrended g2(0) vs <t>: Pearson r = {:.2f}\n", d.pearson_all);
+  s += fmt::format("events: {}\n", d.event_time.size());
+  for (double t : d.event_time) s += fmt::format("  at {:.0f} s\n", t);
+  s += fmt::format("regimes: {}\n", d.regime_start.size());
+  for (std::size_t r = 0; r < d.regime_start.size(); ++r)
+    s += fmt::format("  {:<13} {:>9.0f} s to {:>9.0f} s\n",
+                     r < d.regime_label.size() ? d.regime_label[r] : "?", d.regime_start[r],
+                     d.regime_end[r]);
+  for (std::size_t t = 0; t < d.tas_start.size(); ++t)
+    s += fmt::format("time-aging superposition {:.0f}-{:.0f} s: tau0 = {:.4g} s, t* = {:.4g} s\n",
+                     d.tas_start[t], d.tas_end[t], d.tas_tau0[t], d.tas_tstar[t]);
+  s += fmt::format(
+      "long-time g2(t): preferred model {} (KWW tau = {:.4g} s, beta = {:.3f}; "
+      "ML tau = {:.4g} s, beta = {:.3f})\n",
+      d.preferred, d.kww.tau, d.kww.beta, d.ml.tau, d.ml.beta);
+  return s;
+}
+
+std::string render_html(const ReportData& d, const std::string& plotly_js,
+                        const ReportOptions& options) {
+  const auto figures = make_figures(d);
+  nlohmann::json specs = nlohmann::json::array();
+  for (const auto& f : figures)
+    specs.push_back({{"id", f.id}, {"data", f.data}, {"layout", f.layout}});
+  std::string html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  html +=
+      fmt::format("<title>glassy report: {}</title>\n", escape_html(d.source.filename().string()));
+  html += fmt::format("<style>{}</style>\n", kStyle);
+  html += "<script>" + escape_script(plotly_js) + "</script>\n</head>\n";
+  html += "<body data-js-errors=\"\">\n";
+  html += fmt::format("<h1>glassy report: {}</h1>\n", escape_html(d.source.string()));
+  html += fmt::format("<p class=\"meta\">Made by <code>{}</code> with glassy {}.</p>\n",
+                      escape_html(options.command), GLASSY_VERSION);
+  html += "<h2>Summary</h2>\n<pre class=\"summary\">" + escape_html(summarise(d)) + "</pre>\n";
+  for (const auto& f : figures)
+    html += fmt::format("<h2>{}</h2>\n<div id=\"{}\" class=\"plot\"></div>\n",
+                        escape_html(f.caption), f.id);
+  html += "<h2>Per-window KWW parameters</h2>\n<div class=\"tablebox\">" + parameter_table(d) +
+          "</div>\n";
+  html += "<script type=\"application/json\" id=\"glassy-figures\">" + escape_script(specs.dump()) +
+          "</script>\n";
+  html += std::string("<script>") + kDrawScript + "</script>\n</body>\n</html>\n";
+  return html;
+}
+
+void write_report(const std::filesystem::path& aging_file, const std::filesystem::path& out,
+                  const ReportOptions& options) {
+  const auto data = read_report_data(aging_file);
+  const auto plotly_path = plotly_js_path();
+  require(std::filesystem::is_regular_file(plotly_path),
+          "report: plotly.js not found at " + plotly_path.string() +
+              " (run scripts/install-deps.sh, or set GLASSY_PLOTLY_JS)");
+  const auto html = render_html(data, read_text(plotly_path), options);
+  AtomicOutput atomic(out);
+  {
+    std::ofstream o(atomic.temp_path(), std::ios::binary);
+    o << html;
+    require(o.good(), "report: cannot write " + out.string());
+  }
+  atomic.commit();
+}
+
+}  // namespace glassy::report
