@@ -18,6 +18,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # Python side of the tests (Debian's /usr/bin/python3, not the one first on PATH)
   python3-numpy python3-h5py python3-pytest
+  # the Python module (pybind11)
+  python3-dev pybind11-dev
   # the HTML report: plotly.js comes from npm (below); headless chromium checks the report renders
   nodejs npm chromium
 )

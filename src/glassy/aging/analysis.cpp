@@ -98,6 +98,7 @@ WindowFit fit_window(fit::Model model, const std::vector<double>& t, const std::
   w.beta = f.param("beta");
   w.beta_err = f.error_of("beta");
   w.chi2_red = f.chi2_red;
+  w.amplitude = f.param("contrast");
   if (f.mean_time) w.mean_time = *f.mean_time, w.mean_time_err = f.mean_time_error.value_or(0);
   if (w.tau > 3 * max_lag) {
     w.reason = fmt::format(

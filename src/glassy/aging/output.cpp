@@ -12,7 +12,7 @@ namespace glassy::aging {
 namespace {
 
 void write_fits(const h5::Group& g, const std::vector<WindowFit>& fits, bool mean_time) {
-  std::vector<double> tau, tau_e, beta, beta_e, chi, mt, mt_e, ok;
+  std::vector<double> tau, tau_e, beta, beta_e, chi, mt, mt_e, ok, amp;
   std::vector<std::string> reason;
   for (const auto& f : fits) {
     const double nan = std::nan("");
@@ -24,6 +24,7 @@ void write_fits(const h5::Group& g, const std::vector<WindowFit>& fits, bool mea
     mt.push_back(f.ok ? f.mean_time : nan);
     mt_e.push_back(f.ok ? f.mean_time_err : nan);
     ok.push_back(f.ok ? 1 : 0);
+    amp.push_back(f.ok ? f.amplitude : nan);
     reason.push_back(f.reason);
   }
   g.write<double>("tau", tau).attrs().set("units", "s");
@@ -32,6 +33,7 @@ void write_fits(const h5::Group& g, const std::vector<WindowFit>& fits, bool mea
   g.write<double>("beta_err", beta_e);
   g.write<double>("chi2_red", chi);
   g.write<double>("ok", ok);
+  g.write<double>("amplitude", amp).attrs().set("definition", "A of R = A * model(t)");
   g.write_strings("flag", reason);
   if (mean_time) {
     g.write<double>("mean_time", mt).attrs().set("units", "s");
@@ -101,6 +103,7 @@ void write_aging(const h5::File& file, const AgingResult& r) {
         .set("err", f->ok ? f->error_of("beta") : 0.0);
     m.write<double>("residual", *res).attrs().set("definition", "(R - model) / model");
     m.attrs().set("ok", static_cast<std::int64_t>(f->ok));
+    m.attrs().set("amplitude", f->ok ? f->param("contrast") : 0.0);
     m.attrs().set("reason", f->reason);
     m.attrs().set("aic", f->aic);
     m.attrs().set("bic", f->bic);

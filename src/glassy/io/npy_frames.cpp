@@ -181,42 +181,7 @@ void NpyFrameSource::read_dense(std::size_t first, std::size_t count, FrameBlock
   in_.seekg(static_cast<std::streamoff>(header_.data_offset + first * p * header_.item_size));
   in_.read(raw_.data(), static_cast<std::streamsize>(raw_.size()));
   require(static_cast<std::size_t>(in_.gcount()) == raw_.size(), path_.string() + ": read failed");
-  const char* r = raw_.data();
-  float* o = out.data.data();
-  switch (header_.kind * 16 + header_.item_size) {
-    case 'u' * 16 + 1:
-      widen<std::uint8_t>(r, n, o);
-      break;
-    case 'u' * 16 + 2:
-      widen<std::uint16_t>(r, n, o);
-      break;
-    case 'u' * 16 + 4:
-      widen<std::uint32_t>(r, n, o);
-      break;
-    case 'u' * 16 + 8:
-      widen<std::uint64_t>(r, n, o);
-      break;
-    case 'i' * 16 + 1:
-      widen<std::int8_t>(r, n, o);
-      break;
-    case 'i' * 16 + 2:
-      widen<std::int16_t>(r, n, o);
-      break;
-    case 'i' * 16 + 4:
-      widen<std::int32_t>(r, n, o);
-      break;
-    case 'i' * 16 + 8:
-      widen<std::int64_t>(r, n, o);
-      break;
-    case 'f' * 16 + 4:
-      widen<float>(r, n, o);
-      break;
-    case 'f' * 16 + 8:
-      widen<double>(r, n, o);
-      break;
-    default:
-      throw Error(path_.string() + ": unsupported .npy item size");
-  }
+  convert_items(header_, raw_.data(), n, out.data.data(), path_.string());
   for (std::size_t k = 0; k < count; ++k)
     validate_frame_values(out.frame(k, p), p, first + k, path_.string());
 }

@@ -81,9 +81,11 @@ constexpr double kTailEfolds = 46.0;
 constexpr double kTrapezoidEfolds = 44.0;
 // Strip half-width d as a fraction of alpha pi / 2, the edge beyond which omega grows.
 constexpr double kStripFraction = 0.9;
-// Hard caps on expansion lengths; beyond them the next method takes over.
+// Caps on expansion lengths; beyond them the next method takes over. Without a Hankel fallback
+// (kMaxShift) the expansions may run 10-20 times longer, to |z| within ~0.1% of 1.
 constexpr std::size_t kMaxSeriesTerms = 4000;
 constexpr std::size_t kMaxAsymptoticTerms = 2000;
+constexpr std::size_t kLongExpansionFactor = 10;
 // At most this many steps of the beta recurrence in the Hankel part (it needs ~(beta - 1)/alpha).
 // Beyond (alpha below ~0.01 with beta > 1 + 64 alpha) the middle range, a few percent around
 // |z| = 1, falls back on the better of the two expansions.
@@ -291,6 +293,8 @@ class Plan {
   double alpha_;
   double beta_;
 
+  std::size_t max_series_terms_;     // kMaxSeriesTerms, longer without a Hankel fallback
+  std::size_t max_asymptotic_terms_;
   std::vector<double> series_coef_;  // 1/Gamma(alpha k + beta)
   std::size_t series_kmin_;          // from here on alpha k + beta >= 2 and |coef| decreases
   std::vector<double> asym_coef_;    // [k] = 1/Gamma(beta - alpha k), k >= 1
@@ -331,10 +335,15 @@ class Plan {
 
 Plan::Plan(double alpha, double beta) : alpha_(alpha), beta_(beta) {
   series_kmin_ = static_cast<std::size_t>(std::clamp(std::ceil((2.0 - beta) / alpha), 1.0, 1e9));
-  const double rho = (1.0 + alpha - beta) / alpha;
+  // rho = (1 + alpha - beta) / alpha, written so that beta = 1 gives exactly 1 for any alpha
+  // (1 + alpha - 1 would carry a rounding error eps / alpha relative into e^(rho u)).
+  const double rho = 1.0 + (1.0 - beta) / alpha;
   shift_ = rho >= 0.5 ? 0 : static_cast<int>(std::min(std::ceil(0.5 - rho), kMaxShift + 1.0));
   beta_h_ = beta - shift_ * alpha;
-  rho_ = (1.0 + alpha - beta_h_) / alpha;
+  const std::size_t length_factor = has_hankel() ? 1 : kLongExpansionFactor;
+  max_series_terms_ = kMaxSeriesTerms * length_factor;
+  max_asymptotic_terms_ = kMaxAsymptoticTerms * length_factor;
+  rho_ = 1.0 + (1.0 - beta_h_) / alpha;
   series_coef_.push_back(rgamma(beta));
   asym_coef_.push_back(0.0);
   asym_bound_.push_back(0.0);
@@ -344,7 +353,7 @@ Plan::Plan(double alpha, double beta) : alpha_(alpha), beta_(beta) {
 bool Plan::ensure_series_coefficient(std::size_t k) {
   while (series_coef_.size() <= k) {
     const std::size_t next = series_coef_.size();
-    if (next >= kMaxSeriesTerms) return false;
+    if (next >= max_series_terms_) return false;
     series_coef_.push_back(rgamma(alpha_ * static_cast<double>(next) + beta_, next));
   }
   return true;
@@ -355,7 +364,7 @@ bool Plan::ensure_asymptotic_coefficient(std::size_t k) {
     const std::size_t n = asym_coef_.size();
     const double y = beta_ - alpha_ * static_cast<double>(n);
     // Gamma(1 - y) overflows beyond 170; such terms are never needed before divergence.
-    if (n >= kMaxAsymptoticTerms || 1.0 - y > 170.0) return false;
+    if (n >= max_asymptotic_terms_ || 1.0 - y > 170.0) return false;
     // The bound B(y) >= |1/Gamma(y)| is non-increasing in y (so non-decreasing in k) and does not
     // vanish where 1/Gamma(y) happens to, so the stopping tests are not fooled by zeros or by
     // small leading coefficients: 1/Gamma(y) itself past the minimum of Gamma, max 1/Gamma below
@@ -523,15 +532,23 @@ void Plan::init_hankel() {
   while (-r + m_tail * std::log(r) > log_peak - kTailEfolds) r *= 1.02;
   u_hi_ = alpha_ * std::log(r);
   t_hi_ = t_of_u(u_hi_);
-  sin_beta_ = sin_pi(beta_h_);
-  sin_alpha_beta_ = sin_pi(alpha_ - beta_h_);
-  sin_diff_ = 2.0 * cos_pi(alpha_ / 2.0) * sin_pi(beta_h_ - alpha_ / 2.0);
-  sin_sum_ = 2.0 * sin_pi(alpha_ / 2.0) * cos_pi(beta_h_ - alpha_ / 2.0);
-  const double c = cos_pi(alpha_ / 2.0);
-  const double s = sin_pi(alpha_ / 2.0);
-  kappa_neg_ = 4.0 * c * c;
-  kappa_pos_ = 4.0 * s * s;
-  e_beta_ = Complex(cos_pi(beta_h_), sin_pi(beta_h_));
+  // Sines of differences by angle addition on the exact alpha and beta: rounding alpha - beta
+  // first would cost eps / |sin| relative where the difference is near an integer (beta = 1 and
+  // small alpha: sin(pi (alpha - 1)) = -sin(pi alpha)).
+  const double sb = sin_pi(beta_h_);
+  const double cb = cos_pi(beta_h_);
+  const double sa = sin_pi(alpha_);
+  const double ca = cos_pi(alpha_);
+  const double sh = sin_pi(alpha_ / 2.0);
+  const double ch = cos_pi(alpha_ / 2.0);
+  sin_beta_ = sb;
+  sin_alpha_beta_ = sa * cb - ca * sb;
+  // S1 - S2 = 2 cos(pi alpha/2) sin(pi (beta - alpha/2)), S1 + S2 = 2 sin(pi alpha/2) cos(...).
+  sin_diff_ = 2.0 * ch * (sb * ch - cb * sh);
+  sin_sum_ = 2.0 * sh * (cb * ch + sb * sh);
+  kappa_neg_ = 4.0 * ch * ch;
+  kappa_pos_ = 4.0 * sh * sh;
+  e_beta_ = Complex(cb, sb);
   hankel_ready_ = true;
   // Cover the whole middle range from the start; smaller |z| extend the lattice on demand.
   const double log_low = std::log(std::max(series_max_, 1e-3)) - 1.0;
@@ -553,6 +570,8 @@ double Plan::t_of_u(double u) const {
 
 template <class T>
 T Plan::map_diff(double t_ref, T delta) const {
+  // Far from t_ref the plain difference has no cancellation to fear (and e^-delta may overflow).
+  if (std::abs(delta) > 1.0) return map_u(t_ref + delta) - map_u(t_ref);
   // softplus(a - delta) - softplus(a) = log1p(sigma(a) (e^-delta - 1)), a = t_s - t_ref.
   const double sigma = 1.0 / (1.0 + std::exp(t_ref - t_s_));
   return alpha_ * delta - (1.0 - alpha_) * log1p_any(sigma * expm1_any(-delta));
