@@ -150,7 +150,19 @@ AgingResult analyse_aging(FrameSource& source, const AgingOptions& options) {
   r.ml.resize(nw);
   for (std::size_t w = 0; w < nw; ++w) {
     std::vector<double> t, R, sigma;
-    const double height = r.g2_0[w] - r.g2_inf;
+    // The scale of R: the weighted mean of g2 - g2(inf) over the first three lag bins. The
+    // paper's g2(0, t_a) uses the lag-one pairs alone, which at ~0.005 photons per pixel and
+    // frame is as noisy as the contrast itself; the free amplitude of the fit absorbs the choice.
+    double hw = 0, hs = 0;
+    for (std::size_t l = 0, used = 0; l < nl && used < 3; ++l) {
+      const double g = r.g2[w * nl + l], e = r.g2_err[w * nl + l];
+      if (!std::isfinite(g) || !(e > 0)) continue;
+      hs += (g - r.g2_inf) / (e * e);
+      hw += 1 / (e * e);
+      ++used;
+    }
+    const double height = hw > 0 ? hs / hw : std::nan("");
+    const double height_err = hw > 0 ? 1 / std::sqrt(hw) : 0.0;
     double max_lag = 0;
     for (std::size_t l = 0; l < nl; ++l) {
       const double g = r.g2[w * nl + l], e = r.g2_err[w * nl + l];
@@ -165,8 +177,10 @@ AgingResult analyse_aging(FrameSource& source, const AgingOptions& options) {
       reason = "no frame pairs in this window (gap or beyond the run)";
     else if (t.size() < 4)
       reason = fmt::format("too few lags ({}) to fit", t.size());
-    else if (height < 3 * r.g2_0_err[w])
-      reason = "flat data: the short-time plateau is not above g2(inf)";
+    else if (height < 3 * height_err)
+      reason =
+          fmt::format("flat data: g2 at the shortest lags is not above g2(inf) ({:.2g} +- {:.2g})",
+                      height, height_err);
     if (!reason.empty()) {
       r.kww[w].reason = r.ml[w].reason = reason;
       continue;

@@ -247,7 +247,8 @@ std::string summarise(const AgingResult& r) {
   s += fmt::format("events: {}\n", r.events.size());
   for (const auto& e : r.events)
     s += fmt::format(
-        "  at {:.0f} s: loss of correlation across it {:.3g} ({:.1f} sigma), <t> {:.4g} s -> {:.4g} s\n",
+        "  at {:.0f} s: loss of correlation across it {:.3g} ({:.1f} sigma), <t> {:.4g} s -> "
+        "{:.4g} s\n",
         e.event.time, e.event.strength, e.event.significance, e.mean_time_before,
         e.mean_time_after);
   s += fmt::format("regimes: {}\n", r.regimes.segments.size());
