@@ -95,7 +95,7 @@ void BM_MittagLefflerSetup(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_MittagLefflerScalar)->Arg(30)->Arg(50)->Arg(70)->Arg(90);
+BENCHMARK(BM_MittagLefflerScalar)->Arg(5)->Arg(30)->Arg(50)->Arg(70)->Arg(90);
 BENCHMARK(BM_MittagLefflerVector)->Arg(30)->Arg(50)->Arg(70)->Arg(90);
 BENCHMARK(BM_MittagLefflerRelaxation)->Arg(50)->Arg(90);
 BENCHMARK(BM_MittagLefflerComplex)->Arg(50)->Arg(90);

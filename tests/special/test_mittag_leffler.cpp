@@ -385,8 +385,9 @@ TEST(MittagLeffler, SmallAlphaAgainstMultiprecision) {
             pi = pr * w.imag() + pi * w.real();
             pr = next;
           }
-          const Complex expected = r < 1.0 ? Complex(static_cast<double>(sr), static_cast<double>(si))
-                                           : -Complex(static_cast<double>(sr), static_cast<double>(si));
+          const Complex expected = r < 1.0
+                                       ? Complex(static_cast<double>(sr), static_cast<double>(si))
+                                       : -Complex(static_cast<double>(sr), static_cast<double>(si));
           const Complex value = angle == kPi ? Complex(mittag_leffler(alpha, beta, -r), 0.0)
                                              : mittag_leffler(alpha, beta, z);
           EXPECT_LT(relative_error(value, expected), 2e-14)

@@ -20,9 +20,10 @@
 // poles inside the strip are corrected for exactly: for a pole u_p with residue R and
 // q = exp(2 pi i (u_p - u_node) / h), h sum F(u_j) - Int F = 2 pi i R q / (1 - q) (Im u_p > 0) or
 // 2 pi i R / (1 - q) (Im u_p < 0). Combined with the residue sum, a pole image contributes an
-// expression analytic in its position (pole_terms), so the result is smooth as poles cross the line.
-// The nodes are precomputed on a lattice of step h/2; each evaluation uses the half of it whose
-// nodes are farthest from Re u_p = ln|z|, which keeps 1/(1 - q) bounded when a pole sits on the line.
+// expression analytic in its position (pole_terms), so the result is smooth as poles cross the
+// line. The nodes are precomputed on a lattice of step h/2; each evaluation uses the half of it
+// whose nodes are farthest from Re u_p = ln|z|, which keeps 1/(1 - q) bounded when a pole sits on
+// the line.
 #include <glassy/special/mittag_leffler.hpp>
 
 #include <algorithm>
@@ -55,7 +56,7 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Supported alpha. Above 2, E_alpha(-x) grows exponentially and the method is not validated; the
-// lower limit only keeps exponents like 1/alpha far from overflow (validated down to 1e-5).
+// lower limit only keeps exponents like 1/alpha far from overflow (validated down to 1e-6).
 constexpr double kAlphaMin = 1e-6;
 constexpr double kAlphaMax = 2.0;
 // Below this alpha the Hankel lattice lives in t ~ ln r through a smooth map u(t) (see
@@ -79,17 +80,19 @@ constexpr double kTailEfolds = 46.0;
 // The trapezoidal aliasing error exp(-2 pi d / h) is set to e^-44 (8e-20) times the growth of
 // |omega| on the strip edge.
 constexpr double kTrapezoidEfolds = 44.0;
-// Strip half-width d as a fraction of alpha pi / 2, the edge beyond which omega grows.
+// Strip half-width d as a fraction of the edge beyond which omega grows: alpha pi / 2 in u, pi / 2
+// in the mapped variable t.
 constexpr double kStripFraction = 0.9;
-// Caps on expansion lengths; beyond them the next method takes over. Without a Hankel fallback
-// (kMaxShift) the expansions may run 10-20 times longer, to |z| within ~0.1% of 1.
+// Caps on expansion lengths; beyond them the next method takes over. Where the Hankel part needs
+// the beta recurrence (which cancels for |z| < 1) or is unavailable (kMaxShift), the expansions
+// may run 10 times longer, to |z| within ~0.1% of 1.
 constexpr std::size_t kMaxSeriesTerms = 4000;
 constexpr std::size_t kMaxAsymptoticTerms = 2000;
 constexpr std::size_t kLongExpansionFactor = 10;
 // At most this many steps of the beta recurrence in the Hankel part (it needs ~(beta - 1)/alpha).
-// Beyond (alpha below ~0.01 with beta > 1 + 64 alpha) the middle range, a few percent around
+// Beyond (alpha below ~0.01 with beta > 1 + 500 alpha) the middle range, a few percent around
 // |z| = 1, falls back on the better of the two expansions.
-constexpr int kMaxShift = 64;
+constexpr int kMaxShift = 500;
 // Below this |z| the power series is exact to rounding whatever its cancellation estimate says.
 constexpr double kSeriesAlwaysBelow = 1e-12;
 
@@ -152,15 +155,16 @@ long double argument(const Complex& z) {
 }
 long double log_abs(double x) { return std::log(std::abs(static_cast<long double>(x))); }
 long double log_abs(const Complex& z) {
-  return std::log(std::hypot(static_cast<long double>(z.real()), static_cast<long double>(z.imag())));
+  return std::log(
+      std::hypot(static_cast<long double>(z.real()), static_cast<long double>(z.imag())));
 }
 template <class T>
 LogPolar log_polar(const T& z) {
   return {log_abs(z), argument(z)};
 }
 
-// e^(s + c (log_abs + i im)) / alpha with s = -e^((log_abs + i im) / alpha): the residue-type factor
-// of a pole of 1/(s^alpha - z) seen at u = log_abs + i im in the Hankel variable u = alpha ln r.
+// e^(s + c (log_abs + i im)) / alpha with s = -e^((log_abs + i im) / alpha): the residue-type
+// factor of a pole of 1/(s^alpha - z) seen at u = log_abs + i im, u = alpha ln r.
 Complex pole_factor(long double log_abs, long double im, double alpha, double c) {
   const long double big_t = std::exp(log_abs / alpha);
   const long double angle = im / alpha;
@@ -173,7 +177,9 @@ Complex pole_factor(long double log_abs, long double im, double alpha, double c)
 }
 
 // log(1 + e^x) without overflow.
-double softplus(double x) { return x > 0.0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); }
+double softplus(double x) {
+  return x > 0.0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
+}
 Complex softplus(const Complex& x) {
   return x.real() > 0.0 ? x + std::log(1.0 + std::exp(-x)) : std::log(1.0 + std::exp(x));
 }
@@ -293,7 +299,7 @@ class Plan {
   double alpha_;
   double beta_;
 
-  std::size_t max_series_terms_;     // kMaxSeriesTerms, longer without a Hankel fallback
+  std::size_t max_series_terms_;  // kMaxSeriesTerms, longer without a Hankel fallback
   std::size_t max_asymptotic_terms_;
   std::vector<double> series_coef_;  // 1/Gamma(alpha k + beta)
   std::size_t series_kmin_;          // from here on alpha k + beta >= 2 and |coef| decreases
@@ -310,14 +316,14 @@ class Plan {
   double beta_h_ = 0.0;
   double rho_ = 0.0;
   bool hankel_ready_ = false;
-  bool mapped_ = false;     // u = u(t) rather than u = t
-  double t_s_ = 0.0;        // centre of the map's transition
-  double strip_ = 0.0;      // strip half-width d, in t
-  double step_ = 0.0;       // trapezoidal step h, in t
-  double half_step_ = 0.0;  // lattice spacing h/2
-  double t_hi_ = 0.0;       // t(u_hi_)
-  double u_peak_ = 0.0;     // maximum of omega
-  double u_hi_ = 0.0;       // omega negligible beyond
+  bool mapped_ = false;          // u = u(t) rather than u = t
+  double t_s_ = 0.0;             // centre of the map's transition
+  double strip_ = 0.0;           // strip half-width d, in t
+  double step_ = 0.0;            // trapezoidal step h, in t
+  double half_step_ = 0.0;       // lattice spacing h/2
+  double t_hi_ = 0.0;            // t(u_hi_)
+  double u_peak_ = 0.0;          // maximum of omega
+  double u_hi_ = 0.0;            // omega negligible beyond
   double sin_beta_ = 0.0;        // S1 = sin(pi beta_h)
   double sin_alpha_beta_ = 0.0;  // S2 = sin(pi (alpha - beta_h))
   // S1 - S2 and S1 + S2 from product formulas: the numerator w S1 + z S2 vanishes near the pole
@@ -340,7 +346,7 @@ Plan::Plan(double alpha, double beta) : alpha_(alpha), beta_(beta) {
   const double rho = 1.0 + (1.0 - beta) / alpha;
   shift_ = rho >= 0.5 ? 0 : static_cast<int>(std::min(std::ceil(0.5 - rho), kMaxShift + 1.0));
   beta_h_ = beta - shift_ * alpha;
-  const std::size_t length_factor = has_hankel() ? 1 : kLongExpansionFactor;
+  const std::size_t length_factor = shift_ > 0 ? kLongExpansionFactor : 1;
   max_series_terms_ = kMaxSeriesTerms * length_factor;
   max_asymptotic_terms_ = kMaxAsymptoticTerms * length_factor;
   rho_ = 1.0 + (1.0 - beta_h_) / alpha;
@@ -403,9 +409,8 @@ bool Plan::series(T z, T& value, double& cancellation) {
     // bounds the tail by a geometric series.
     const double target = 0.25 * kTruncation * magnitude(sum);
     if (abs_term <= target &&
-        (k >= series_kmin_ ||
-         (az < 1.0 && alpha_ * static_cast<double>(k + 1) + beta_ > 0.0 &&
-          kMaxRgamma * abs_power * az / (1.0 - az) <= target))) {
+        (k >= series_kmin_ || (az < 1.0 && alpha_ * static_cast<double>(k + 1) + beta_ > 0.0 &&
+                               kMaxRgamma * abs_power * az / (1.0 - az) <= target))) {
       converged = true;
       break;
     }
@@ -459,7 +464,8 @@ bool Plan::asymptotic(T z, T& value) {
     abs_power *= ay;
     algebraic -= asym_coef_[k] * power;
     const double bound = asym_bound_[k] * abs_power;
-    if (bound <= 0.25 * kTruncation * std::max(magnitude(algebraic + exponential_t), residue_scale)) {
+    if (bound <=
+        0.25 * kTruncation * std::max(magnitude(algebraic + exponential_t), residue_scale)) {
       converged = true;
       break;
     }
@@ -763,23 +769,28 @@ Complex Plan::hankel(const Complex& z, double& cancellation) {
   const bool left = std::abs(lp.arg) > kPiL / 2.0L;
   const long double tilt = left ? lp.arg - std::copysign(kPiL, lp.arg) : lp.arg;
   const double tilt_sin2 = static_cast<double>(2.0L * std::pow(std::sin(tilt / 2.0L), 2));
-  const Complex c0(left ? sin_diff_ + sin_alpha_beta_ * tilt_sin2
-                        : sin_sum_ - sin_alpha_beta_ * tilt_sin2,
-                   sin_alpha_beta_ * static_cast<double>(std::sin(lp.arg)));
+  const Complex c0(
+      left ? sin_diff_ + sin_alpha_beta_ * tilt_sin2 : sin_sum_ - sin_alpha_beta_ * tilt_sin2,
+      sin_alpha_beta_ * static_cast<double>(std::sin(lp.arg)));
   const double direct_re = sin_alpha_beta_ * static_cast<double>(std::cos(lp.arg));
   // A pole close to the line makes v - e^(i im) ill-conditioned at nodes near it (~eps 4/h):
   // there v - 1 = expm1(u - ln|z|) is formed from the node itself, consistent with the pole.
   const bool near_pole = std::abs(im_a) < strip_ || std::abs(im_b) < strip_;
   const double inv_az = static_cast<double>(std::exp(-lp.log_abs));
   const double t_center = static_cast<double>(sl.t_center);
+  const double u_center = map_u(t_center);
   double sum_re = 0.0;
   double sum_im = 0.0;
   for (std::size_t j = sl.first; j < n; ++j) {
     double v1 = w[j] * inv_az - 1.0;
     if (near_pole) {
-      const double offset_u =
-          mapped_ ? map_diff(t_center, node(static_cast<long>(j) + i_lo_, sl.parity) - t_center)
-                  : static_cast<double>(u[j] - lp.log_abs);
+      double offset_u = static_cast<double>(u[j] - lp.log_abs);
+      if (mapped_) {
+        // Within one unit of t(ln|z|) relative to it; farther (t_center may be ~ln|z|/alpha,
+        // huge) from the stored u, where there is no cancellation to avoid.
+        const double delta = node(static_cast<long>(j) + i_lo_, sl.parity) - t_center;
+        offset_u = std::abs(delta) <= 1.0 ? map_diff(t_center, delta) : u[j] - u_center;
+      }
       v1 = std::expm1(offset_u);
     }
     // (v - e^(i im)) = (v - 1) + (1 - cos im) - i sin im
@@ -787,8 +798,8 @@ Complex Plan::hankel(const Complex& z, double& cancellation) {
     const double br = v1 + cb;
     const double d_re = ar * br - sa * sb;
     const double d_im = -(ar * sb + br * sa);
-    const double n_re = std::abs(v1) < 0.5 ? v1 * sin_beta_ + c0.real()
-                                           : (1.0 + v1) * sin_beta_ + direct_re;
+    const double n_re =
+        std::abs(v1) < 0.5 ? v1 * sin_beta_ + c0.real() : (1.0 + v1) * sin_beta_ + direct_re;
     const double n_im = c0.imag();
     const double f = weight[j] / (d_re * d_re + d_im * d_im);
     sum_re += f * (n_re * d_re + n_im * d_im);
@@ -936,7 +947,8 @@ std::complex<double> mittag_leffler_by(MittagLefflerMethod method, double alpha,
     case MittagLefflerMethod::kHankel: {
       if (!plan.has_hankel()) return Complex(kNaN, kNaN);
       double cancellation = 0.0;
-      return real ? Complex(plan.hankel(z.real(), cancellation), 0.0) : plan.hankel(z, cancellation);
+      return real ? Complex(plan.hankel(z.real(), cancellation), 0.0)
+                  : plan.hankel(z, cancellation);
     }
   }
   return Complex(kNaN, kNaN);
