@@ -9,7 +9,6 @@
 namespace glassy {
 namespace {
 
-constexpr std::size_t kRing = 9;  // the largest lag in level units is 8
 constexpr std::size_t kHead = 8;
 constexpr std::uint32_t kUnused = 0xffffffffu;
 
@@ -46,95 +45,83 @@ MultiTau::MultiTau(const Partition& partition, std::size_t frames)
   }
   levels_ = delay_level_.empty() ? 1 : delay_level_.back() + 1;
   level_time_.assign(levels_, 0);
-  ring_value_.assign(pixels_ * levels_ * kRing, 0.0f);
-  ring_time_.assign(pixels_ * levels_ * kRing, -1);
+  ring_.assign(levels_ * kRing * pixels_, 0.0f);
+  written_.resize(levels_ * kRing);
   g2_sum_.assign(delays_.size() * pixels_, 0.0);
   total_.assign(levels_ * pixels_, 0.0);
   head_.assign(levels_ * pixels_ * kHead, 0.0f);
-  touched_.resize(levels_);
-  merged_.resize(levels_);
+  next_pixels_.resize(levels_);
+  next_values_.resize(levels_);
   mark_.assign(pixels_, 0);
 }
 
-std::size_t MultiTau::slot(std::uint32_t p, std::size_t level, std::size_t time) const {
-  return (static_cast<std::size_t>(p) * levels_ + level) * kRing + time % kRing;
-}
-
 void MultiTau::push_dense(const float* frame) {
-  std::vector<std::uint32_t>& touched = frame_touched_;
-  touched.clear();
-  const std::size_t j = level_time_[0];
+  frame_pixels_.clear();
+  frame_values_.clear();
   for (std::size_t q = 0; q < pixels_; ++q) {
     const float v = frame[detector_[q]];
     if (v == 0.0f) continue;
-    const auto s = slot(static_cast<std::uint32_t>(q), 0, j);
-    ring_value_[s] = v;
-    ring_time_[s] = static_cast<std::int64_t>(j);
-    touched.push_back(static_cast<std::uint32_t>(q));
+    frame_pixels_.push_back(static_cast<std::uint32_t>(q));
+    frame_values_.push_back(v);
   }
-  push_level(0, touched);
+  push_level(0, frame_pixels_, frame_values_);
 }
 
 void MultiTau::push_events(const std::uint32_t* pixel, const std::uint32_t* count, std::size_t n) {
-  std::vector<std::uint32_t>& touched = frame_touched_;
-  touched.clear();
-  const std::size_t j = level_time_[0];
+  frame_pixels_.clear();
+  frame_values_.clear();
   for (std::size_t e = 0; e < n; ++e) {
     const std::uint32_t q = used_[pixel[e]];
     if (q == kUnused) continue;
-    const auto s = slot(q, 0, j);
-    ring_value_[s] = static_cast<float>(count[e]);
-    ring_time_[s] = static_cast<std::int64_t>(j);
-    touched.push_back(q);
+    frame_pixels_.push_back(q);
+    frame_values_.push_back(static_cast<float>(count[e]));
   }
-  push_level(0, touched);
+  push_level(0, frame_pixels_, frame_values_);
 }
 
-// The values of `touched` at this level's current time are already in the ring.
-void MultiTau::push_level(std::size_t level, const std::vector<std::uint32_t>& touched) {
+void MultiTau::push_level(std::size_t level, const std::vector<std::uint32_t>& pixels,
+                          const std::vector<float>& values) {
   const std::size_t j = level_time_[level];
-  auto value_at = [&](std::uint32_t q, std::size_t time) -> double {
-    const auto s = slot(q, level, time);
-    return ring_time_[s] == static_cast<std::int64_t>(time) ? ring_value_[s] : 0.0;
-  };
-  for (const std::uint32_t q : touched) {
-    const double v = value_at(q, j);
-    total_[level * pixels_ + q] += v;
-    if (j < kHead) head_[(level * pixels_ + q) * kHead + j] = static_cast<float>(v);
+  // Reuse the ring slot of time j - 9: zero what was written there, then write time j.
+  float* now = ring(level, j);
+  auto& written = written_[level * kRing + j % kRing];
+  for (const std::uint32_t q : written) now[q] = 0.0f;
+  written.assign(pixels.begin(), pixels.end());
+  double* total = total_.data() + level * pixels_;
+  for (std::size_t k = 0; k < pixels.size(); ++k) {
+    const std::uint32_t q = pixels[k];
+    now[q] = values[k];
+    total[q] += values[k];
+    if (j < kHead) head_[(level * pixels_ + q) * kHead + j] = values[k];
   }
   for (std::size_t d = 0; d < delays_.size(); ++d) {
     if (delay_level_[d] != level) continue;
     const std::size_t m = delay_lag_[d];
     if (j < m) continue;
+    const float* past = ring(level, j - m);
     double* g = g2_sum_.data() + d * pixels_;
-    for (const std::uint32_t q : touched) g[q] += value_at(q, j) * value_at(q, j - m);
+    for (std::size_t k = 0; k < pixels.size(); ++k) g[pixels[k]] += values[k] * past[pixels[k]];
   }
   ++level_time_[level];
-  if (level + 1 >= levels_) return;
-  if (j % 2 == 0) {
-    touched_[level].assign(touched.begin(), touched.end());
-    return;
-  }
-  // Odd time: the pair (j - 1, j) becomes one value at the next level. The union of the pixels
-  // touched at either time, deduplicated by a stamp (no sorting on the hot path).
-  std::vector<std::uint32_t>& next = merged_[level];
+  if (level + 1 >= levels_ || j % 2 == 0) return;
+  // Odd time: the pair (j - 1, j) becomes one value at the next level, for every pixel non-zero
+  // at either time (deduplicated by a stamp: no sorting on the hot path).
+  const float* before = ring(level, j - 1);
+  auto& next = next_pixels_[level];
+  auto& next_values = next_values_[level];
   next.clear();
+  next_values.clear();
   ++merge_stamp_;
-  const std::vector<std::uint32_t>* lists[] = {&touched_[level], &touched};
+  const std::vector<std::uint32_t>* lists[] = {&written_[level * kRing + (j - 1) % kRing],
+                                               &written};
   for (const auto* list : lists)
     for (const std::uint32_t q : *list)
       if (mark_[q] != merge_stamp_) {
         mark_[q] = merge_stamp_;
         next.push_back(q);
+        next_values.push_back(0.5f * (before[q] + now[q]));
       }
-  const std::size_t jn = level_time_[level + 1];
-  for (const std::uint32_t q : next) {
-    const auto s = slot(q, level + 1, jn);
-    ring_value_[s] = static_cast<float>(0.5 * (value_at(q, j - 1) + value_at(q, j)));
-    ring_time_[s] = static_cast<std::int64_t>(jn);
-  }
-  touched_[level].clear();
-  push_level(level + 1, next);
+  push_level(level + 1, next, next_values);
 }
 
 MultiTauResult MultiTau::result() const {
@@ -170,8 +157,7 @@ MultiTauResult MultiTau::result() const {
       for (std::size_t k = 0; k < m; ++k) {
         first += head_[(l * pixels_ + q) * kHead + k];
         const std::size_t t = n_l - 1 - k;
-        const auto s = slot(static_cast<std::uint32_t>(q), l, t);
-        if (ring_time_[s] == static_cast<std::int64_t>(t)) last += ring_value_[s];
+        last += ring(l, t)[q];
       }
       const double G2 = g2_sum_[d * pixels_ + q] / pairs;
       const double IP = (total - last) / pairs;

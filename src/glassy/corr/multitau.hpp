@@ -33,9 +33,16 @@ class MultiTau {
   MultiTauResult result() const;
 
  private:
-  struct Level;
-  void push_level(std::size_t level, const std::vector<std::uint32_t>& touched);
-  std::size_t slot(std::uint32_t p, std::size_t level, std::size_t time) const;
+  // Stores the level's values at its next time (pixels not listed are zero) and accumulates.
+  void push_level(std::size_t level, const std::vector<std::uint32_t>& pixels,
+                  const std::vector<float>& values);
+  float* ring(std::size_t level, std::size_t time) {
+    return ring_.data() + (level * kRing + time % kRing) * pixels_;
+  }
+  const float* ring(std::size_t level, std::size_t time) const {
+    return ring_.data() + (level * kRing + time % kRing) * pixels_;
+  }
+  static constexpr std::size_t kRing = 9;  // the largest lag in level units is 8
 
   const Partition& partition_;
   std::size_t frames_, pixels_, levels_ = 0;
@@ -44,17 +51,18 @@ class MultiTau {
   std::vector<std::size_t> delays_;
   std::vector<std::size_t> delay_level_, delay_lag_;  // per delay: level and lag in level units
   std::vector<std::size_t> level_time_;               // next time index per level
-  // Ring of the last 9 values per (pixel, level) with the time they belong to.
-  std::vector<float> ring_value_;
-  std::vector<std::int64_t> ring_time_;
-  std::vector<double> g2_sum_;  // [delay][pixel]
-  std::vector<double> total_;   // [level][pixel]
-  std::vector<float> head_;     // [level][pixel][8]: the first 8 values of each level
-  std::vector<std::vector<std::uint32_t>>
-      touched_;  // per level: pixels non-zero at the pending odd step
-  std::vector<std::vector<std::uint32_t>> merged_;  // per level: reused buffer for the next level
-  std::vector<std::uint32_t> frame_touched_;        // reused buffer for a new frame's pixels
-  std::vector<std::uint64_t> mark_;                 // per pixel: last merge that listed it
+  // The last 9 values of every pixel per level, laid out [level][slot][pixel] so the pixels of
+  // one frame are read from nearby memory; zero unless listed in written_ for that slot.
+  std::vector<float> ring_;
+  std::vector<std::vector<std::uint32_t>> written_;  // [level * 9 + slot]: non-zero pixels
+  std::vector<double> g2_sum_;                       // [delay][pixel]
+  std::vector<double> total_;                        // [level][pixel]
+  std::vector<float> head_;  // [level][pixel][8]: the first 8 values of each level
+  std::vector<std::vector<std::uint32_t>> next_pixels_;  // per level: reused buffers
+  std::vector<std::vector<float>> next_values_;
+  std::vector<std::uint32_t> frame_pixels_;  // reused buffers for a new frame
+  std::vector<float> frame_values_;
+  std::vector<std::uint64_t> mark_;  // per pixel: last merge that listed it
   std::uint64_t merge_stamp_ = 0;
 };
 

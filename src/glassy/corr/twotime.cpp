@@ -248,13 +248,18 @@ void normalise(const Block& block_a, const Block& block_b, const BinBlock& ba, c
                const double* n, double* c) {
   const std::size_t rows = block_a.count, cols = block_b.count;
   const std::size_t ld = diagonal ? rows : cols;
+  // 1 / S per frame, NaN for invalid or empty frames: the inner loop is then one multiply and
+  // NaN propagates by itself (no branch, no division per pair).
+  thread_local std::vector<double> inv_b;
+  inv_b.resize(cols);
+  for (std::size_t j = 0; j < cols; ++j)
+    inv_b[j] = valid[block_b.first + j] && bb.sum[j] > 0 ? 1.0 / bb.sum[j] : kNaN;
   for (std::size_t i = 0; i < rows; ++i) {
-    const bool vi = valid[block_a.first + i] && ba.sum[i] > 0;
+    const double inv_a = valid[block_a.first + i] && ba.sum[i] > 0 ? pixels / ba.sum[i] : kNaN;
     const std::size_t jend = diagonal ? i + 1 : cols;
-    for (std::size_t j = 0; j < jend; ++j) {
-      const bool vj = valid[block_b.first + j] && bb.sum[j] > 0;
-      c[i * cols + j] = vi && vj ? pixels * n[i * ld + j] / (ba.sum[i] * bb.sum[j]) : kNaN;
-    }
+    const double* nrow = n + i * ld;
+    double* crow = c + i * cols;
+    for (std::size_t j = 0; j < jend; ++j) crow[j] = inv_a * nrow[j] * inv_b[j];
   }
 }
 
