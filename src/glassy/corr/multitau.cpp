@@ -208,26 +208,12 @@ MultiTauResult run_multitau(FrameSource& source, const Partition& partition,
           "multi-tau: q map shape does not match the frames");
   MultiTau mt(partition, info.frames);
   Progress progress("multi-tau", info.frames);
-  block_frames = std::max<std::size_t>(1, std::min(block_frames, info.frames));
-  if (source.is_sparse()) {
-    SparseBlock b;
-    for (std::size_t first = 0; first < info.frames; first += block_frames) {
-      const std::size_t n = std::min(block_frames, info.frames - first);
-      source.read_sparse(first, n, b);
-      for (std::size_t k = 0; k < n; ++k)
-        mt.push_events(b.pixel.data() + b.offsets[k], b.counts.data() + b.offsets[k],
-                       b.offsets[k + 1] - b.offsets[k]);
-      progress.advance(n);
-    }
-  } else {
-    FrameBlock b;
-    for (std::size_t first = 0; first < info.frames; first += block_frames) {
-      const std::size_t n = std::min(block_frames, info.frames - first);
-      source.read_dense(first, n, b);
-      for (std::size_t k = 0; k < n; ++k) mt.push_dense(b.frame(k, info.pixels()));
-      progress.advance(n);
-    }
-  }
+  FrameVisitor visit;
+  visit.on_events = [&](std::size_t, const std::uint32_t* pixel, const std::uint32_t* count,
+                        std::size_t n) { mt.push_events(pixel, count, n); };
+  visit.on_dense = [&](std::size_t, const float* frame) { mt.push_dense(frame); };
+  visit.advance = [&](std::size_t n) { progress.advance(n); };
+  for_each_frame(source, block_frames, visit);
   progress.finish();
   auto r = mt.result();
   r.frames_per_second =

@@ -197,23 +197,14 @@ void convert_frames(FrameSource& source, const std::filesystem::path& source_pat
     auto writer = make_frame_writer(file, spec);
     const std::size_t block = source.frames_per_block(budget, 0.25);
     Progress progress("convert", info.frames);
-    FrameBlock dense;
-    SparseBlock sparse;
-    for (std::size_t first = 0; first < info.frames; first += block) {
-      const std::size_t n = std::min(block, info.frames - first);
-      if (source.is_sparse()) {
-        source.read_sparse(first, n, sparse);
-        for (std::size_t k = 0; k < n; ++k) {
-          const auto b = sparse.offsets[k], e = sparse.offsets[k + 1];
-          writer->append_events({sparse.pixel.data() + b, e - b},
-                                {sparse.counts.data() + b, e - b});
-        }
-      } else {
-        source.read_dense(first, n, dense);
-        for (std::size_t k = 0; k < n; ++k) writer->append_dense(dense.frame(k, info.pixels()));
-      }
-      progress.advance(n);
-    }
+    FrameVisitor visit;
+    visit.on_events = [&](std::size_t, const std::uint32_t* pixel, const std::uint32_t* count,
+                          std::size_t n) {
+      writer->append_events({pixel, n}, {count, n});
+    };
+    visit.on_dense = [&](std::size_t, const float* frame) { writer->append_dense(frame); };
+    visit.advance = [&](std::size_t n) { progress.advance(n); };
+    for_each_frame(source, block, visit);
     writer->finish();
     progress.finish();
     write_metadata(file, info.meta);

@@ -56,6 +56,27 @@ std::size_t FrameSource::frames_per_block(const MemoryBudget& budget, double sha
   return std::min(budget.items(bytes, share), std::max<std::size_t>(info_.frames, 1));
 }
 
+void for_each_frame(FrameSource& source, std::size_t block_frames, const FrameVisitor& v) {
+  const FrameInfo& info = source.info();
+  block_frames = std::max<std::size_t>(1, std::min(block_frames, info.frames));
+  SparseBlock events;
+  FrameBlock dense;
+  for (std::size_t first = 0; first < info.frames; first += block_frames) {
+    const std::size_t n = std::min(block_frames, info.frames - first);
+    if (source.is_sparse()) {
+      source.read_sparse(first, n, events);
+      for (std::size_t k = 0; k < n; ++k)
+        v.on_events(first + k, events.pixel.data() + events.offsets[k],
+                    events.counts.data() + events.offsets[k],
+                    events.offsets[k + 1] - events.offsets[k]);
+    } else {
+      source.read_dense(first, n, dense);
+      for (std::size_t k = 0; k < n; ++k) v.on_dense(first + k, dense.frame(k, info.pixels()));
+    }
+    if (v.advance) v.advance(n);
+  }
+}
+
 std::unique_ptr<FrameSource> open_frames(const std::filesystem::path& file,
                                          const DetectorMetadata& overrides) {
   require(std::filesystem::exists(file), file.string() + ": no such file");

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -70,6 +71,18 @@ class FrameSource {
 // Metadata found in the file is replaced by any field set in `overrides`.
 std::unique_ptr<FrameSource> open_frames(const std::filesystem::path& file,
                                          const DetectorMetadata& overrides = {});
+
+// Streams every frame of `source` once, in order, `block_frames` at a time: photon-event sources
+// call on_events(frame, pixel, count, n) with the frame's events, dense ones call
+// on_dense(frame, values). Each consumer handles the representation it gets natively, so sparse
+// runs are never expanded to dense frames. `advance(n)` is called after each block (progress).
+struct FrameVisitor {
+  std::function<void(std::size_t, const std::uint32_t*, const std::uint32_t*, std::size_t)>
+      on_events;
+  std::function<void(std::size_t, const float*)> on_dense;
+  std::function<void(std::size_t)> advance;
+};
+void for_each_frame(FrameSource& source, std::size_t block_frames, const FrameVisitor& visitor);
 
 // Shared validation for every reader: throws on NaN, infinite or negative values.
 void validate_frame_values(const float* data, std::size_t n, std::size_t frame,

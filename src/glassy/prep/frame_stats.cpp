@@ -18,46 +18,33 @@ FrameStats compute_frame_stats(FrameSource& source, const std::vector<std::uint8
   s.pixel_max.assign(s.pixels, 0.0f);
   s.frame_total.assign(s.frames, 0.0);
   s.frame_valid.assign(s.frames, 1);
-  std::vector<double> frame_pixel_sum(s.frames, 0.0);
   std::uint64_t nonzero = 0;
   Progress progress("statistics", s.frames);
   const std::size_t block = source.frames_per_block(budget, 0.25);
-  if (source.is_sparse()) {
-    SparseBlock b;
-    for (std::size_t first = 0; first < s.frames; first += block) {
-      const std::size_t n = std::min(block, s.frames - first);
-      source.read_sparse(first, n, b);
-      for (std::size_t k = 0; k < n; ++k) {
-        double total = 0;
-        for (auto e = b.offsets[k]; e < b.offsets[k + 1]; ++e) {
-          const auto p = b.pixel[e];
-          const float c = static_cast<float>(b.counts[e]);
-          pixel_sum[p] += c;
-          s.pixel_max[p] = std::max(s.pixel_max[p], c);
-          if (mask[p]) total += c, ++nonzero;
-        }
-        s.frame_total[first + k] = total;
-      }
-      progress.advance(n);
+  FrameVisitor visit;
+  visit.on_events = [&](std::size_t f, const std::uint32_t* pixel, const std::uint32_t* count,
+                        std::size_t n) {
+    double total = 0;
+    for (std::size_t e = 0; e < n; ++e) {
+      const auto p = pixel[e];
+      const float c = static_cast<float>(count[e]);
+      pixel_sum[p] += c;
+      s.pixel_max[p] = std::max(s.pixel_max[p], c);
+      if (mask[p]) total += c, ++nonzero;
     }
-  } else {
-    FrameBlock b;
-    for (std::size_t first = 0; first < s.frames; first += block) {
-      const std::size_t n = std::min(block, s.frames - first);
-      source.read_dense(first, n, b);
-      for (std::size_t k = 0; k < n; ++k) {
-        const float* f = b.frame(k, s.pixels);
-        double total = 0;
-        for (std::size_t p = 0; p < s.pixels; ++p) {
-          pixel_sum[p] += f[p];
-          s.pixel_max[p] = std::max(s.pixel_max[p], f[p]);
-          if (mask[p] && f[p] != 0) total += f[p], ++nonzero;
-        }
-        s.frame_total[first + k] = total;
-      }
-      progress.advance(n);
+    s.frame_total[f] = total;
+  };
+  visit.on_dense = [&](std::size_t f, const float* values) {
+    double total = 0;
+    for (std::size_t p = 0; p < s.pixels; ++p) {
+      pixel_sum[p] += values[p];
+      s.pixel_max[p] = std::max(s.pixel_max[p], values[p]);
+      if (mask[p] && values[p] != 0) total += values[p], ++nonzero;
     }
-  }
+    s.frame_total[f] = total;
+  };
+  visit.advance = [&](std::size_t n) { progress.advance(n); };
+  for_each_frame(source, block, visit);
   progress.finish();
   // A frame with no photon at all in the mask is a beam loss or a dead readout, not zero
   // intensity: it is excluded everywhere and recorded.
