@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 namespace glassy {
 
@@ -16,6 +17,14 @@ class Error : public std::runtime_error {
 // Throws glassy::Error(message) unless condition holds. Used for input validation.
 inline void require(bool condition, const std::string& message) {
   if (!condition) throw Error(message);
+}
+
+// Lazy form for per-pixel and per-event checks: the message is built only when the check fails
+// (building it eagerly cost more than the work being checked).
+template <typename MessageFn>
+requires std::is_invocable_r_v<std::string, MessageFn>
+inline void require(bool condition, MessageFn&& message) {
+  if (!condition) throw Error(message());
 }
 
 }  // namespace glassy

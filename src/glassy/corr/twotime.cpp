@@ -131,8 +131,10 @@ class BlockLoader {
     auto add = [&](std::size_t t, std::uint32_t p, float c) {
       const auto [k, j] = local_[p];
       if (k < 0) return;
-      require(c == std::floor(c), "the sparse correlator path needs integer photon counts (frame " +
-                                      std::to_string(block.first + t) + "): use --path dense");
+      require(c == std::floor(c), [&] {
+        return "the sparse correlator path needs integer photon counts (frame " +
+               std::to_string(block.first + t) + "): use --path dense";
+      });
       events[static_cast<std::size_t>(k)].push_back({j, static_cast<std::uint16_t>(t), c});
       block.bins[static_cast<std::size_t>(k)].sum[t] += in_.weights[p] * c;
     };

@@ -47,9 +47,10 @@ class DenseWriter : public FrameWriter {
   void append_dense(const float* frame) override {
     if (!is_float_) {
       for (std::size_t i = 0; i < pixels_; ++i)
-        require(frame[i] <= max_value_ && frame[i] == std::floor(frame[i]) && frame[i] >= 0,
-                "frame " + std::to_string(frames_) + " value " + std::to_string(frame[i]) +
-                    " does not fit the integer frame type: choose a wider --dtype");
+        require(frame[i] <= max_value_ && frame[i] == std::floor(frame[i]) && frame[i] >= 0, [&] {
+          return "frame " + std::to_string(frames_) + " value " + std::to_string(frame[i]) +
+                 " does not fit the integer frame type: choose a wider --dtype";
+        });
     }
     buffer_.insert(buffer_.end(), frame, frame + pixels_);
     ++frames_;
@@ -61,9 +62,10 @@ class DenseWriter : public FrameWriter {
     const std::size_t base = buffer_.size();
     buffer_.resize(base + pixels_, 0.0f);
     for (std::size_t e = 0; e < pixel.size(); ++e) {
-      require(count[e] <= max_value_,
-              "frame " + std::to_string(frames_) +
-                  " count exceeds the integer frame type: choose a wider --dtype");
+      require(count[e] <= max_value_, [&] {
+        return "frame " + std::to_string(frames_) +
+               " count exceeds the integer frame type: choose a wider --dtype";
+      });
       buffer_[base + pixel[e]] = static_cast<float>(count[e]);
     }
     ++frames_;
@@ -109,10 +111,10 @@ class SparseWriter : public FrameWriter {
   void append_dense(const float* frame) override {
     for (std::size_t i = 0; i < pixels_; ++i) {
       if (frame[i] == 0.0f) continue;
-      require(
-          frame[i] == std::floor(frame[i]) && frame[i] > 0 && frame[i] < 4.29e9f,
-          "frame " + std::to_string(frames_) +
-              " holds non-integer or out-of-range intensities: photon events need integer counts");
+      require(frame[i] == std::floor(frame[i]) && frame[i] > 0 && frame[i] < 4.29e9f, [&] {
+        return "frame " + std::to_string(frames_) +
+               " holds non-integer or out-of-range intensities: photon events need integer counts";
+      });
       pixel_buf_.push_back(static_cast<std::uint32_t>(i));
       count_buf_.push_back(static_cast<std::uint32_t>(frame[i]));
     }
@@ -122,9 +124,10 @@ class SparseWriter : public FrameWriter {
   void append_events(std::span<const std::uint32_t> pixel,
                      std::span<const std::uint32_t> count) override {
     for (std::size_t e = 0; e < pixel.size(); ++e) {
-      require(pixel[e] < pixels_ && count[e] > 0 && (e == 0 || pixel[e] > pixel[e - 1]),
-              "frame " + std::to_string(frames_) +
-                  ": events must have ascending pixels and counts > 0");
+      require(pixel[e] < pixels_ && count[e] > 0 && (e == 0 || pixel[e] > pixel[e - 1]), [&] {
+        return "frame " + std::to_string(frames_) +
+               ": events must have ascending pixels and counts > 0";
+      });
     }
     pixel_buf_.insert(pixel_buf_.end(), pixel.begin(), pixel.end());
     count_buf_.insert(count_buf_.end(), count.begin(), count.end());

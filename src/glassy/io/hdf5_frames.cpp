@@ -9,8 +9,9 @@ std::vector<double> read_timestamps(const h5::Location& file, std::size_t frames
   require(t.size() == frames, file.path() + kTimestampPath + " has " + std::to_string(t.size()) +
                                   " entries for " + std::to_string(frames) + " frames");
   for (std::size_t i = 1; i < t.size(); ++i)
-    require(t[i] > t[i - 1],
-            file.path() + kTimestampPath + " is not increasing at frame " + std::to_string(i));
+    require(t[i] > t[i - 1], [&] {
+      return file.path() + kTimestampPath + " is not increasing at frame " + std::to_string(i);
+    });
   return t;
 }
 
