@@ -82,6 +82,9 @@ fit::FitResult fit_normalised(fit::Model model, const std::vector<double>& t,
   o.sigma = sigma;
   o.free_contrast_baseline = true;
   o.fixed["baseline"] = 0.0;
+  // Physical stretching: below ~0.2 a noisy window trades tau against beta and <t> =
+  // (tau/beta) Gamma(1/beta) explodes (1e8 s seen at paper scale); such windows are flagged.
+  o.bounds["beta"] = {0.2, 2.0};
   return fit::fit(model, t, R, o);
 }
 
