@@ -190,6 +190,10 @@ AgingResult analyse_aging(FrameSource& source, const AgingOptions& options) {
     }
     if (options.fit_kww) r.kww[w] = fit_window(fit::Model::Kww, t, R, sigma, max_lag);
     if (options.fit_ml) r.ml[w] = fit_window(fit::Model::MittagLeffler, t, R, sigma, max_lag);
+    // Stored amplitudes refer to the file's R = (g2 - g2_inf) / (g2_0 - g2_inf), the paper's.
+    const double to_file_r = height / (r.g2_0[w] - r.g2_inf);
+    r.kww[w].amplitude *= to_file_r;
+    r.ml[w].amplitude *= to_file_r;
   }
 
   // 3. Detrended contrast and its anti-correlation with <t>.

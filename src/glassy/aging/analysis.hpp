@@ -37,7 +37,8 @@ struct WindowFit {
   bool ok = false;
   std::string reason;
   double tau = 0, tau_err = 0, beta = 0, beta_err = 0, chi2_red = 0;
-  double amplitude = 1;  // A of R = A * model(t): 1 / R(one frame) when tau is not >> a frame
+  // A of R = A * model(t), R normalised by g2(0, t_a) as in the file: about 1 / R(one frame).
+  double amplitude = 1;
   double mean_time = 0, mean_time_err = 0;  // KWW only
 };
 

@@ -59,6 +59,7 @@ ReportData read_report_data(const std::filesystem::path& file) {
   d.mean_time = g.read<double>("kww/mean_time");
   d.mean_time_err = g.read<double>("kww/mean_time_err");
   d.chi2_red = g.read<double>("kww/chi2_red");
+  d.amplitude = g.read<double>("kww/amplitude");
   d.flag = g.read_strings("kww/flag");
 
   d.lag = g.read<double>("lag");
@@ -75,6 +76,7 @@ ReportData read_report_data(const std::filesystem::path& file) {
   d.one_r_err = one.read<double>("R_err");
   for (auto [name, m] : {std::pair{"kww", &d.kww}, std::pair{"ml", &d.ml}}) {
     const auto mg = one.group(name);
+    m->amplitude = mg.attrs().get_double("amplitude");
     m->tau = mg.read<double>("tau").at(0);
     m->beta = mg.read<double>("beta").at(0);
     m->residual = mg.read<double>("residual");
@@ -83,7 +85,7 @@ ReportData read_report_data(const std::filesystem::path& file) {
 
   const std::size_t nw = d.t_a.size();
   require(d.t_a_centre.size() == nw && d.tau.size() == nw && d.mean_time.size() == nw &&
-              d.g2.size() == nw * d.lag.size() && d.flag.size() == nw,
+              d.amplitude.size() == nw && d.g2.size() == nw * d.lag.size() && d.flag.size() == nw,
           "report: " + file.string() + " has /glassy/aging histories of inconsistent lengths");
   return d;
 }

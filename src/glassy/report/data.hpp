@@ -8,8 +8,8 @@
 
 namespace glassy::report {
 
-struct ModelCurve {  // one-time fit: tau, beta (NaN when the fit failed) and relative residuals
-  double tau = 0, beta = 0;
+struct ModelCurve {  // one-time fit: A, tau, beta (NaN when the fit failed) and relative residuals
+  double amplitude = 1, tau = 0, beta = 0;
   std::vector<double> residual;
 };
 
@@ -29,6 +29,7 @@ struct ReportData {
   // Per age window.
   std::vector<double> t_a, t_a_centre, g2_0, g2_0_err, contrast_detrended;
   std::vector<double> tau, tau_err, beta, beta_err, mean_time, mean_time_err, chi2_red;
+  std::vector<double> amplitude;  // A of the KWW window fit, R = A exp(-2 (t/tau)^beta)
   std::vector<std::string> flag;
   double pearson_all = 0;
   // g2(t, t_a) [windows x lags] and the plateaus it is normalised with.

@@ -89,37 +89,6 @@ std::vector<double> log_grid(double lo, double hi, std::size_t n) {
   return g;
 }
 
-// The files keep tau and beta of each fit but not its free amplitude A (R = A shape(t)). For the
-// one-time fits the stored relative residuals give the model exactly: model = R / (1 + residual);
-// A is the median of model / shape over points where the shape has not decayed.
-template <typename Shape>
-double amplitude_from_residuals(const std::vector<double>& t, const std::vector<double>& r,
-                                const std::vector<double>& residual, const Shape& shape) {
-  std::vector<double> a;
-  for (std::size_t i = 0; i < std::min({t.size(), r.size(), residual.size()}); ++i) {
-    const double s = shape(t[i]), model = r[i] / (1 + residual[i]);
-    if (s > 1e-3 && std::isfinite(model) && model > 0) a.push_back(model / s);
-  }
-  if (a.empty()) return 1;
-  std::nth_element(a.begin(), a.begin() + a.size() / 2, a.end());
-  return a[a.size() / 2];
-}
-
-// For the window fits (no residuals stored): at the fitted tau and beta the best A is the
-// weighted linear least-squares one, sum w R s / sum w s^2.
-template <typename Shape>
-double amplitude_lsq(const std::vector<double>& t, const std::vector<double>& r,
-                     const std::vector<double>& sigma, const Shape& shape) {
-  double num = 0, den = 0;
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    const double s = shape(t[i]);
-    if (!std::isfinite(r[i]) || !(sigma[i] > 0) || !std::isfinite(s)) continue;
-    num += r[i] * s / (sigma[i] * sigma[i]);
-    den += s * s / (sigma[i] * sigma[i]);
-  }
-  return den > 0 ? num / den : 1;
-}
-
 // Fig. 2: the two-time map with I0(t) below on the same time axis; gaps shaded, events dashed.
 Figure fig2(const ReportData& d) {
   Figure f{"fig2", "Fig. 2: two-time correlation C(t1, t2) and scattered intensity I0(t)", {}, {}};
@@ -345,7 +314,7 @@ Figure fig5(const ReportData& d) {
         return ml ? std::pow(mittag_leffler_relaxation(m->beta, x), 2)
                   : std::exp(-2 * std::pow(x, m->beta));
       };
-      const double a = amplitude_from_residuals(d.one_lag, d.one_r, m->residual, shape);
+      const double a = m->amplitude;
       std::vector<double> y;
       for (double t : grid) {
         const double v = a * shape(t);
@@ -416,11 +385,8 @@ Figure fig_g2(const ReportData& d) {
     if (hi <= lo) continue;
     // The window fit is R = A exp(-2 (t/tau)^beta) with R = (g2 - g2_inf) / (g2_0 - g2_inf).
     const double h = d.g2_0[w] - d.g2_inf;
-    std::vector<double> r(nl), r_err(nl);
-    for (std::size_t l = 0; l < nl; ++l)
-      r[l] = (g[l] - d.g2_inf) / h, r_err[l] = e[l] / std::abs(h);
     const auto shape = [&](double t) { return std::exp(-2 * std::pow(t / d.tau[w], d.beta[w])); };
-    const double a = amplitude_lsq(d.lag, r, r_err, shape);
+    const double a = d.amplitude[w];
     std::vector<double> y;
     for (double t : log_grid(lo, hi, 120)) y.push_back(d.g2_inf + h * a * shape(t));
     auto c = scatter(
