@@ -29,6 +29,28 @@ double max_lag_of(const FrameClock& clock, double max_lag_s) {
   return std::max(clock.dt(), std::min(max_lag_s, span));
 }
 
+// Visits every new pair of a tile (t1 > t2; the diagonal carries shot noise and is left out) with
+// a valid C and a lag inside the binning: fn(f2, lag in frame spacings, lag bin, C). Rows whose
+// frame fails keep_row are skipped whole. Shared by the reducers that bin by lag.
+template <typename RowFilter, typename PairFn>
+void for_each_binned_pair(const Tile& t, const FrameClock& clock, const LagBins& lags,
+                          RowFilter keep_row, PairFn fn) {
+  for (std::size_t i = 0; i < t.t1_count; ++i) {
+    const std::size_t f1 = t.t1_first + i;
+    if (!keep_row(f1)) continue;
+    const long s1 = clock.slot(f1);
+    const std::size_t jend = t.diagonal ? i : t.t2_count;
+    for (std::size_t j = 0; j < jend; ++j) {
+      const double v = t.at(i, j);
+      if (std::isnan(v)) continue;
+      const std::size_t f2 = t.t2_first + j;
+      const auto lag = static_cast<std::size_t>(s1 - clock.slot(f2));
+      const std::size_t l = lags.bin_of_frames(lag);
+      if (l < lags.size()) fn(f2, lag, l, v);
+    }
+  }
+}
+
 }  // namespace
 
 FrameClock::FrameClock(std::vector<double> times, double dt) : times_(std::move(times)), dt_(dt) {
@@ -68,31 +90,22 @@ AgeBandReducer::AgeBandReducer(const FrameClock& clock, int bins, double max_lag
 std::size_t AgeBandReducer::max_lag_frames() const { return lags_.max_frames(); }
 
 void AgeBandReducer::consume(const Tile& t) {
-  for (std::size_t i = 0; i < t.t1_count; ++i) {
-    const std::size_t f1 = t.t1_first + i;
-    const long s1 = clock_.slot(f1);
-    const std::size_t jend = t.diagonal ? i : t.t2_count;
-    for (std::size_t j = 0; j < jend; ++j) {
-      const double v = t.at(i, j);
-      if (std::isnan(v)) continue;
-      const std::size_t f2 = t.t2_first + j;
-      const auto lag = static_cast<std::size_t>(s1 - clock_.slot(f2));
-      const std::size_t l = lags_.bin_of_frames(lag);
-      if (l >= lags_.size()) continue;
-      const std::size_t w = window_of_[f2];
-      const std::size_t c = cell(t.bin, w, l);
-      sum_[c] += v;
-      sum2_[c] += v * v;
-      count_[c] += 1;
-      lag_sum_[l] += static_cast<double>(lag);
-      if (lag == 1) {
-        const std::size_t pc = static_cast<std::size_t>(t.bin) * n_windows_ + w;
-        p_sum_[pc] += v;
-        p_sum2_[pc] += v * v;
-        p_count_[pc] += 1;
-      }
-    }
-  }
+  const auto all_rows = [](std::size_t) { return true; };
+  for_each_binned_pair(t, clock_, lags_, all_rows,
+                       [&](std::size_t f2, std::size_t lag, std::size_t l, double v) {
+                         const std::size_t w = window_of_[f2];
+                         const std::size_t c = cell(t.bin, w, l);
+                         sum_[c] += v;
+                         sum2_[c] += v * v;
+                         count_[c] += 1;
+                         lag_sum_[l] += static_cast<double>(lag);
+                         if (lag == 1) {
+                           const std::size_t pc = static_cast<std::size_t>(t.bin) * n_windows_ + w;
+                           p_sum_[pc] += v;
+                           p_sum2_[pc] += v * v;
+                           p_count_[pc] += 1;
+                         }
+                       });
 }
 
 std::vector<std::pair<std::string, std::vector<double>*>> AgeBandReducer::state() {
@@ -135,26 +148,19 @@ OneTimeReducer::OneTimeReducer(const FrameClock& clock, int bins, double max_lag
 }
 
 void OneTimeReducer::consume(const Tile& t) {
-  for (std::size_t i = 0; i < t.t1_count; ++i) {
-    const std::size_t f1 = t.t1_first + i;
-    if (span_ && (clock_.time(f1) < span_->first || clock_.time(f1) > span_->second)) continue;
-    const long s1 = clock_.slot(f1);
-    const std::size_t jend = t.diagonal ? i : t.t2_count;
-    for (std::size_t j = 0; j < jend; ++j) {
-      const double v = t.at(i, j);
-      if (std::isnan(v)) continue;
-      const std::size_t f2 = t.t2_first + j;
-      if (span_ && clock_.time(f2) < span_->first) continue;
-      const auto lag = static_cast<std::size_t>(s1 - clock_.slot(f2));
-      const std::size_t l = lags_.bin_of_frames(lag);
-      if (l >= lags_.size()) continue;
-      const std::size_t c = static_cast<std::size_t>(t.bin) * lags_.size() + l;
-      sum_[c] += v;
-      sum2_[c] += v * v;
-      count_[c] += 1;
-      lag_sum_[l] += static_cast<double>(lag);
-    }
-  }
+  // With a span, both frames must lie inside it (t2 <= t1, so t1 <= end and t2 >= start suffice).
+  const auto in_span = [&](std::size_t f1) {
+    return !span_ || (clock_.time(f1) >= span_->first && clock_.time(f1) <= span_->second);
+  };
+  for_each_binned_pair(t, clock_, lags_, in_span,
+                       [&](std::size_t f2, std::size_t lag, std::size_t l, double v) {
+                         if (span_ && clock_.time(f2) < span_->first) return;
+                         const std::size_t c = static_cast<std::size_t>(t.bin) * lags_.size() + l;
+                         sum_[c] += v;
+                         sum2_[c] += v * v;
+                         count_[c] += 1;
+                         lag_sum_[l] += static_cast<double>(lag);
+                       });
 }
 
 std::vector<std::pair<std::string, std::vector<double>*>> OneTimeReducer::state() {
