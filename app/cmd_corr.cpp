@@ -9,9 +9,8 @@
 #include <cstdio>
 
 namespace glassy::cli {
-namespace {
 
-std::pair<double, double> parse_pair(const std::string& text, const char* option) {
+std::pair<double, double> parse_range(const std::string& text, const char* option) {
   const auto colon = text.find(':');
   try {
     require(colon != std::string::npos, "");
@@ -22,8 +21,6 @@ std::pair<double, double> parse_pair(const std::string& text, const char* option
     throw Error(std::string(option) + " '" + text + "' must be A:B with A < B");
   }
 }
-
-}  // namespace
 
 void add_correlate_options(CLI::App& cmd, CorrelateOptionsArgs& a) {
   cmd.add_option("--qmap", a.qmap, "APS q map file (/xpcs/qmap or /data layout)");
@@ -54,9 +51,9 @@ void add_correlate_options(CLI::App& cmd, CorrelateOptionsArgs& a) {
 CorrelateOptions finish_correlate_options(CorrelateOptionsArgs& a) {
   CorrelateOptions o = a.o;
   if (!a.qmap.empty()) o.qmap_file = a.qmap;
-  if (!a.q_range.empty()) o.q_range = parse_pair(a.q_range, "--q-range");
+  if (!a.q_range.empty()) o.q_range = parse_range(a.q_range, "--q-range");
   if (!a.mask.empty()) o.mask = a.mask;
-  if (!a.plateau_span.empty()) o.plateau_span = parse_pair(a.plateau_span, "--plateau-span-s");
+  if (!a.plateau_span.empty()) o.plateau_span = parse_range(a.plateau_span, "--plateau-span-s");
   o.flatfield = !a.no_flatfield;
   o.path = parse_corr_path(a.path);
   o.budget = MemoryBudget::parse(a.memory);

@@ -17,6 +17,14 @@ void register_corr(CLI::App& app);
 void register_age(CLI::App& app);
 void register_fit(CLI::App& app);
 void register_report(CLI::App& app);
+void register_md(CLI::App& app);
+// The `glassy md` subcommands (cmd_md_*.cpp), registered on the md group.
+void register_md_engine(CLI::App& md);    // prepare, tg, run
+void register_md_xpcs(CLI::App& md);      // xpcs
+void register_md_analysis(CLI::App& md);  // waiting, ifk
+
+// "A:B" with A < B, else glassy::Error naming the option.
+std::pair<double, double> parse_range(const std::string& text, const char* option);
 
 // --frame-time, --pixel-size, --distance, --beam-center, --energy: overrides of file metadata.
 void add_metadata_overrides(CLI::App& cmd, DetectorMetadata& overrides);

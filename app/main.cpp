@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
   glassy::cli::register_age(app);
   glassy::cli::register_fit(app);
   glassy::cli::register_report(app);
+  glassy::cli::register_md(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -44,7 +44,14 @@ Correlation correlate(FrameSource& source, const CorrelateOptions& o) {
   }
 
   // Partition.
-  if (o.qmap_file) {
+  if (o.partition) {
+    require(o.partition->height == info.height && o.partition->width == info.width,
+            "the partition's shape does not match the frames");
+    c.partition = *o.partition;
+    for (std::size_t p = 0; p < mask.size(); ++p)
+      if (!mask[p])
+        c.partition.dynamic_map[p] = c.partition.static_map[p] = 0, c.partition.mask[p] = 0;
+  } else if (o.qmap_file) {
     c.partition = read_aps_qmap(*o.qmap_file, info.height, info.width);
     for (std::size_t p = 0; p < mask.size(); ++p)
       if (!mask[p])

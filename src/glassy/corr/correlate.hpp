@@ -23,6 +23,9 @@ namespace glassy {
 struct CorrelateOptions {
   bool twotime = true, multitau = true;
   std::optional<std::filesystem::path> qmap_file;
+  // A partition made by the caller (md xpcs: one dynamic bin per reciprocal-space region); its
+  // shape must match the frames. Takes precedence over qmap_file and the geometry.
+  std::optional<Partition> partition;
   std::optional<std::pair<double, double>> q_range;  // 1/A
   int dynamic_q = 1, static_q = 1, dynamic_phi = 1, static_phi = 1;
   std::optional<std::string> mask;

@@ -1,0 +1,134 @@
+// glassy md prepare|tg|run: make a Wahnström glass (random start, melt, quench, anneal), estimate
+// its Tg from the cooling curve, and run it isothermally (the paper: 0.8 Tg) with snapshots
+// streamed from LAMMPS memory into an HDF5 trajectory. All in-process on LAMMPS; under
+// `mpirun -np N glassy md run ...` LAMMPS runs on N ranks and rank 0 writes the files.
+#include "commands.hpp"
+
+#include <glassy/core/error.hpp>
+#include <glassy/md/protocols.hpp>
+
+#include <cstdio>
+
+namespace glassy::cli {
+namespace {
+
+// "0.8Tg" (a fraction of the glass's Tg) or an absolute LJ temperature "0.35".
+void parse_temperature(const std::string& text, md::ProductionOptions& o) {
+  try {
+    std::size_t used = 0;
+    const double v = std::stod(text, &used);
+    const std::string rest = text.substr(used);
+    require(v > 0 && (rest.empty() || rest == "Tg" || rest == "tg"), "");
+    (rest.empty() ? o.temperature : o.tg_fraction) = v;
+  } catch (const std::exception&) {
+    throw Error("--temperature '" + text +
+                "' must be a positive LJ temperature (0.35) or a fraction of Tg (0.8Tg)");
+  }
+}
+
+void register_prepare(CLI::App& md) {
+  auto* cmd = md.add_subcommand(
+      "prepare", "Make a Wahnström glass: random start, melt, quench, anneal (+ cooling curve)");
+  struct Args {
+    std::string out;
+    md::PrepareOptions o;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("--out", a->out, "Glass file (HDF5: final state, cooling curve, Tg)")->required();
+  cmd->add_option("--atoms", a->o.atoms, "Number of atoms (default 4000, 50:50)");
+  cmd->add_option("--density", a->o.model.density, "Number density, sigma_SS^-3 (default 0.75)");
+  cmd->add_option("--seed", a->o.seed, "Random seed (default 12345)");
+  cmd->add_option("--t-melt", a->o.t_melt, "Melt temperature, LJ (default 2.0)");
+  cmd->add_option("--melt-time", a->o.melt_time, "Time at the melt temperature, tau (default 50)");
+  cmd->add_option("--t-end", a->o.t_end, "Temperature at the end of the quench (default 0.1)");
+  cmd->add_option("--cooling-rate", a->o.cooling_rate,
+                  "Quench rate, LJ temperature per tau (default 1e-3)");
+  cmd->add_option("--anneal-time", a->o.anneal_time, "Time at --t-end after the quench, tau");
+  cmd->add_option("--ensemble", a->o.ensemble, "nvt (constant density; default) or npt");
+  cmd->add_option("--pressure", a->o.pressure, "Pressure for npt, LJ units");
+  cmd->add_option("--timestep", a->o.timestep, "MD time step, tau (default 0.005)");
+  cmd->callback([a] {
+    require(a->o.ensemble == "nvt" || a->o.ensemble == "npt", "--ensemble must be nvt or npt");
+    const auto r = md::prepare_glass(a->o, a->out);
+    std::printf(
+        "wrote %s: %zu atoms, quenched %.3g -> %.3g at %.3g per tau, %zu cooling-curve "
+        "points (%.1f s)\n",
+        a->out.c_str(), r.state.species.size(), a->o.t_melt, a->o.t_end, a->o.cooling_rate,
+        r.cooling.size(), r.seconds);
+    if (r.state.tg)
+      std::printf("  Tg = %.4f +- %.4f (LJ), from the %s cooling curve\n", r.state.tg->tg,
+                  r.state.tg->tg_err, r.state.tg->quantity.c_str());
+  });
+}
+
+void register_tg(CLI::App& md) {
+  auto* cmd = md.add_subcommand(
+      "tg", "Estimate Tg of a glass file from its cooling curve (two-line fit) and store it");
+  struct Args {
+    std::string in;
+    md::TgOptions o;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("GLASS", a->in, "Glass file written by `glassy md prepare`")->required();
+  cmd->add_option("--quantity", a->o.quantity,
+                  "potential_energy (default) or volume (for npt quenches)");
+  cmd->add_option("--t-min", a->o.t_min, "Lowest temperature fitted (default: the curve's)");
+  cmd->add_option("--t-max", a->o.t_max, "Highest temperature fitted (default: the curve's)");
+  cmd->callback([a] {
+    require(a->o.quantity == "potential_energy" || a->o.quantity == "volume",
+            "--quantity must be potential_energy or volume");
+    const auto tg = md::estimate_and_store_tg(a->in, a->o);
+    std::printf(
+        "Tg = %.4f +- %.4f (LJ) from %zu points of %s in T = %.3g..%.3g; slopes: glass "
+        "%.4g +- %.2g, liquid %.4g +- %.2g; rms residual %.3g; stored in %s\n",
+        tg.tg, tg.tg_err, tg.points, tg.quantity.c_str(), tg.t_min, tg.t_max, tg.glass_slope,
+        tg.glass_slope_err, tg.liquid_slope, tg.liquid_slope_err, tg.rms_residual, a->in.c_str());
+  });
+}
+
+void register_run(CLI::App& md) {
+  auto* cmd = md.add_subcommand(
+      "run", "Isothermal NVT production from a glass, snapshots streamed to an HDF5 trajectory");
+  struct Args {
+    std::string in, out, temperature, duration;
+    md::ProductionOptions o;
+  };
+  auto a = std::make_shared<Args>();
+  cmd->add_option("START", a->in, "Glass file (or LAMMPS data file) to start from")->required();
+  cmd->add_option("--out", a->out, "Trajectory file (HDF5)")->required();
+  cmd->add_option("--temperature", a->temperature,
+                  "LJ temperature (0.35) or fraction of the glass's Tg (0.8Tg)")
+      ->required();
+  cmd->add_option("--time", a->duration,
+                  "Run length: tau (2000 or 2000tau) or physical (500ps, 20ns, 1.5us)")
+      ->required();
+  cmd->add_option("--every", a->o.snapshot_every, "Steps between snapshots (default 100)");
+  cmd->add_option("--restart-every", a->o.restart_every,
+                  "Steps between restart files (default 10000; 0: none)");
+  cmd->add_option("--timestep", a->o.timestep, "MD time step, tau (default 0.005)");
+  cmd->add_option("--seed", a->o.seed, "Velocity seed (default 1)");
+  cmd->add_flag("--keep-velocities", a->o.keep_velocities,
+                "Start from the file's velocities instead of fresh ones at T");
+  cmd->add_flag("--resume", a->o.resume, "Continue an interrupted run from its restart file");
+  cmd->add_option("--stop-after-step", a->o.stop_after_step,
+                  "Stop (resumably) after this step, e.g. to fit a batch time limit");
+  cmd->callback([a] {
+    parse_temperature(a->temperature, a->o);
+    a->o.duration_tau = md::parse_duration_tau(a->duration, a->o.units);
+    const auto r = md::run_production(a->in, a->out, a->o);
+    std::printf("%s %s: T = %.4f, steps %lld..%lld, %zu snapshots, %.3g atom-steps/s (%.1f s)\n",
+                r.complete ? "wrote" : "stopped; resume with --resume:",
+                r.trajectory.string().c_str(), r.temperature, static_cast<long long>(r.first_step),
+                static_cast<long long>(r.steps), r.frames, r.atom_steps_per_second, r.seconds);
+  });
+}
+
+}  // namespace
+
+void register_md_engine(CLI::App& md) {
+  register_prepare(md);
+  register_tg(md);
+  register_run(md);
+}
+
+}  // namespace glassy::cli

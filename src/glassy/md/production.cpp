@@ -1,0 +1,198 @@
+// md::run_production: isothermal NVT with snapshots streamed from LAMMPS memory into an HDF5
+// trajectory, restart files every M steps, resume.
+//
+// Resume is exact: at every restart boundary the uninterrupted run does what a resumed run does
+// after read_restart, a full setup ("run ... pre yes": neighbour lists rebuilt, atoms sorted,
+// forces recomputed). Both continue from bit-identical positions, velocities and thermostat
+// state, so a resumed trajectory equals the uninterrupted one.
+#include <glassy/core/error.hpp>
+#include <glassy/core/progress.hpp>
+#include <glassy/md/protocols.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <optional>
+
+namespace glassy::md {
+namespace {
+
+std::string num(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+ThermoSample thermo_sample(LammpsSession& s, double timestep) {
+  const double n = static_cast<double>(s.natoms());
+  ThermoSample t;
+  t.step = s.step();
+  t.time = static_cast<double>(t.step) * timestep;
+  t.temperature = s.thermo("temp");
+  t.potential_energy = s.thermo("pe") / n;
+  t.kinetic_energy = s.thermo("ke") / n;
+  t.total_energy = t.potential_energy + t.kinetic_energy;
+  t.pressure = s.thermo("press");
+  return t;
+}
+
+void validate(const ProductionOptions& o) {
+  require(o.duration_tau > 0, "md run: the duration must be positive (e.g. 2000tau or 5ns)");
+  require(o.timestep > 0 && o.timestep < 0.05, "md run: timestep must be in (0, 0.05) tau");
+  require(o.snapshot_every > 0, "md run: snapshot interval must be at least 1 step");
+  require(o.restart_every >= 0, "md run: restart interval must be >= 0 steps (0 = none)");
+  require(o.thermostat_damping > 0, "md run: thermostat damping must be positive (steps)");
+  require(o.temperature >= 0 && o.tg_fraction >= 0,
+          "md run: temperature and Tg fraction must be >= 0");
+  require(o.temperature > 0 || o.tg_fraction > 0,
+          "md run: give a temperature or a fraction of Tg (the paper: 0.8)");
+  require(o.stop_after_step >= 0, "md run: stop_after_step must be >= 0");
+}
+
+}  // namespace
+
+double production_temperature(const ProductionOptions& o, const GlassState& start) {
+  if (o.temperature > 0) return o.temperature;
+  require(o.tg_fraction > 0, "md run: give a temperature or a fraction of Tg (the paper: 0.8)");
+  require(start.tg.has_value() && start.tg->tg > 0,
+          "md run: a Tg fraction needs a glass file with a Tg estimate; run `glassy md tg` on it "
+          "first or give an absolute temperature");
+  return o.tg_fraction * start.tg->tg;
+}
+
+std::filesystem::path restart_path(const std::filesystem::path& out) {
+  return std::filesystem::path(out.string() + ".restart");
+}
+
+ProductionResult run_production(const std::filesystem::path& start,
+                                const std::filesystem::path& out, const ProductionOptions& o) {
+  validate(o);
+  const auto t0 = std::chrono::steady_clock::now();
+  const GlassState g = read_start_state(start);
+  const double temperature = production_temperature(o, g);
+  const WahnstromModel model = WahnstromModel::from_json(g.model);
+  const std::int64_t total = std::llround(o.duration_tau / o.timestep);
+  require(total >= 1, "md run: the duration is shorter than one timestep");
+  const std::int64_t k = o.snapshot_every;
+  const std::int64_t restart_every = o.restart_every == 0 ? 0 : (o.restart_every + k - 1) / k * k;
+  const auto restart = restart_path(out);
+
+  TrajectoryHeader header;
+  header.species = g.species;
+  header.timestep = o.timestep;
+  header.model = model.to_json();
+  header.units = o.units.to_json();
+  header.protocol = o.to_json();
+  header.protocol["start"] = start.string();
+  header.protocol["temperature_resolved"] = temperature;
+  if (g.tg) header.protocol["tg"] = g.tg->to_json();
+
+  if (o.resume) {
+    require(std::filesystem::exists(restart), [&] {
+      return "md run: cannot resume, no restart file '" + restart.string() +
+             "' (the run stopped before its first restart, or restarts were off): start afresh";
+    });
+    // The run being resumed must be the same run.
+    auto old = open_trajectory(TrajectoryWriter::partial_path(out));
+    const auto& p = old->header().protocol;
+    require(p.is_object() && p.value("temperature_resolved", -1.0) == temperature &&
+                p.value("snapshot_every", std::int64_t{-1}) == k,
+            "md run: the partial trajectory was made with another temperature or snapshot "
+            "interval; resume with the options of the interrupted run");
+  }
+
+  LammpsSession s;
+  if (o.resume) {
+    s.read_restart(model, restart);
+  } else {
+    const bool keep = o.keep_velocities && !g.velocities.empty();
+    s.create_system(model, g.snapshot.box, g.species, g.snapshot.positions,
+                    keep ? &g.velocities : nullptr);
+    if (!keep)
+      s.command("velocity all create " + num(temperature) + " " +
+                std::to_string(o.seed % 900000000 + 1) + " dist gaussian mom yes rot no loop geom");
+  }
+  s.command("timestep " + num(o.timestep));
+  s.command("fix glassy_nvt all nvt temp " + num(temperature) + " " + num(temperature) + " " +
+            num(o.thermostat_damping * o.timestep));
+
+  const std::int64_t first = s.step();
+  require(first <= total, [&] {
+    return "md run: the restart is at step " + std::to_string(first) + ", beyond the requested " +
+           std::to_string(total) + " steps; give a longer duration";
+  });
+  std::optional<TrajectoryWriter> writer;
+  if (s.is_root()) writer.emplace(out, header, o.resume);
+  if (o.resume) {
+    if (writer) {
+      writer->truncate_after(first);
+      require(writer->last_step() == first, [&] {
+        return "md run: the partial trajectory ends at step " +
+               std::to_string(writer->last_step()) + ", before the restart at step " +
+               std::to_string(first) + "; cannot resume";
+      });
+    }
+  } else {
+    auto snap = s.snapshot(0.0);
+    auto th = thermo_sample(s, o.timestep);
+    if (writer) {
+      writer->append(snap);
+      writer->append_thermo(th);
+    }
+  }
+
+  ProductionResult r;
+  r.temperature = temperature;
+  r.steps = total;
+  r.first_step = first;
+  Progress progress("md run", static_cast<std::uint64_t>(total - first), !s.is_root());
+  std::int64_t step = first;
+  bool setup = true;
+  bool stopped = false;
+  while (step < total) {
+    const std::int64_t next = std::min((step / k + 1) * k, total);
+    s.run(next - step, setup);
+    setup = false;
+    progress.advance(static_cast<std::uint64_t>(next - step));
+    step = next;
+    const double time = static_cast<double>(step) * o.timestep;
+    auto snap = s.snapshot(time);  // collective: every rank gathers
+    auto th = thermo_sample(s, o.timestep);
+    if (writer) {
+      writer->append(snap);
+      writer->append_thermo(th);
+    }
+    if (o.stop_after_step > 0 && step >= o.stop_after_step && step < total) {
+      stopped = true;
+      break;
+    }
+    if (restart_every > 0 && step % restart_every == 0 && step < total) {
+      if (writer) writer->flush();  // frames up to the restart are durable before it exists
+      s.write_restart(restart);
+      setup = true;  // what a resumed run does after read_restart (see the top of this file)
+    }
+  }
+  if (!stopped) progress.finish();
+
+  if (writer) {
+    r.frames = writer->frames();
+    if (stopped) {
+      writer->flush();
+      r.trajectory = TrajectoryWriter::partial_path(out);
+    } else {
+      writer->commit();
+      r.trajectory = out;
+    }
+  }
+  r.complete = !stopped;
+  if (r.complete && !o.keep_restart && s.is_root()) {
+    std::error_code ignored;
+    std::filesystem::remove(restart, ignored);
+  }
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.atom_steps_per_second = static_cast<double>(s.natoms()) * static_cast<double>(step - first) /
+                            std::max(r.seconds, 1e-9);
+  return r;
+}
+
+}  // namespace glassy::md

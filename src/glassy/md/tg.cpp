@@ -1,0 +1,204 @@
+#include <glassy/core/error.hpp>
+#include <glassy/md/tg.hpp>
+
+#include <Eigen/Dense>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+namespace glassy::md {
+namespace {
+
+struct LineFit {
+  double sse = std::numeric_limits<double>::infinity();
+  Eigen::Vector3d coef = Eigen::Vector3d::Zero();  // y_g, b_glass, b_liquid
+  Eigen::Matrix3d inv_normal = Eigen::Matrix3d::Zero();
+  bool ok = false;
+};
+
+// Least squares of y = c0 + c1 min(T - tg, 0) + c2 max(T - tg, 0).
+LineFit fit_at(const std::vector<double>& t, const std::vector<double>& y, double tg) {
+  Eigen::Matrix3d a = Eigen::Matrix3d::Zero();
+  Eigen::Vector3d b = Eigen::Vector3d::Zero();
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const double d = t[i] - tg;
+    const Eigen::Vector3d row(1.0, std::min(d, 0.0), std::max(d, 0.0));
+    a += row * row.transpose();
+    b += row * y[i];
+  }
+  LineFit f;
+  Eigen::LDLT<Eigen::Matrix3d> ldlt(a);
+  if (ldlt.info() != Eigen::Success || !ldlt.isPositive() || std::abs(a.determinant()) < 1e-300)
+    return f;
+  f.coef = ldlt.solve(b);
+  f.inv_normal = ldlt.solve(Eigen::Matrix3d::Identity());
+  double sse = 0;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const double d = t[i] - tg;
+    const double r =
+        y[i] - (f.coef[0] + f.coef[1] * std::min(d, 0.0) + f.coef[2] * std::max(d, 0.0));
+    sse += r * r;
+  }
+  f.sse = sse;
+  f.ok = std::isfinite(sse);
+  return f;
+}
+
+// First point where the profile SSE crosses `level`, walking from `from` towards `to`.
+double crossing(const std::vector<double>& t, const std::vector<double>& y, double from, double to,
+                double level) {
+  const int steps = 400;
+  double prev = from;
+  for (int k = 1; k <= steps; ++k) {
+    const double x = from + (to - from) * k / steps;
+    if (fit_at(t, y, x).sse >= level) {
+      double lo = prev, hi = x;  // sse(lo) < level <= sse(hi)
+      for (int it = 0; it < 60; ++it) {
+        const double mid = 0.5 * (lo + hi);
+        (fit_at(t, y, mid).sse < level ? lo : hi) = mid;
+      }
+      return 0.5 * (lo + hi);
+    }
+    prev = x;
+  }
+  return to;  // no crossing inside the range: the interval reaches its end
+}
+
+}  // namespace
+
+double two_line_sse(const std::vector<double>& temperature, const std::vector<double>& value,
+                    double tg) {
+  require(temperature.size() == value.size(), "two_line_sse: temperature and value sizes differ");
+  return fit_at(temperature, value, tg).sse;
+}
+
+TgEstimate estimate_tg(const std::vector<double>& temperature, const std::vector<double>& value,
+                       const TgOptions& options) {
+  require(temperature.size() == value.size(), [&] {
+    return "Tg fit: " + std::to_string(temperature.size()) + " temperatures but " +
+           std::to_string(value.size()) + " values";
+  });
+  require(options.t_min >= 0 && options.t_max >= 0 &&
+              (options.t_max == 0 || options.t_max > options.t_min),
+          "Tg fit: the temperature range must satisfy 0 <= t_min < t_max");
+  // Points in range, sorted by temperature.
+  std::vector<std::pair<double, double>> pts;
+  for (std::size_t i = 0; i < temperature.size(); ++i) {
+    const double t = temperature[i], v = value[i];
+    if (!std::isfinite(t) || !std::isfinite(v)) continue;
+    if (options.t_min > 0 && t < options.t_min) continue;
+    if (options.t_max > 0 && t > options.t_max) continue;
+    pts.emplace_back(t, v);
+  }
+  std::sort(pts.begin(), pts.end());
+  const std::size_t m = std::max<std::size_t>(options.min_points_per_line, 2);
+  require(pts.size() >= 2 * m + 1, [&] {
+    return "Tg fit: " + std::to_string(pts.size()) +
+           " cooling-curve points in range, need at least " + std::to_string(2 * m + 1) +
+           "; record the quench more often or widen the range";
+  });
+  std::vector<double> t(pts.size()), y(pts.size());
+  for (std::size_t i = 0; i < pts.size(); ++i) std::tie(t[i], y[i]) = pts[i];
+  require(t.back() > t.front(), "Tg fit: all cooling-curve points have the same temperature");
+
+  // Tg between the m-th lowest and the m-th highest temperature: both lines keep m points.
+  const double lo = t[m - 1], hi = t[t.size() - m];
+  require(hi > lo, "Tg fit: the temperature range is too narrow for two lines");
+  const int grid = 200;
+  // The constrained profile: kinks with the wrong sense count as no fit.
+  auto profile = [&](double x) {
+    const LineFit f = fit_at(t, y, x);
+    if (!f.ok || (options.liquid_steeper && !(f.coef[2] > f.coef[1])))
+      return std::numeric_limits<double>::infinity();
+    return f.sse;
+  };
+  double best_x = lo, best_sse = std::numeric_limits<double>::infinity();
+  int best_k = 0;
+  for (int k = 0; k <= grid; ++k) {
+    const double x = lo + (hi - lo) * k / grid;
+    const double sse = profile(x);
+    if (sse < best_sse) best_sse = sse, best_x = x, best_k = k;
+  }
+  require(std::isfinite(best_sse), [&] {
+    return "Tg fit: no kink with a steeper liquid line in " + std::to_string(t.front()) + ".." +
+           std::to_string(t.back()) + "; the curve shows no glass transition in this range";
+  });
+  // Golden-section refinement inside the neighbouring grid cells.
+  double a = lo + (hi - lo) * std::max(best_k - 1, 0) / grid;
+  double b = lo + (hi - lo) * std::min(best_k + 1, grid) / grid;
+  const double g = 0.5 * (std::sqrt(5.0) - 1);
+  double c = b - g * (b - a), d = a + g * (b - a);
+  double fc = profile(c), fd = profile(d);
+  for (int it = 0; it < 80; ++it) {
+    if (fc < fd) {
+      b = d, d = c, fd = fc;
+      c = b - g * (b - a), fc = profile(c);
+    } else {
+      a = c, c = d, fc = fd;
+      d = a + g * (b - a), fd = profile(d);
+    }
+  }
+  const double x_refined = 0.5 * (a + b);
+  if (profile(x_refined) < best_sse) best_x = x_refined;
+  const LineFit fit = fit_at(t, y, best_x);
+  require(fit.ok, "Tg fit: the two-line least-squares problem is singular");
+  require(fit.coef[1] != fit.coef[2], "Tg fit: both lines have the same slope; no kink to fit");
+
+  TgEstimate e;
+  e.points = t.size();
+  e.quantity = options.quantity;
+  e.t_min = t.front();
+  e.t_max = t.back();
+  e.tg = best_x;
+  e.value_at_tg = fit.coef[0];
+  e.glass_slope = fit.coef[1];
+  e.liquid_slope = fit.coef[2];
+  const double dof = static_cast<double>(t.size()) - 4.0;
+  const double s2 = fit.sse / std::max(dof, 1.0);
+  e.rms_residual = std::sqrt(s2);
+  e.glass_slope_err = std::sqrt(std::max(s2 * fit.inv_normal(1, 1), 0.0));
+  e.liquid_slope_err = std::sqrt(std::max(s2 * fit.inv_normal(2, 2), 0.0));
+  // Profile-likelihood interval: SSE(Tg) <= SSE_min + s^2.
+  const double level = fit.sse + s2;
+  const double left = crossing(t, y, best_x, lo, level);
+  const double right = crossing(t, y, best_x, hi, level);
+  e.tg_err = 0.5 * (right - left);
+  return e;
+}
+
+nlohmann::json TgEstimate::to_json() const {
+  return {{"tg", tg},
+          {"tg_err", tg_err},
+          {"glass_slope", glass_slope},
+          {"glass_slope_err", glass_slope_err},
+          {"liquid_slope", liquid_slope},
+          {"liquid_slope_err", liquid_slope_err},
+          {"value_at_tg", value_at_tg},
+          {"rms_residual", rms_residual},
+          {"points", points},
+          {"quantity", quantity},
+          {"t_min", t_min},
+          {"t_max", t_max},
+          {"method", "two lines meeting at Tg; error from the profile SSE (delta chi^2 = 1)"}};
+}
+
+TgEstimate TgEstimate::from_json(const nlohmann::json& j) {
+  TgEstimate e;
+  e.tg = j.value("tg", 0.0);
+  e.tg_err = j.value("tg_err", 0.0);
+  e.glass_slope = j.value("glass_slope", 0.0);
+  e.glass_slope_err = j.value("glass_slope_err", 0.0);
+  e.liquid_slope = j.value("liquid_slope", 0.0);
+  e.liquid_slope_err = j.value("liquid_slope_err", 0.0);
+  e.value_at_tg = j.value("value_at_tg", 0.0);
+  e.rms_residual = j.value("rms_residual", 0.0);
+  e.points = j.value("points", std::size_t{0});
+  e.quantity = j.value("quantity", std::string("potential_energy"));
+  e.t_min = j.value("t_min", 0.0);
+  e.t_max = j.value("t_max", 0.0);
+  return e;
+}
+
+}  // namespace glassy::md

@@ -1,0 +1,58 @@
+// md/tg: the glass transition temperature from a cooling curve. The potential energy (or the
+// volume, at constant pressure) against temperature is fitted by two straight lines that meet at
+// Tg: a glass line below and a liquid line above,
+//     y(T) = y_g + b_glass (T - Tg)  for T < Tg,     y_g + b_liquid (T - Tg)  for T >= Tg,
+// by least squares. For a fixed Tg the fit is linear in (y_g, b_glass, b_liquid); Tg minimises
+// the residual sum of squares SSE(Tg) (scanned on a grid, then refined by golden section).
+// Error: the profile likelihood. With s^2 = SSE_min / (n - 4), the 68% interval of Tg is where
+// SSE(Tg) <= SSE_min + s^2 (Delta chi^2 = 1); tg_err is its half width.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace glassy::md {
+
+struct TgOptions {
+  std::string quantity = "potential_energy";  // or "volume" (meaningful for NPT quenches)
+  // Fit range [t_min, t_max] in LJ temperature; 0 = no limit on that side. The default t_max = 1
+  // is about twice the Wahnström Tg: above it the liquid's energy bends (Rosenfeld-Tarazona,
+  // U ~ T^(3/5)) and a straight liquid line would put the kink in the hot liquid.
+  double t_min = 0;
+  double t_max = 1.0;
+  std::size_t min_points_per_line = 5;  // Tg is searched where each line has at least this many
+  // Only kinks where the liquid line is the steeper one (heat capacity and thermal expansion
+  // drop on vitrification) are accepted; false fits any kink.
+  bool liquid_steeper = true;
+};
+
+struct TgEstimate {
+  double tg = 0, tg_err = 0;  // LJ temperature
+  double glass_slope = 0, glass_slope_err = 0;
+  double liquid_slope = 0, liquid_slope_err = 0;
+  double value_at_tg = 0;   // y_g: the quantity where the lines meet
+  double rms_residual = 0;  // sqrt(SSE_min / (n - 4))
+  std::size_t points = 0;
+  std::string quantity = "potential_energy";
+  double t_min = 0, t_max = 0;  // the range actually fitted
+
+  nlohmann::json to_json() const;
+  static TgEstimate from_json(const nlohmann::json& j);
+};
+
+// Fits temperature/value pairs (any order). Needs at least 2 * min_points_per_line + 1 points
+// inside the range and both lines resolvable; throws glassy::Error otherwise.
+TgEstimate estimate_tg(const std::vector<double>& temperature, const std::vector<double>& value,
+                       const TgOptions& options = {});
+
+// Residual sum of squares of the best two-line fit with the lines meeting at `tg` (the profile
+// the estimate minimises); exposed for tests and plots.
+double two_line_sse(const std::vector<double>& temperature, const std::vector<double>& value,
+                    double tg);
+
+}  // namespace glassy::md

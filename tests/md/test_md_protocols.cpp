@@ -1,0 +1,356 @@
+// Protocols on LAMMPS: NVE energy conservation, unwrapped positions across the boundary, a small
+// quench and its Tg, production runs and their exact resume, the Tg fit on synthetic curves, and
+// bad input.
+#include "test_support.hpp"
+
+#include <glassy/core/error.hpp>
+#include <glassy/md/lammps_dump.hpp>
+#include <glassy/md/protocols.hpp>
+#include <glassy/md/tg.hpp>
+
+#include <cmath>
+#include <numeric>
+#include <random>
+
+namespace glassy::md {
+namespace {
+
+using test::ScratchDir;
+
+template <typename F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// A fast, small glass: enough for runs that need a sane starting structure.
+PrepareOptions quick_glass(std::size_t atoms) {
+  PrepareOptions o;
+  o.atoms = atoms;
+  o.seed = 5;
+  o.melt_time = 2;
+  o.t_melt = 2.0;
+  o.t_end = 0.3;
+  o.cooling_rate = 0.5;
+  o.record_every_dt = 0.05;
+  return o;
+}
+
+// ---------------- Tg on synthetic curves ----------------
+
+// y = y0 + b_g (T - Tg) below Tg, y0 + b_l (T - Tg) above, plus Gaussian noise.
+std::vector<double> kinked(const std::vector<double>& t, double tg, double noise,
+                           std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> g(0.0, noise);
+  std::vector<double> y(t.size());
+  for (std::size_t i = 0; i < t.size(); ++i)
+    y[i] = -7.0 + (t[i] < tg ? 1.1 : 2.6) * (t[i] - tg) + g(rng);
+  return y;
+}
+
+TEST(MdTg, RecoversAKnownKinkWithACalibratedError) {
+  std::vector<double> t(150);
+  for (std::size_t i = 0; i < t.size(); ++i) t[i] = 1.6 - 1.5 * static_cast<double>(i) / 149;
+  // Noise-free: exact.
+  const auto exact = estimate_tg(t, kinked(t, 0.47, 0.0, 1));
+  EXPECT_NEAR(exact.tg, 0.47, 1e-6);
+  EXPECT_NEAR(exact.glass_slope, 1.1, 1e-6);
+  EXPECT_NEAR(exact.liquid_slope, 2.6, 1e-6);
+  EXPECT_NEAR(exact.value_at_tg, -7.0, 1e-6);
+  // Noisy: over many noise draws the spread of Tg matches the reported error.
+  std::vector<double> tg, err;
+  for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+    const auto e = estimate_tg(t, kinked(t, 0.47, 0.01, seed));
+    tg.push_back(e.tg);
+    err.push_back(e.tg_err);
+    EXPECT_NEAR(e.glass_slope, 1.1, 5 * e.glass_slope_err + 1e-9);
+    EXPECT_NEAR(e.liquid_slope, 2.6, 5 * e.liquid_slope_err + 1e-9);
+    EXPECT_NEAR(e.rms_residual, 0.01, 0.003);
+  }
+  const double mean = std::accumulate(tg.begin(), tg.end(), 0.0) / tg.size();
+  double var = 0;
+  for (double v : tg) var += (v - mean) * (v - mean);
+  const double spread = std::sqrt(var / (tg.size() - 1));
+  const double mean_err = std::accumulate(err.begin(), err.end(), 0.0) / err.size();
+  EXPECT_NEAR(mean, 0.47, 3 * spread / std::sqrt(tg.size()) + 1e-4);
+  EXPECT_GT(mean_err / spread, 0.6) << "error " << mean_err << " spread " << spread;
+  EXPECT_LT(mean_err / spread, 1.6) << "error " << mean_err << " spread " << spread;
+  // The profile is minimal at the estimate.
+  const auto one = estimate_tg(t, kinked(t, 0.47, 0.01, 99));
+  const auto y = kinked(t, 0.47, 0.01, 99);
+  EXPECT_LE(two_line_sse(t, y, one.tg), two_line_sse(t, y, one.tg + 0.01));
+  EXPECT_LE(two_line_sse(t, y, one.tg), two_line_sse(t, y, one.tg - 0.01));
+  // A restricted range ignores what lies outside it.
+  TgOptions range;
+  range.t_min = 0.2;
+  range.t_max = 1.0;
+  const auto r = estimate_tg(t, kinked(t, 0.47, 0.0, 1), range);
+  EXPECT_NEAR(r.tg, 0.47, 1e-6);
+  EXPECT_GE(r.t_min, 0.2);
+  EXPECT_LE(r.t_max, 1.0);
+}
+
+TEST(MdTg, BadInputGivesClearErrors) {
+  const std::vector<double> t = {0.1, 0.2, 0.3, 0.4, 0.5};
+  EXPECT_NE(error_of([&] {
+              estimate_tg(t, {1, 2, 3, 4, 5});
+            }).find("need at least 11"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] {
+              estimate_tg(t, {1, 2});
+            }).find("5 temperatures but 2 values"),
+            std::string::npos);
+  std::vector<double> many(30), line(30);
+  for (std::size_t i = 0; i < 30; ++i) many[i] = 0.1 * i, line[i] = 2 * many[i];
+  TgOptions bad;
+  bad.t_min = 1.0;
+  bad.t_max = 0.5;
+  EXPECT_THROW(estimate_tg(many, line, bad), Error);
+}
+
+// ---------------- engine checks ----------------
+
+TEST(MdProtocols, NveConservesEnergy) {
+  ScratchDir dir;
+  auto o = quick_glass(256);
+  o.t_end = 0.6;  // a hot glass: plenty of motion
+  const auto glass = prepare_glass(o, dir / "g.h5");
+  LammpsSession s;
+  s.create_system(WahnstromModel(), glass.state.snapshot.box, glass.state.species,
+                  glass.state.snapshot.positions, &glass.state.velocities);
+  s.command("timestep 0.005");
+  const auto e = run_nve(s, 2000, 20);
+  ASSERT_EQ(e.total.size(), 101u);
+  // Drift: the mean of the last quarter against the first quarter; fluctuation: the rms about
+  // the mean. Both are per atom, against a kinetic energy of ~0.9 per atom.
+  const std::size_t q = e.total.size() / 4;
+  double first = 0, last = 0, mean = 0;
+  for (std::size_t i = 0; i < q; ++i)
+    first += e.total[i] / q, last += e.total[e.total.size() - 1 - i] / q;
+  for (double v : e.total) mean += v / e.total.size();
+  double rms = 0;
+  for (double v : e.total) rms += (v - mean) * (v - mean) / e.total.size();
+  rms = std::sqrt(rms);
+  double ke_range = *std::max_element(e.kinetic.begin(), e.kinetic.end()) -
+                    *std::min_element(e.kinetic.begin(), e.kinetic.end());
+  std::printf("NVE: drift %.3g, rms %.3g, kinetic range %.3g per atom\n", last - first, rms,
+              ke_range);
+  EXPECT_LT(std::abs(last - first), 2e-4);
+  EXPECT_LT(rms, 2e-4);
+  EXPECT_GT(ke_range, 50 * rms);  // energy moves between kinetic and potential, the sum does not
+}
+
+TEST(MdProtocols, UnwrappedPositionsAreContinuousAcrossTheBoundary) {
+  ScratchDir dir;
+  auto o = quick_glass(128);
+  const auto glass = prepare_glass(o, dir / "g.h5");
+  LammpsSession s;
+  s.create_system(WahnstromModel(), glass.state.snapshot.box, glass.state.species,
+                  glass.state.snapshot.positions);
+  s.commands(
+      "velocity all create 2.0 3 loop geom\nfix hot all nvt temp 2.0 2.0 0.5\ntimestep 0.005");
+  auto previous = s.positions();
+  const auto box = s.box();
+  const auto len = box.length();
+  std::size_t crossings = 0;
+  double max_jump = 0;
+  for (int chunk = 0; chunk < 60; ++chunk) {
+    s.run(10, chunk == 0);
+    const auto x = s.positions();
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      max_jump = std::max(max_jump, std::abs(x[i] - previous[i]));
+      const int d = static_cast<int>(i % 3);
+      const auto cell = [&](double v) { return std::floor((v - box.lo[d]) / len[d]); };
+      if (cell(x[i]) != cell(previous[i])) ++crossings;
+    }
+    previous = x;
+  }
+  EXPECT_GT(crossings, 20u) << "atoms should cross the periodic boundary";
+  EXPECT_LT(max_jump, 0.5) << "an unwrapped coordinate jumped by a box length";
+}
+
+// ---------------- prepare + Tg on a real quench ----------------
+
+TEST(MdProtocols, SmallQuenchGivesACoolingCurveAndTg) {
+  ScratchDir dir;
+  PrepareOptions o;
+  o.atoms = 250;
+  o.seed = 3;
+  o.melt_time = 5;
+  o.cooling_rate = 0.02;  // fast: 95 tau
+  o.record_every_dt = 0.02;
+  const auto path = dir / "glass.h5";
+  const auto r = prepare_glass(o, path);
+  ASSERT_TRUE(is_glass_file(path));
+  const auto c = read_cooling_curve(path);
+  ASSERT_EQ(c.size(), 95u);
+  EXPECT_NEAR(c.target_temperature.front(), 1.99, 1e-9);
+  EXPECT_NEAR(c.target_temperature.back(), 0.11, 1e-9);
+  // The measured temperature follows the set point; the energy falls as it cools.
+  for (std::size_t i = 0; i < c.size(); ++i)
+    EXPECT_NEAR(c.temperature[i], c.target_temperature[i], 0.1 + 0.05 * c.target_temperature[i]);
+  EXPECT_LT(c.potential_energy.back(), c.potential_energy.front() - 1.0);
+  for (double v : c.volume) EXPECT_NEAR(v, 250 / 0.75, 1e-9);  // NVT: constant density
+  const auto g = read_glass_state(path);
+  EXPECT_EQ(g.species.size(), 250u);
+  EXPECT_EQ(std::count(g.species.begin(), g.species.end(), 0), 125);
+  EXPECT_EQ(g.velocities.size(), 750u);
+  EXPECT_FALSE(g.tg.has_value());
+  EXPECT_EQ(g.protocol.value("cooling_rate", 0.0), 0.02);
+  // Tg of the Wahnström mixture at this rate: the literature's ~0.5 (0.4 to 0.65).
+  const auto e = estimate_and_store_tg(path);
+  std::printf("Tg %.4f +- %.4f, slopes glass %.3f liquid %.3f, %zu points\n", e.tg, e.tg_err,
+              e.glass_slope, e.liquid_slope, e.points);
+  EXPECT_GT(e.tg, 0.35);
+  EXPECT_LT(e.tg, 0.7);
+  EXPECT_GT(e.tg_err, 0.0);
+  EXPECT_LT(e.tg_err, 0.1);
+  EXPECT_GT(e.liquid_slope, e.glass_slope);  // the liquid's heat capacity is larger
+  const auto back = read_glass_state(path);
+  ASSERT_TRUE(back.tg.has_value());
+  EXPECT_EQ(back.tg->tg, e.tg);
+  EXPECT_EQ(back.snapshot.positions, g.snapshot.positions);  // the new version keeps the state
+  // The glass is a one-frame trajectory too.
+  auto src = open_trajectory(path);
+  EXPECT_EQ(src->frames(), 1u);
+  EXPECT_EQ(src->read(0).positions, g.snapshot.positions);
+  // NVT volume cannot give Tg.
+  TgOptions vol;
+  vol.quantity = "volume";
+  EXPECT_NE(error_of([&] { estimate_and_store_tg(path, vol); }).find("volume is constant"),
+            std::string::npos);
+}
+
+// ---------------- production ----------------
+
+TEST(MdProtocols, ProductionWritesTrajectoryAndThermoLog) {
+  ScratchDir dir;
+  prepare_glass(quick_glass(128), dir / "g.h5");
+  ProductionOptions p;
+  p.temperature = 0.4;
+  p.duration_tau = 3.0;  // 600 steps
+  p.snapshot_every = 50;
+  p.restart_every = 200;
+  const auto r = run_production(dir / "g.h5", dir / "traj.h5", p);
+  EXPECT_TRUE(r.complete);
+  EXPECT_EQ(r.steps, 600);
+  EXPECT_EQ(r.frames, 13u);
+  EXPECT_FALSE(std::filesystem::exists(restart_path(dir / "traj.h5")));
+  auto src = open_trajectory(dir / "traj.h5");
+  ASSERT_EQ(src->frames(), 13u);
+  EXPECT_EQ(src->header().protocol.value("temperature_resolved", 0.0), 0.4);
+  EXPECT_EQ(src->header().model.value("sigma_ll", 0.0), 1.2);
+  for (std::size_t f = 0; f < 13; ++f) {
+    const auto s = src->read(f);
+    EXPECT_EQ(s.step, static_cast<std::int64_t>(50 * f));
+    EXPECT_DOUBLE_EQ(s.time, 0.25 * f);
+  }
+  const auto thermo = read_thermo_log(dir / "traj.h5");
+  ASSERT_EQ(thermo.size(), 13u);
+  double mean_t = 0;
+  for (std::size_t i = 1; i < thermo.size(); ++i) mean_t += thermo[i].temperature / 12;
+  EXPECT_NEAR(mean_t, 0.4, 0.08);
+  EXPECT_NEAR(thermo[3].total_energy, thermo[3].potential_energy + thermo[3].kinetic_energy, 1e-12);
+  // The same run started from a LAMMPS data file of the same glass gives the same trajectory.
+  const auto g = read_glass_state(dir / "g.h5");
+  write_lammps_data(dir / "g.data", g.snapshot, g.species);
+  run_production(dir / "g.data", dir / "from_data.h5", p);
+  auto other = open_trajectory(dir / "from_data.h5");
+  ASSERT_EQ(other->frames(), 13u);
+  const auto a = src->read(12).positions, b = other->read(12).positions;
+  double worst = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::abs(a[i] - b[i]));
+  EXPECT_LT(worst, 1e-6);  // the data file rounds the start at 1e-16; chaos amplifies it a bit
+}
+
+TEST(MdProtocols, ResumeGivesTheUninterruptedTrajectory) {
+  ScratchDir dir;
+  prepare_glass(quick_glass(128), dir / "g.h5");
+  ProductionOptions p;
+  p.temperature = 0.45;
+  p.duration_tau = 5.0;  // 1000 steps
+  p.snapshot_every = 20;
+  p.restart_every = 200;
+  run_production(dir / "g.h5", dir / "whole.h5", p);
+  // Interrupted after step 460: the last restart is at 400, frames up to 460 are on disk.
+  ProductionOptions first = p;
+  first.stop_after_step = 460;
+  const auto r1 = run_production(dir / "g.h5", dir / "split.h5", first);
+  EXPECT_FALSE(r1.complete);
+  EXPECT_EQ(r1.frames, 24u);
+  EXPECT_FALSE(std::filesystem::exists(dir / "split.h5"));
+  ASSERT_TRUE(std::filesystem::exists(TrajectoryWriter::partial_path(dir / "split.h5")));
+  ASSERT_TRUE(std::filesystem::exists(restart_path(dir / "split.h5")));
+  ProductionOptions second = p;
+  second.resume = true;
+  const auto r2 = run_production(dir / "g.h5", dir / "split.h5", second);
+  EXPECT_TRUE(r2.complete);
+  EXPECT_EQ(r2.first_step, 400);
+  auto whole = open_trajectory(dir / "whole.h5");
+  auto split = open_trajectory(dir / "split.h5");
+  ASSERT_EQ(whole->frames(), 51u);
+  ASSERT_EQ(split->frames(), 51u);
+  for (std::size_t f = 0; f < 51; ++f) {
+    const auto a = whole->read(f), b = split->read(f);
+    ASSERT_EQ(a.step, b.step);
+    ASSERT_EQ(a.positions, b.positions) << "frame " << f << " differs after resume";
+  }
+  const auto ta = read_thermo_log(dir / "whole.h5"), tb = read_thermo_log(dir / "split.h5");
+  ASSERT_EQ(ta.size(), tb.size());
+  for (std::size_t i = 0; i < ta.size(); ++i) EXPECT_EQ(ta[i].total_energy, tb[i].total_energy);
+  // Resuming a run whose options differ is refused.
+  first.temperature = 0.5;
+  run_production(dir / "g.h5", dir / "other.h5", first);
+  ProductionOptions changed = p;
+  changed.resume = true;
+  EXPECT_NE(error_of([&] {
+              run_production(dir / "g.h5", dir / "other.h5", changed);
+            }).find("another temperature"),
+            std::string::npos);
+}
+
+TEST(MdProtocols, ProductionBadInput) {
+  ScratchDir dir;
+  const auto glass = prepare_glass(quick_glass(64), dir / "g.h5");
+  write_lammps_data(dir / "g.data", glass.state.snapshot, glass.state.species);
+  ProductionOptions p;
+  p.tg_fraction = 0.8;
+  p.duration_tau = 1;
+  // A Tg fraction needs a Tg: neither the fresh glass nor a data file has one.
+  EXPECT_NE(error_of([&] { run_production(dir / "g.h5", dir / "t.h5", p); }).find("Tg estimate"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { run_production(dir / "g.data", dir / "t.h5", p); }).find("Tg estimate"),
+            std::string::npos);
+  // With a stored Tg the fraction resolves.
+  TgEstimate tg;
+  tg.tg = 0.5;
+  store_tg(dir / "g.h5", tg);
+  EXPECT_DOUBLE_EQ(production_temperature(p, read_start_state(dir / "g.h5")), 0.4);
+  ProductionOptions none;
+  none.duration_tau = 1;
+  EXPECT_NE(error_of([&] { run_production(dir / "g.h5", dir / "t.h5", none); }).find("temperature"),
+            std::string::npos);
+  ProductionOptions resume;
+  resume.temperature = 0.3;
+  resume.duration_tau = 1;
+  resume.resume = true;
+  EXPECT_NE(
+      error_of([&] { run_production(dir / "g.h5", dir / "t.h5", resume); }).find("no restart"),
+      std::string::npos);
+  EXPECT_NE(error_of([&] {
+              run_production(dir / "missing.h5", dir / "t.h5", resume);
+            }).find("does not exist"),
+            std::string::npos);
+  PrepareOptions npt = quick_glass(64);
+  npt.ensemble = "npt";
+  EXPECT_NE(error_of([&] { prepare_glass(npt, dir / "n.h5"); }).find("needs a pressure"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace glassy::md
