@@ -146,10 +146,10 @@ int main() {
     if (threads > std::max(2, max_threads)) continue;
     omp_set_num_threads(threads);
     VoronoiOptions radical;
-    const double tr = best_of(3, [&] { cells = voronoi_cells(glass, species, radical); });
+    const double tr = best_of(5, [&] { cells = voronoi_cells(glass, species, radical); });
     VoronoiOptions plain;
     plain.radical = false;
-    const double tp = best_of(3, [&] { voronoi_cells(glass, species, plain); });
+    const double tp = best_of(5, [&] { voronoi_cells(glass, species, plain); });
     std::printf(
         "voronoi 32000 atoms, %d thread%s: radical %.3f s, plain %.3f s  (anchor under 0.5 s: "
         "ratio %.2f)\n",

@@ -155,6 +155,31 @@ TEST(MdReciprocal, LatticeSetSortsAndDeduplicates) {
   EXPECT_NEAR(set.q_norm[2], 2 * std::acos(-1.0) / 9.3, 1e-14);
 }
 
+TEST(MdReciprocal, RegionsAreLocatedInTheShellUpToFriedelMates) {
+  const Box box = test_box();
+  const QSet full = shell(box, 3.0, 4.2);
+  // A spot straddling n_x = 0 keeps points with n_x < 0 whose mates are what the shell kept.
+  const QSet s = spot_along(box, {0, 1, 0.3}, 3.0, 4.2, 1.6);
+  const QSet sections = cross_section(box, 3.0, 4.2, 1);
+  bool used_mate = false;
+  for (const QSet* region : {&s, &sections}) {
+    const auto where = locate_in(*region, full);
+    ASSERT_EQ(where.size(), region->size());
+    for (std::size_t i = 0; i < where.size(); ++i) {
+      const Index& n = region->n[i];
+      const Index& m = full.n[where[i]];
+      const bool same = m == n, mate = m == Index{-n[0], -n[1], -n[2]};
+      EXPECT_TRUE(same || mate);
+      used_mate = used_mate || mate;
+    }
+  }
+  EXPECT_TRUE(used_mate);
+  expect_error([&] { locate_in(shell(box, 4.2, 5.0), full); }, "is not in the shell");
+  Box other = box;
+  other.hi[0] += 1;
+  expect_error([&] { locate_in(shell(other, 3.0, 4.2), full); }, "box");
+}
+
 TEST(MdReciprocal, BadInputIsRefusedWithAReason) {
   const Box box = test_box();
   expect_error([&] { shell(box, 4.0, 4.0); }, "qmin < qmax");

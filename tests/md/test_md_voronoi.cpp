@@ -323,6 +323,22 @@ TEST(MdVoronoi, BadInputIsRejected) {
   bad = s;
   bad.box.hi[1] = bad.box.lo[1];
   EXPECT_THROW(voronoi_cells(bad, species), Error);
+  // Coincident atoms: an error for bisector planes, empty cells in the radical tessellation.
+  Snapshot twins = s;
+  for (int a = 0; a < 3; ++a) twins.positions[3 * 7 + a] = twins.positions[3 * 2 + a];
+  VoronoiOptions plain;
+  plain.radical = false;
+  EXPECT_THROW(voronoi_cells(twins, species, plain), Error);
+  // Radical: the larger atom (7, species L) takes the whole power cell, the smaller one is empty.
+  ASSERT_EQ(species[2], 0);
+  ASSERT_EQ(species[7], 1);
+  const auto radical = voronoi_cells(twins, species);
+  EXPECT_EQ(radical[2].volume, 0.0);
+  EXPECT_EQ(radical[2].coordination, 0);
+  EXPECT_GT(radical[7].volume, 0.5);
+  double total = 0;
+  for (const auto& c : radical) total += c.volume;
+  EXPECT_NEAR(total, twins.box.volume(), 1e-9 * total);
   try {
     voronoi_cells(s, std::vector<int>(3, 0));
     FAIL();

@@ -198,4 +198,33 @@ QSet lattice_set(const Box& box, std::vector<std::array<int, 3>> n, std::string 
   return set;
 }
 
+std::vector<std::size_t> locate_in(const QSet& region, const QSet& set) {
+  const auto a = region.box.length(), b = set.box.length();
+  require(a == b, [&] {
+    return fmt::format("md locate_in: the region was built for a box of {}, the set for {}",
+                       describe_box(region.box), describe_box(set.box));
+  });
+  require(std::is_sorted(set.n.begin(), set.n.end()),
+          "md locate_in: the set's indices are not sorted; build it with shell or lattice_set");
+  auto find = [&](const std::array<int, 3>& n) {
+    const auto it = std::lower_bound(set.n.begin(), set.n.end(), n);
+    return it != set.n.end() && *it == n ? static_cast<std::size_t>(it - set.n.begin())
+                                         : set.n.size();
+  };
+  std::vector<std::size_t> where(region.size());
+  for (std::size_t i = 0; i < region.size(); ++i) {
+    const auto& n = region.n[i];
+    std::size_t k = find(n);
+    if (k == set.n.size()) k = find({-n[0], -n[1], -n[2]});
+    require(k < set.n.size(), [&] {
+      return fmt::format(
+          "md locate_in: q index ({}, {}, {}) of the {} is not in the {} (nor its "
+          "mate -q); build the region inside the set's q range",
+          n[0], n[1], n[2], region.region, set.region);
+    });
+    where[i] = k;
+  }
+  return where;
+}
+
 }  // namespace glassy::md

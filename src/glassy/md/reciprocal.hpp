@@ -58,4 +58,10 @@ QSet spot_along(const Box& box, const std::array<double, 3>& direction, double q
 // callers that build their own regions. Throws on an empty list.
 QSet lattice_set(const Box& box, std::vector<std::array<int, 3>> n, std::string region = "custom");
 
+// For each q of `region`, its position in `set`, or else that of its Friedel mate -q (same
+// intensity): intensities computed once on a shell then serve its cross-section and spot. Needed
+// because a KeepOne spot keeps its own side of the shell, which may be the mates of the points a
+// KeepOne shell kept. Throws glassy::Error when the boxes differ or a q is in neither form.
+std::vector<std::size_t> locate_in(const QSet& region, const QSet& set);
+
 }  // namespace glassy::md

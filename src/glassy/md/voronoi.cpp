@@ -10,7 +10,6 @@
 #include <voro++.hh>
 
 #include <algorithm>
-#include <cstdlib>
 #include <cmath>
 #include <memory>
 #include <type_traits>
@@ -19,7 +18,7 @@ namespace glassy::md {
 namespace {
 
 // voro++ works best with a handful of atoms per block (its docs suggest about 5).
-static const double kAtomsPerBlock = std::getenv("VPB") ? std::atof(std::getenv("VPB")) : 5.0;
+constexpr double kAtomsPerBlock = 5.0;
 
 std::array<int, 3> block_grid(const Box& box, std::size_t atoms) {
   const auto l = box.length();
@@ -102,7 +101,11 @@ void fill_and_compute(Container& con, const std::vector<double>& wrapped,
   for (int ijk = 0; ijk < blocks; ++ijk) {
     for (int q = 0; q < con.co[ijk]; ++q) {
       VoronoiCell& cell = cells[con.id[ijk][q]];
-      if (con.compute_cell(c, ijk, q)) describe_cell(c, o, scratch, cell);
+      if (con.compute_cell(c, ijk, q)) {
+        describe_cell(c, o, scratch, cell);
+      } else {
+        cell.coordination = -1;  // empty: marked for the check after the parallel region
+      }
     }
   }
 }
@@ -153,6 +156,18 @@ std::vector<VoronoiCell> voronoi_cells(const Snapshot& snapshot, std::span<const
                           grid[2], true, true, true, 8);
       fill_and_compute(con, wrapped, species, options, cells);
     }
+  }
+  // An empty cell is legitimate in a radical tessellation (an atom inside its neighbours' power
+  // regions); with bisector planes only an atom sitting on another one has none.
+  for (std::size_t i = 0; i < n; ++i) {
+    if (cells[i].coordination >= 0) continue;
+    cells[i].coordination = 0;
+    require(options.radical, [&] {
+      return fmt::format(
+          "Voronoi cells: atom {} has an empty cell, so it sits on top of another atom; check "
+          "the snapshot for duplicated atoms",
+          i);
+    });
   }
   return cells;
 }

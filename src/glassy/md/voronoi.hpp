@@ -47,9 +47,10 @@ struct VoronoiCell {
 };
 
 // One cell per atom, in atom order. The positions may be unwrapped (they are folded into the box
-// here). species: one entry per atom, in [0, radii.size()) when radical (any value >= 0
-// otherwise). Runs on the OpenMP threads (each thread owns a copy of the voro++ container, which
-// is not thread-safe). Throws glassy::Error on bad input.
+// here). species: one entry per atom, in [0, radii.size()) when radical (not used otherwise).
+// Coincident atoms have empty cells: an error in the plain tessellation, volume 0 in the radical
+// one (where an empty cell can also be genuine). Runs on the OpenMP threads (each thread owns a
+// copy of the voro++ container, which is not thread-safe). Throws glassy::Error on bad input.
 std::vector<VoronoiCell> voronoi_cells(const Snapshot& snapshot, std::span<const int> species,
                                        const VoronoiOptions& options = {});
 

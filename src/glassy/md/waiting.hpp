@@ -123,7 +123,9 @@ struct WaitingFitOptions {
   // Time unit of the fit in snapshot intervals: a value of v intervals becomes ceil(v / unit)
   // (integers >= 1, as the discrete law needs), a censored c becomes floor(c / unit).
   double unit_intervals = 1;
-  std::optional<double> xmin;       // in fit units; empty: KS-minimising
+  // In fit units; empty: KS-minimising. Waits shorter than about `window` snapshots are not
+  // resolved by the tracker, so a fixed x_min should not be below window / unit_intervals.
+  std::optional<double> xmin;
   std::size_t max_candidates = 40;  // x_min candidates when scanning
   std::size_t n_boot = 0;           // bootstrap replicates (used only without censored values)
   std::uint64_t seed = 1;

@@ -272,6 +272,14 @@ MdXpcsResult simulate_xpcs(const std::filesystem::path& trajectory,
     file.write<double>(kTimestampPath, stamps).attrs().set("units", "s");
   }
   frames_out.commit();
+  // A temporary intensity file goes away however the rest ends.
+  struct RemoveTemporary {
+    std::filesystem::path path;
+    ~RemoveTemporary() {
+      std::error_code ignored;
+      if (!path.empty()) std::filesystem::remove(path, ignored);
+    }
+  } temporary{o.intensities_out ? std::filesystem::path{} : frames_path};
 
   // The correlator, one dynamic bin per region; no detector corrections apply
   // to a simulation.
@@ -297,7 +305,6 @@ MdXpcsResult simulate_xpcs(const std::filesystem::path& trajectory,
     write_md_group(file, r, o, c, trajectory);
   }
   result.commit();
-  if (!o.intensities_out) std::filesystem::remove(frames_path);
   return r;
 }
 
