@@ -71,8 +71,11 @@ TEST(MdXpcs, FrozenConfigurationNeverDecorrelates) {
   ScratchDir dir;
   const auto traj = write_trajectory(dir, 24, true);
   const auto out = dir / "xpcs.h5";
-  const auto r = simulate_xpcs(traj, out, small_options());
+  auto o = small_options();
+  o.spot_direction = {0, 1, 0};  // spot points that are the -q partners of shell points
+  const auto r = simulate_xpcs(traj, out, o);
   ASSERT_EQ(r.regions.size(), 3u);
+  ASSERT_GT(r.regions[2].q.size(), 0u);
   auto f = h5::File::open(out);
   const auto norm = f.read<double>("glassy/md/xpcs/g2_normalized");
   ASSERT_FALSE(norm.empty());

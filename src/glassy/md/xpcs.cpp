@@ -18,19 +18,6 @@
 namespace glassy::md {
 namespace {
 
-// Where each lattice point of `sub` sits in `shell` (both sorted by n; sub must
-// be a subset).
-std::vector<std::size_t> positions_in(const QSet& shell, const QSet& sub) {
-  std::vector<std::size_t> where(sub.size());
-  for (std::size_t i = 0; i < sub.size(); ++i) {
-    auto it = std::lower_bound(shell.n.begin(), shell.n.end(), sub.n[i]);
-    require(it != shell.n.end() && *it == sub.n[i],
-            "internal: a region's q point is missing from the shell");
-    where[i] = static_cast<std::size_t>(it - shell.n.begin());
-  }
-  return where;
-}
-
 // S(q) from up to four snapshots spread over the run: a smoother peak than one
 // snapshot.
 StructureFactor averaged_structure_factor(TrajectorySource& source,
@@ -198,7 +185,8 @@ MdXpcsResult simulate_xpcs(const std::filesystem::path& trajectory,
     reg.first_pixel = width;
     reg.contrast.resize(frames.size());
     width += q->size();
-    index.push_back(positions_in(shell_q, *q));
+    // A spot may hold the partner -q of a point the shell keeps: I(q) = I(-q), same value.
+    index.push_back(locate_in(*q, shell_q));
     r.regions.push_back(std::move(reg));
   }
 
