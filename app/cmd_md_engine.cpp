@@ -73,7 +73,8 @@ void register_tg(CLI::App& md) {
   cmd->add_option("--quantity", a->o.quantity,
                   "potential_energy (default) or volume (for npt quenches)");
   cmd->add_option("--t-min", a->o.t_min, "Lowest temperature fitted (default: the curve's)");
-  cmd->add_option("--t-max", a->o.t_max, "Highest temperature fitted (default: the curve's)");
+  cmd->add_option("--t-max", a->o.t_max,
+                  "Highest temperature fitted (default 1.0: above it the liquid branch curves)");
   cmd->callback([a] {
     require(a->o.quantity == "potential_energy" || a->o.quantity == "volume",
             "--quantity must be potential_energy or volume");

@@ -161,5 +161,22 @@ TEST(MdModel, LammpsEnergyAndForcesMatchBruteForce) {
   for (std::size_t i = 0; i < 3 * n; ++i) EXPECT_NEAR(back[i], x[i], 1e-12);
 }
 
+// A LAMMPS error: an exception where LAMMPS has them, else the process ends with exit code 2 and
+// LAMMPS's own message as one line (Debian's build has no exceptions).
+TEST(MdSessionDeathTest, LammpsErrorsBecomeOneLine) {
+  if (LammpsSession::errors_are_exceptions()) {
+    LammpsSession s;
+    EXPECT_THROW(s.command("units ljx"), Error);
+    return;
+  }
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        LammpsSession s;
+        s.command("units ljx");
+      },
+      testing::ExitedWithCode(2), "glassy: LAMMPS failed on 'units ljx': ERROR: Illegal units");
+}
+
 }  // namespace
 }  // namespace glassy::md

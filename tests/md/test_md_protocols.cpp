@@ -200,12 +200,13 @@ TEST(MdProtocols, SmallQuenchGivesACoolingCurveAndTg) {
   EXPECT_EQ(g.species.size(), 250u);
   EXPECT_EQ(std::count(g.species.begin(), g.species.end(), 0), 125);
   EXPECT_EQ(g.velocities.size(), 750u);
-  EXPECT_FALSE(g.tg.has_value());
+  ASSERT_TRUE(g.tg.has_value());  // prepare fits Tg with the default options
   EXPECT_EQ(g.protocol.value("cooling_rate", 0.0), 0.02);
   // Tg of a 250-atom quench is noisy (the kink is weak: energy slope ~1.5 in the glass, ~1.7 in
   // the supercooled liquid), so the bounds are wide; the glass slope is physics: a harmonic solid
   // has potential energy 3T/2 per atom.
   const auto e = estimate_and_store_tg(path);
+  EXPECT_EQ(e.tg, g.tg->tg);
   std::printf("Tg %.4f +- %.4f, slopes glass %.3f liquid %.3f, %zu points\n", e.tg, e.tg_err,
               e.glass_slope, e.liquid_slope, e.points);
   EXPECT_GT(e.tg, 0.25);
@@ -323,7 +324,10 @@ TEST(MdProtocols, ResumeGivesTheUninterruptedTrajectory) {
 
 TEST(MdProtocols, ProductionBadInput) {
   ScratchDir dir;
-  const auto glass = prepare_glass(quick_glass(64), dir / "g.h5");
+  auto o = quick_glass(64);
+  o.estimate_tg = false;
+  const auto glass = prepare_glass(o, dir / "g.h5");
+  EXPECT_FALSE(glass.state.tg.has_value());
   write_lammps_data(dir / "g.data", glass.state.snapshot, glass.state.species);
   ProductionOptions p;
   p.tg_fraction = 0.8;

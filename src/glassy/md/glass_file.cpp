@@ -164,24 +164,29 @@ void store_tg(const std::filesystem::path& glass_file, const TgEstimate& estimat
   atomic.commit();
 }
 
+TgEstimate estimate_tg(const CoolingCurve& c, const TgOptions& options) {
+  require(c.size() > 0, "Tg fit: the cooling curve is empty");
+  TgOptions o = options;
+  if (o.quantity == "pe") o.quantity = "potential_energy";
+  if (o.quantity == "potential_energy") return estimate_tg(c.temperature, c.potential_energy, o);
+  require(o.quantity == "volume",
+          "Tg quantity '" + options.quantity + "' unknown: use potential_energy or volume");
+  bool constant = true;
+  for (double v : c.volume) constant = constant && v == c.volume.front();
+  require(!constant, "Tg fit: the volume is constant (an NVT quench); fit the potential energy");
+  return estimate_tg(c.temperature, c.volume, o);
+}
+
 TgEstimate estimate_and_store_tg(const std::filesystem::path& glass_file,
                                  const TgOptions& options) {
   const CoolingCurve c = read_cooling_curve(glass_file);
   require(c.size() > 0, glass_file.string() + ": no cooling curve (/md/cooling) to fit Tg to");
-  std::vector<double> value;
-  if (options.quantity == "potential_energy" || options.quantity == "pe")
-    value = c.potential_energy;
-  else if (options.quantity == "volume") {
-    value = c.volume;
-    bool constant = true;
-    for (double v : value) constant = constant && v == value.front();
-    require(!constant, glass_file.string() +
-                           ": the volume is constant (an NVT quench); fit the potential energy");
-  } else
-    throw Error("Tg quantity '" + options.quantity + "' unknown: use potential_energy or volume");
-  TgOptions o = options;
-  if (o.quantity == "pe") o.quantity = "potential_energy";
-  const TgEstimate e = estimate_tg(c.temperature, value, o);
+  TgEstimate e;
+  try {
+    e = estimate_tg(c, options);
+  } catch (const Error& error) {
+    throw Error(glass_file.string() + ": " + error.what());
+  }
   store_tg(glass_file, e);
   return e;
 }

@@ -53,6 +53,10 @@ CoolingCurve read_cooling_curve(const std::filesystem::path& file);  // empty wh
 // A starting configuration for a run: a glass file, or a LAMMPS data file (no Tg, no protocol).
 GlassState read_start_state(const std::filesystem::path& file);
 
+// Fits Tg to a cooling curve: options.quantity ("potential_energy" or "volume") against the
+// measured temperature. A constant volume (an NVT quench) is refused with a clear message.
+TgEstimate estimate_tg(const CoolingCurve& curve, const TgOptions& options = {});
+
 // Fits Tg to the file's cooling curve and stores it under /md/tg (a new version of the file,
 // written atomically). Returns the estimate.
 TgEstimate estimate_and_store_tg(const std::filesystem::path& glass_file,

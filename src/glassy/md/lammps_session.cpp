@@ -39,6 +39,8 @@ void at_exit() {
     std::fprintf(stderr, "glassy: LAMMPS failed on '%s': %s\n", g_current_command.c_str(),
                  last_error_in_log(g_current_log).c_str());
     std::fflush(stderr);
+    std::error_code ignored;
+    std::filesystem::remove(g_current_log, ignored);  // no destructor runs after _exit
     _exit(2);
   }
   lammps_mpi_finalize();
@@ -102,8 +104,15 @@ void LammpsSession::commands(const std::string& lines) {
     if (line.find_first_not_of(" \t") != std::string::npos) command(line);
 }
 
+bool LammpsSession::errors_are_exceptions() { return lammps_config_has_exceptions() != 0; }
+
 int LammpsSession::rank() const { return lammps_extract_setting(handle_, "world_rank"); }
 int LammpsSession::ranks() const { return lammps_extract_setting(handle_, "world_size"); }
+
+void LammpsSession::barrier() {
+  // An all-reduce over the atoms (the library exposes no plain barrier without MPI headers).
+  if (ranks() > 1) species();
+}
 
 void LammpsSession::create_system(const WahnstromModel& model, const Box& box,
                                   const std::vector<int>& species,

@@ -32,9 +32,16 @@ class LammpsSession {
   void command(const std::string& line);
   void commands(const std::string& lines);
 
+  // True when this LAMMPS build reports errors as exceptions (command() then throws); false for
+  // Debian's build, where a LAMMPS error ends the process (exit code 2, one line on stderr).
+  static bool errors_are_exceptions();
+
   int rank() const;
   int ranks() const;
   bool is_root() const { return rank() == 0; }
+  // Returns when every rank has reached it (after the root wrote a file the others will read).
+  // Needs the system to exist.
+  void barrier();
 
   // ---- building the system (once per session) ----
   // Box, model and atoms: species 0/1 per atom, unwrapped positions [N*3] (wrapped into the box

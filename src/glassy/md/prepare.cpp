@@ -65,6 +65,7 @@ nlohmann::json PrepareOptions::to_json() const {
                       {"record_every_dt", record_every_dt},
                       {"thermostat_damping_steps", thermostat_damping},
                       {"ensemble", ensemble},
+                      {"estimate_tg", estimate_tg},
                       {"model", model.to_json()}};
   if (ensemble == "npt") {
     j["pressure"] = pressure;
@@ -176,7 +177,15 @@ PrepareResult prepare_glass(const PrepareOptions& o, const std::filesystem::path
   g.protocol["actual_cooling_rate"] = (o.t_melt - o.t_end) / (quench * o.timestep);
   g.protocol["final_temperature"] = s.thermo("temp");
   g.protocol["final_potential_energy"] = s.thermo("pe") / static_cast<double>(n);
+  if (o.estimate_tg) {
+    try {
+      g.tg = estimate_tg(c.temperature, c.potential_energy);
+    } catch (const Error&) {
+      // Too few points or no kink: the glass is still good; `glassy md tg` can try other options.
+    }
+  }
   if (s.is_root()) write_glass_file(out, g, c);
+  s.barrier();  // the glass exists for every rank once this returns
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return result;
 }

@@ -122,7 +122,13 @@ ProductionResult run_production(const std::filesystem::path& start,
            std::to_string(total) + " steps; give a longer duration";
   });
   std::optional<TrajectoryWriter> writer;
-  if (s.is_root()) writer.emplace(out, header, o.resume);
+  if (s.is_root()) {
+    writer.emplace(out, header, o.resume);
+    if (!o.resume) {  // a stale restart of an earlier run must not be resumed into this one
+      std::error_code ignored;
+      std::filesystem::remove(restart, ignored);
+    }
+  }
   if (o.resume) {
     if (writer) {
       writer->truncate_after(first);
@@ -189,6 +195,7 @@ ProductionResult run_production(const std::filesystem::path& start,
     std::error_code ignored;
     std::filesystem::remove(restart, ignored);
   }
+  s.barrier();  // the trajectory is in place for every rank once this returns
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.atom_steps_per_second = static_cast<double>(s.natoms()) * static_cast<double>(step - first) /
                             std::max(r.seconds, 1e-9);

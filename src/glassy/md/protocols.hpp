@@ -51,6 +51,9 @@ struct PrepareOptions {
   double pressure = std::numeric_limits<double>::quiet_NaN();
   double barostat_damping = 1000;  // steps
   UnitMapping units;               // stored in the file for later conversions
+  // Fit Tg to the cooling curve with the TgOptions defaults and store it when the fit succeeds
+  // (`glassy md tg` refits with other options); a failed fit leaves the file without Tg.
+  bool estimate_tg = true;
 
   nlohmann::json to_json() const;
 };
@@ -95,9 +98,9 @@ struct ProductionResult {
   std::filesystem::path trajectory;  // `out` when complete, else the partial file
   bool complete = false;
   double temperature = 0;
-  std::int64_t steps = 0;       // total steps of the run (not only this call)
-  std::int64_t first_step = 0;  // where this call started (> 0 after a resume)
-  std::size_t frames = 0;
+  std::int64_t steps = 0;            // total steps of the run (not only this call)
+  std::int64_t first_step = 0;       // where this call started (> 0 after a resume)
+  std::size_t frames = 0;            // frames in the trajectory (root rank; 0 on the others)
   double seconds = 0;                // wall time of this call
   double atom_steps_per_second = 0;  // of this call, snapshots included
 };
