@@ -51,13 +51,13 @@ void register_exit_handler() {
   std::call_once(once, [] { std::atexit(at_exit); });
 }
 
-std::string fmt17(double v) {
+}  // namespace
+
+std::string lammps_number(double v) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.17g", v);
   return buf;
 }
-
-}  // namespace
 
 LammpsSession::LammpsSession() {
   register_exit_handler();
@@ -126,9 +126,9 @@ void LammpsSession::create_system(const WahnstromModel& model, const Box& box,
   for (int d = 0; d < 3; ++d)
     require(len[d] > 0 && std::isfinite(len[d]), "create_system: box lengths must be positive");
   commands(model.lammps_preamble());
-  commands("region glassy_box block " + fmt17(box.lo[0]) + " " + fmt17(box.hi[0]) + " " +
-           fmt17(box.lo[1]) + " " + fmt17(box.hi[1]) + " " + fmt17(box.lo[2]) + " " +
-           fmt17(box.hi[2]) + "\ncreate_box 2 glassy_box");
+  commands("region glassy_box block " + lammps_number(box.lo[0]) + " " + lammps_number(box.hi[0]) +
+           " " + lammps_number(box.lo[1]) + " " + lammps_number(box.hi[1]) + " " +
+           lammps_number(box.lo[2]) + " " + lammps_number(box.hi[2]) + "\ncreate_box 2 glassy_box");
   // Wrap into the box here and keep the image flags, so unwrapped positions survive exactly.
   std::vector<int> ids(n), types(n), images(n);
   std::vector<double> x(3 * n);

@@ -21,6 +21,9 @@
 
 namespace glassy::md {
 
+// A double written exactly (%.17g) for a LAMMPS command, so LAMMPS sees the value glassy holds.
+std::string lammps_number(double v);
+
 class LammpsSession {
  public:
   LammpsSession();

@@ -12,12 +12,6 @@
 namespace glassy::md {
 namespace {
 
-std::string num(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
-
 std::int64_t round_up(std::int64_t v, std::int64_t multiple) {
   return (v + multiple - 1) / multiple * multiple;
 }
@@ -42,11 +36,11 @@ void validate(const PrepareOptions& o) {
 
 // The thermostat (and barostat) fix from t1 to t2.
 std::string integrator(const PrepareOptions& o, double t1, double t2) {
-  std::string s = "fix glassy_int all " + o.ensemble + " temp " + num(t1) + " " + num(t2) + " " +
-                  num(o.thermostat_damping * o.timestep);
+  std::string s = "fix glassy_int all " + o.ensemble + " temp " + lammps_number(t1) + " " +
+                  lammps_number(t2) + " " + lammps_number(o.thermostat_damping * o.timestep);
   if (o.ensemble == "npt")
-    s += " iso " + num(o.pressure) + " " + num(o.pressure) + " " +
-         num(o.barostat_damping * o.timestep);
+    s += " iso " + lammps_number(o.pressure) + " " + lammps_number(o.pressure) + " " +
+         lammps_number(o.barostat_damping * o.timestep);
   return s;
 }
 
@@ -96,18 +90,18 @@ PrepareResult prepare_glass(const PrepareOptions& o, const std::filesystem::path
   s.create_system(model, box, species, x);
   // Push-off: a bounded soft repulsion (cut at sigma_ab) removes overlaps that would give the
   // LJ core astronomic forces; then the real potential is minimised.
-  s.command("pair_style soft " + num(model.sigma(1, 1)));
+  s.command("pair_style soft " + lammps_number(model.sigma(1, 1)));
   for (int a = 0; a < 2; ++a)
     for (int b = a; b < 2; ++b)
       s.command("pair_coeff " + std::to_string(a + 1) + " " + std::to_string(b + 1) + " 20 " +
-                num(model.sigma(a, b)));
+                lammps_number(model.sigma(a, b)));
   s.command("minimize 0 1e-6 1000 10000");
   s.commands(model.lammps_commands());
   s.command("minimize 0 1e-6 1000 10000");
   s.command("reset_timestep 0");
-  s.command("timestep " + num(o.timestep));
-  s.command("velocity all create " + num(o.t_melt) + " " + std::to_string(o.seed % 900000000 + 1) +
-            " dist gaussian mom yes rot no loop geom");
+  s.command("timestep " + lammps_number(o.timestep));
+  s.command("velocity all create " + lammps_number(o.t_melt) + " " +
+            std::to_string(o.seed % 900000000 + 1) + " dist gaussian mom yes rot no loop geom");
 
   // Step counts. The recording interval is a multiple of 10 (sampling every 10 steps); melt and
   // quench are whole intervals so the averaging windows line up with the ramp.

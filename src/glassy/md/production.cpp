@@ -17,12 +17,6 @@
 namespace glassy::md {
 namespace {
 
-std::string num(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
-
 ThermoSample thermo_sample(LammpsSession& s, double timestep) {
   const double n = static_cast<double>(s.natoms());
   ThermoSample t;
@@ -109,12 +103,12 @@ ProductionResult run_production(const std::filesystem::path& start,
     s.create_system(model, g.snapshot.box, g.species, g.snapshot.positions,
                     keep ? &g.velocities : nullptr);
     if (!keep)
-      s.command("velocity all create " + num(temperature) + " " +
+      s.command("velocity all create " + lammps_number(temperature) + " " +
                 std::to_string(o.seed % 900000000 + 1) + " dist gaussian mom yes rot no loop geom");
   }
-  s.command("timestep " + num(o.timestep));
-  s.command("fix glassy_nvt all nvt temp " + num(temperature) + " " + num(temperature) + " " +
-            num(o.thermostat_damping * o.timestep));
+  s.command("timestep " + lammps_number(o.timestep));
+  s.command("fix glassy_nvt all nvt temp " + lammps_number(temperature) + " " +
+            lammps_number(temperature) + " " + lammps_number(o.thermostat_damping * o.timestep));
 
   const std::int64_t first = s.step();
   require(first <= total, [&] {
