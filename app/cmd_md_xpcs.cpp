@@ -70,6 +70,12 @@ void register_md_xpcs(CLI::App& md) {
       mean /= static_cast<double>(reg.contrast.size());
       std::printf("  %-17s %7zu q points, mean contrast <I^2>/<I>^2 = %.3f\n", reg.name.c_str(),
                   reg.q.size(), mean);
+      // C(t, t) over fewer than a few q points is ~1 by construction: say why, do not hide it.
+      if (reg.q.size() < 3)
+        std::printf(
+            "  note: %s holds %zu q point(s), too few for a contrast or normalised g2; "
+            "a larger box (more atoms) or a wider --spot-width gives more\n",
+            reg.name.c_str(), reg.q.size());
     }
   });
 }
