@@ -1,5 +1,7 @@
 #include "test_support.hpp"
 
+#include <algorithm>
+
 #include <sys/wait.h>
 #include <array>
 #include <cstdio>
@@ -35,6 +37,10 @@ CommandResult run_cli(const std::string& args) {
   const int status = pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
+}
+
+int line_count(const std::string& output) {
+  return static_cast<int>(std::count(output.begin(), output.end(), '\n'));
 }
 
 }  // namespace glassy::test

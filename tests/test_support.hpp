@@ -30,5 +30,7 @@ struct CommandResult {
 };
 // Runs the glassy binary with the given arguments (a shell-quoted string).
 CommandResult run_cli(const std::string& args);
+// Lines in a command's output (the CLI promises one line for an error).
+int line_count(const std::string& output);
 
 }  // namespace glassy::test

@@ -15,6 +15,7 @@
 namespace glassy {
 namespace {
 
+using test::line_count;
 using test::run_cli;
 using test::ScratchDir;
 
@@ -36,9 +37,6 @@ void write_curve(const std::filesystem::path& file, bool with_errors, bool norma
   }
 }
 
-int line_count(const std::string& s) {
-  return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
-}
 
 TEST(CliFit, PrintsTauWithinItsError) {
   ScratchDir dir;

@@ -11,12 +11,10 @@
 namespace glassy {
 namespace {
 
+using test::line_count;
 using test::run_cli;
 using test::ScratchDir;
 
-int line_count(const std::string& s) {
-  return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
-}
 
 TEST(CliMd, PrepareTgRunAndAnalyses) {
   ScratchDir dir;

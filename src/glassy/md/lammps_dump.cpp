@@ -526,20 +526,30 @@ LammpsData read_lammps_data(const std::filesystem::path& file) {
   }
   std::int64_t natoms = -1;
   bool have_box[3] = {false, false, false};
-  std::string pending;  // a section header line read by the header loop
+  std::string pending;  // a section header line, read by the loop before its section
   std::int64_t pending_line = 0;
-  // Header.
-  while (true) {
-    const auto ln = reader.line_number();
-    if (!reader.next(line)) break;
-    std::string body = line.substr(0, line.find('#'));
-    auto tok = split(body);
-    if (tok.empty()) continue;
-    if (is_section_header(tok[0])) {
-      pending = line;
-      pending_line = ln;
-      break;
+  // The next non-blank line without its comment; false at the end of the file or at a section
+  // header (kept in `pending` for the section loop).
+  auto next_content = [&](std::int64_t& ln, std::string& body) {
+    while (true) {
+      ln = reader.line_number();
+      if (!reader.next(line)) return false;
+      body = line.substr(0, line.find('#'));
+      const auto tok = split(body);
+      if (tok.empty()) continue;
+      if (is_section_header(tok[0])) {
+        pending = line;
+        pending_line = ln;
+        return false;
+      }
+      return true;
     }
+  };
+  // Header.
+  std::int64_t ln = 0;
+  std::string body;
+  while (next_content(ln, body)) {
+    auto tok = split(body);
     if (tok.size() >= 2 && tok.back() == "atoms" && tok.size() == 2) {
       if (!to_int(tok[0], natoms) || natoms <= 0)
         fail(ln, "atom count '" + line + "' is not a positive integer");
@@ -577,19 +587,7 @@ LammpsData read_lammps_data(const std::filesystem::path& file) {
     for (auto t : name_tok) name += (name.empty() ? "" : " ") + std::string(t);
     // Data lines until the next section header or end of file.
     std::vector<std::pair<std::int64_t, std::string>> rows;
-    while (true) {
-      const auto ln = reader.line_number();
-      if (!reader.next(line)) break;
-      std::string body = line.substr(0, line.find('#'));
-      auto tok = split(body);
-      if (tok.empty()) continue;
-      if (is_section_header(tok[0])) {
-        pending = line;
-        pending_line = ln;
-        break;
-      }
-      rows.emplace_back(ln, body);
-    }
+    while (next_content(ln, body)) rows.emplace_back(ln, body);
     if (name == "Atoms") {
       std::string style = "atomic";
       if (auto h = header.find('#'); h != std::string::npos) {
