@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <glassy/core/error.hpp>
+
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -30,6 +32,28 @@ struct CommandResult {
 };
 // Runs the glassy binary with the given arguments (a shell-quoted string).
 CommandResult run_cli(const std::string& args);
+// Runs fn and expects a glassy::Error whose message contains `fragment`.
+template <typename Fn>
+void expect_error(Fn&& fn, const std::string& fragment) {
+  try {
+    fn();
+    ADD_FAILURE() << "no glassy::Error (expected one mentioning '" << fragment << "')";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+  }
+}
+
+// The message of the glassy::Error f() throws, or "" when it throws none.
+template <typename F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
 // Lines in a command's output (the CLI promises one line for an error).
 int line_count(const std::string& output);
 

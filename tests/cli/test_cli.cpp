@@ -14,7 +14,6 @@ using test::line_count;
 using test::run_cli;
 using test::ScratchDir;
 
-
 TEST(Cli, SynthInfoConvert) {
   ScratchDir dir;
   const auto out = (dir / "tiny.h5").string();

@@ -37,7 +37,6 @@ void write_curve(const std::filesystem::path& file, bool with_errors, bool norma
   }
 }
 
-
 TEST(CliFit, PrintsTauWithinItsError) {
   ScratchDir dir;
   const auto csv = dir / "g2.csv";

@@ -15,7 +15,6 @@ using test::line_count;
 using test::run_cli;
 using test::ScratchDir;
 
-
 TEST(CliMd, PrepareTgRunAndAnalyses) {
   ScratchDir dir;
   const auto glass = (dir / "glass.h5").string(), traj = (dir / "traj.h5").string();

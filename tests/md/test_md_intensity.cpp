@@ -2,6 +2,8 @@
 // here: the naive O(N Q) sum with std::polar on unwrapped positions, an fcc crystal's Bragg peaks
 // (S = N at h, k, l all even or all odd, 0 elsewhere on the lattice), brute-force binning, and an
 // exact parabola for the peak refinement.
+#include "test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <glassy/core/error.hpp>
@@ -22,6 +24,8 @@
 
 namespace glassy::md {
 namespace {
+
+using test::expect_error;
 
 const double kTwoPi = 2 * std::acos(-1.0);
 
@@ -83,16 +87,6 @@ std::vector<double> run(const Config& c, const QSet& set, IntensityMethod method
   EXPECT_EQ(calc.atoms(), c.species.size());
   EXPECT_EQ(calc.qset().size(), set.size());
   return calc.compute(c.snapshot);
-}
-
-template <typename Fn>
-void expect_error(Fn&& fn, const std::string& fragment) {
-  try {
-    fn();
-    ADD_FAILURE() << "no glassy::Error (expected one mentioning '" << fragment << "')";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
-  }
 }
 
 TEST(MdIntensity, BothMethodsMatchTheNaiveSumOnShellCrossSectionAndSpot) {

@@ -15,17 +15,8 @@
 namespace glassy::md {
 namespace {
 
+using test::error_of;
 using test::ScratchDir;
-
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 // A fast, small glass: enough for runs that need a sane starting structure.
 PrepareOptions quick_glass(std::size_t atoms) {

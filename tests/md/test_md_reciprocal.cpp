@@ -1,5 +1,7 @@
 // Reciprocal-lattice regions (md/reciprocal) against a brute-force classification, written here,
 // of every lattice point in a cube that bounds the region; Friedel-pair halving; bad input.
+#include "test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <glassy/core/error.hpp>
@@ -14,6 +16,8 @@
 
 namespace glassy::md {
 namespace {
+
+using test::expect_error;
 
 using Index = std::array<int, 3>;
 
@@ -54,16 +58,6 @@ bool lexicographically_negative(const Index& n) {
   for (int v : n)
     if (v != 0) return v < 0;
   return false;
-}
-
-template <typename Fn>
-void expect_error(Fn&& fn, const std::string& fragment) {
-  try {
-    fn();
-    ADD_FAILURE() << "no glassy::Error (expected one mentioning '" << fragment << "')";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
-  }
 }
 
 TEST(MdReciprocal, ShellIsEveryLatticePointInTheRange) {

@@ -16,6 +16,7 @@
 namespace glassy::md {
 namespace {
 
+using test::error_of;
 using test::ScratchDir;
 
 // A random walk of n atoms over `frames` frames in a box; some atoms drift across several boxes.
@@ -115,17 +116,6 @@ void write_dump(const std::filesystem::path& file, const std::vector<Snapshot>& 
 
 void write_text(const std::filesystem::path& file, const std::string& text) {
   std::ofstream(file) << text;
-}
-
-// The error message of f(), or "" when it does not throw glassy::Error.
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
 }
 
 TEST(MdTrajectory, Hdf5RoundTripIsBitwise) {

@@ -146,7 +146,8 @@ MdXpcsResult simulate_xpcs(const std::filesystem::path& trajectory,
       "--form-factors needs one positive value per species (S L)");
 
   MdXpcsResult r;
-  r.units = header.units.is_null() ? UnitMapping{} : UnitMapping::from_json(header.units);
+  // The time unit comes with the trajectory (defaults when it has none); the length unit from S(q).
+  r.units = UnitMapping::from_json(header.units);
 
   // S(q) and its first peak fix the shell and the length unit.
   const Snapshot first = source->read(frames.front());
@@ -159,9 +160,9 @@ MdXpcsResult simulate_xpcs(const std::filesystem::path& trajectory,
   // ~ 6 sigma^-1; searching above 2 sigma^-1 keeps small-q noise of small boxes
   // out.
   r.q1 = first_peak(sq, 2.0).q;
-  r.units = UnitMapping::from_peak(r.q1, o.q_target);
-  r.units.tau_seconds = header.units.is_null() ? UnitMapping{}.tau_seconds
-                                               : UnitMapping::from_json(header.units).tau_seconds;
+  const auto length_unit = UnitMapping::from_peak(r.q1, o.q_target);
+  r.units.q1_lj = length_unit.q1_lj;
+  r.units.q_target = length_unit.q_target;
   r.shell = o.shell
                 ? *o.shell
                 : std::pair<double, double>{r.q1 - o.shell_half_width, r.q1 + o.shell_half_width};
