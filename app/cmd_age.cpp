@@ -41,6 +41,7 @@ void register_age(CLI::App& app) {
   cmd->add_flag("--resume", a->resume, "Continue an interrupted correlation from its checkpoint");
   add_correlate_options(*cmd, *a);
   cmd->callback([a] {
+    check_output(a->out, {a->in});
     aging::AgingOptions o;
     o.corr = finish_correlate_options(*a);
     o.corr.multitau = false;
@@ -63,7 +64,7 @@ void register_age(CLI::App& app) {
                                             : std::filesystem::path(a->csv_dir);
     require(std::filesystem::is_directory(csv_dir),
             "--csv-dir " + csv_dir.string() + " does not exist");
-    AtomicOutput atomic(out);
+    AtomicOutput atomic(out, {a->in});
     auto source = open_frames(a->in, a->overrides);
     const auto r = aging::analyse_aging(*source, o);
     {

@@ -1,6 +1,8 @@
 // glassy convert IN --out OUT --layout dense|sparse: between dense stacks and photon events.
 #include "commands.hpp"
 
+#include <glassy/core/atomic_file.hpp>
+
 #include <glassy/core/memory_budget.hpp>
 #include <glassy/io/frame_writer.hpp>
 
@@ -25,6 +27,7 @@ void register_convert(CLI::App& app) {
   cmd->add_option("--memory", a->memory, "Memory budget in GB");
   add_metadata_overrides(*cmd, a->overrides);
   cmd->callback([a] {
+    check_output(a->out, {a->in});
     // Options first: a typo should not wait for a large file to open.
     FrameFileSpec spec;
     spec.layout = parse_layout(a->layout);

@@ -76,6 +76,7 @@ void register_corr(CLI::App& app) {
   cmd->add_flag("--resume", a->resume, "Continue an interrupted run from its checkpoint");
   add_correlate_options(*cmd, *a);
   cmd->callback([a] {
+    check_output(a->out, {a->in});
     CorrelateOptions o = finish_correlate_options(*a);
     require(a->mode == "twotime" || a->mode == "multitau" || a->mode == "both",
             "--mode must be twotime, multitau or both");
@@ -83,7 +84,7 @@ void register_corr(CLI::App& app) {
     o.multitau = a->mode != "twotime";
     o.checkpoint = a->out + ".checkpoint.h5";
     o.resume = a->resume;
-    AtomicOutput atomic(a->out);
+    AtomicOutput atomic(a->out, {a->in});
     auto source = open_frames(a->in, a->overrides);
     const auto c = correlate(*source, o);
     {

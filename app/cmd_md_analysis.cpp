@@ -2,6 +2,8 @@
 // 1 + beta' = 1.45) and the icosahedral/Frank-Kasper network with string-like motion.
 #include "commands.hpp"
 
+#include <glassy/core/atomic_file.hpp>
+
 #include <glassy/core/error.hpp>
 #include <glassy/md/studies.hpp>
 
@@ -35,6 +37,7 @@ void register_waiting(CLI::App& md) {
   cmd->add_flag("!--no-censored", a->o.fit.use_censored,
                 "Leave the atoms still waiting at the end out of the likelihood");
   cmd->callback([a] {
+    check_output(a->out, {a->in});
     auto& o = a->o;
     require(a->kind == "exchange" || a->kind == "persistence" || a->kind == "pooled",
             "--kind must be exchange, persistence or pooled");
@@ -100,6 +103,7 @@ void register_ifk(CLI::App& md) {
   cmd->add_option("--mobile-fraction", a->o.strings.mobile_fraction,
                   "Fraction of most-displaced atoms called mobile (default 0.05)");
   cmd->callback([a] {
+    check_output(a->out, {a->in});
     auto& o = a->o;
     o.voronoi.radical = !a->plain;
     require(a->link == "voronoi" || a->link == "shared", "--link must be voronoi or shared");

@@ -4,6 +4,8 @@
 // `mpirun -np N glassy md run ...` LAMMPS runs on N ranks and rank 0 writes the files.
 #include "commands.hpp"
 
+#include <glassy/core/atomic_file.hpp>
+
 #include <glassy/core/error.hpp>
 #include <glassy/md/protocols.hpp>
 
@@ -48,6 +50,7 @@ void register_prepare(CLI::App& md) {
   cmd->add_option("--pressure", a->o.pressure, "Pressure for npt, LJ units");
   cmd->add_option("--timestep", a->o.timestep, "MD time step, tau (default 0.005)");
   cmd->callback([a] {
+    check_output(a->out);
     require(a->o.ensemble == "nvt" || a->o.ensemble == "npt", "--ensemble must be nvt or npt");
     const auto r = md::prepare_glass(a->o, a->out);
     std::printf(
@@ -114,6 +117,7 @@ void register_run(CLI::App& md) {
   cmd->add_option("--stop-after-step", a->o.stop_after_step,
                   "Stop (resumably) after this step, e.g. to fit a batch time limit");
   cmd->callback([a] {
+    check_output(a->out, {a->in});
     parse_temperature(a->temperature, a->o);
     a->o.duration_tau = md::parse_duration_tau(a->duration, a->o.units);
     const auto r = md::run_production(a->in, a->out, a->o);

@@ -2,6 +2,8 @@
 // glassy reads: two-time maps, contrast and g2(t) of the 3D shell, a 2D cut and a 1D spot.
 #include "commands.hpp"
 
+#include <glassy/core/atomic_file.hpp>
+
 #include <glassy/core/error.hpp>
 #include <glassy/md/xpcs.hpp>
 
@@ -46,6 +48,7 @@ void register_md_xpcs(CLI::App& md) {
   cmd->add_option("--intensities", a->intensities,
                   "Also keep the intensity frames here (a frames file `glassy corr` reads)");
   cmd->callback([a] {
+    check_output(a->out, {a->in});
     auto& o = a->o;
     if (!a->shell.empty()) o.shell = parse_range(a->shell, "--shell");
     require(a->method == "auto" || a->method == "direct" || a->method == "nufft",

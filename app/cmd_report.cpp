@@ -3,6 +3,8 @@
 // an aging result.
 #include "commands.hpp"
 
+#include <glassy/core/atomic_file.hpp>
+
 #include <glassy/report/report.hpp>
 
 #include <cstdio>
@@ -18,6 +20,7 @@ void register_report(CLI::App& app) {
   cmd->add_option("AGING", a->in, "Aging result file (from glassy age or glassy demo)")->required();
   cmd->add_option("--out", a->out, "Report file (HTML)")->required();
   cmd->callback([a] {
+    check_output(a->out, {a->in});
     report::ReportOptions o;
     o.command = "glassy report " + a->in + " --out " + a->out;
     report::write_report(a->in, a->out, o);

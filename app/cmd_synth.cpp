@@ -2,6 +2,8 @@
 // with known truth.
 #include "commands.hpp"
 
+#include <glassy/core/atomic_file.hpp>
+
 #include <glassy/core/error.hpp>
 #include <glassy/synth/generator.hpp>
 
@@ -57,6 +59,7 @@ void register_synth(CLI::App& app) {
   cmd->add_option("--compression", a->compression, "none, gzip, lzf or bslz4");
   cmd->add_option("--dtype", a->dtype, "Dense element type: uint8, uint16, uint32, float32");
   cmd->callback([a] {
+    check_output(a->out);
     synth::SynthParams p = synth::preset(a->preset);
     if (a->frames) p.frames = *a->frames;
     if (!a->shape.empty()) {

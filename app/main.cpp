@@ -2,12 +2,17 @@
 // subcommands together and turns errors into one line on stderr and exit code 2.
 #include "commands.hpp"
 
+#include <glassy/core/atomic_file.hpp>
 #include <glassy/core/error.hpp>
 #include <glassy/core/progress.hpp>
 #include <glassy/core/threads.hpp>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <exception>
+#include <new>
+#include <string>
 
 namespace glassy::cli {
 
@@ -34,18 +39,82 @@ void add_metadata_overrides(CLI::App& cmd, DetectorMetadata& o) {
 
 }  // namespace glassy::cli
 
+namespace {
+
+// The one-line contract: control characters and bytes that are not printable ASCII (a binary
+// file's contents quoted in a message) become '?', line breaks become "; ", and very long
+// messages are cut, so whatever went wrong prints as exactly one readable line.
+std::string one_printable_line(const std::string& text) {
+  constexpr std::size_t kMaxLength = 600;
+  std::string out;
+  for (unsigned char c : text) {
+    if (out.size() >= kMaxLength) {
+      out += " ...";
+      break;
+    }
+    if (c == '\n' || c == '\r') {
+      if (!out.empty() && out.back() != ' ') out += "; ";
+    } else if (c == '\t') {
+      out += ' ';
+    } else {
+      out += (c >= 0x20 && c < 0x7f) ? static_cast<char>(c) : '?';
+    }
+  }
+  while (!out.empty() && (out.back() == ' ' || out.back() == ';')) out.pop_back();
+  return out;
+}
+
+int report_error(const char* kind, const std::string& message, int code) {
+  glassy::clear_progress_line();
+  std::fflush(stdout);
+  std::fprintf(stderr, "glassy: %s: %s\n", kind, one_printable_line(message).c_str());
+  return code;
+}
+
+// The subcommand path that was being parsed ("corr", "md run"), for "see --help" hints.
+std::string command_path(const CLI::App& app) {
+  std::string path;
+  const CLI::App* at = &app;
+  while (true) {
+    const auto subs = at->get_subcommands();
+    if (subs.empty()) break;
+    at = subs.front();
+    path += (path.empty() ? "" : " ") + at->get_name();
+  }
+  return path;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App app{"glassy: long-time XPCS of aging glasses and the simulations that explain it"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("glassy ") + GLASSY_VERSION_STRING);
   int threads = 0;
   bool quiet = false;
-  app.add_option("--threads", threads, "Threads to use (default: GLASSY_THREADS or all cores)");
+  std::string progress = "auto";
+  app.add_option("--threads", threads, "Threads to use (default: GLASSY_THREADS or all cores)")
+      ->capture_default_str();
   app.add_flag("--quiet,-q", quiet, "No progress output");
+  app.add_option("--progress", progress,
+                 "auto (a bar on a terminal, nothing otherwise), bar, lines (for logs) or none")
+      ->capture_default_str();
   app.parse_complete_callback([&] {
+    glassy::require(threads >= 0, "--threads " + std::to_string(threads) +
+                                      ": give a positive count, or 0 for all cores");
+    glassy::require(
+        progress == "auto" || progress == "bar" || progress == "lines" || progress == "none",
+        "--progress '" + progress + "': use auto, bar, lines or none");
     glassy::set_threads(threads);
-    glassy::Progress::set_quiet(quiet);
+    glassy::Progress::set_quiet(quiet || progress == "none");
+    const bool terminal = isatty(STDERR_FILENO) != 0;
+    if (progress == "lines")
+      glassy::Progress::set_sink(glassy::line_progress_sink(), 10.0);
+    else if (progress == "bar" || (progress == "auto" && terminal))
+      glassy::Progress::set_sink(glassy::terminal_progress_sink(), 0.2);
   });
+  // A half-written result must not survive Ctrl-C or a batch system's SIGTERM.
+  glassy::remove_partial_outputs_on_signal();
   glassy::cli::register_synth(app);
   glassy::cli::register_info(app);
   glassy::cli::register_convert(app);
@@ -60,14 +129,20 @@ int main(int argc, char** argv) {
   } catch (const CLI::Success& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return 2;
+    const auto where = command_path(app);
+    return report_error(
+        "error",
+        std::string(e.what()) + "; see 'glassy " + (where.empty() ? "" : where + " ") + "--help'",
+        2);
   } catch (const glassy::Error& e) {
-    std::fprintf(stderr, "glassy: error: %s\n", e.what());
-    return 2;
+    return report_error("error", e.what(), 2);
+  } catch (const std::bad_alloc&) {
+    return report_error("error",
+                        "out of memory: the input or an option asks for more memory than this "
+                        "machine has; lower --memory, --map-size or the run's size",
+                        2);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "glassy: internal error: %s (please report it)\n", e.what());
-    return 3;
+    return report_error("internal error", std::string(e.what()) + " (please report it)", 3);
   }
   return 0;
 }

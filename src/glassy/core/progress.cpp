@@ -6,10 +6,16 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <memory>
+#include <mutex>
 
 namespace glassy {
 namespace {
 std::atomic<bool> g_quiet{false};
+std::mutex g_sink_mutex;
+std::shared_ptr<const ProgressSink> g_sink;
+std::atomic<double> g_interval{0.2};
+std::atomic<bool> g_bar_drawn{false};
 
 std::string format_seconds(double s) {
   char buf[32];
@@ -22,32 +28,40 @@ std::string format_seconds(double s) {
   }
   return buf;
 }
+
+std::shared_ptr<const ProgressSink> current_sink() {
+  std::lock_guard lock(g_sink_mutex);
+  return g_sink;
+}
 }  // namespace
 
 void Progress::set_quiet(bool quiet) { g_quiet = quiet; }
+
+void Progress::set_sink(ProgressSink sink, double interval_s) {
+  std::lock_guard lock(g_sink_mutex);
+  g_sink = sink ? std::make_shared<const ProgressSink>(std::move(sink)) : nullptr;
+  g_interval = interval_s;
+}
 
 Progress::Progress(std::string label, std::uint64_t total, bool quiet)
     : label_(std::move(label)),
       total_(std::max<std::uint64_t>(total, 1)),
       quiet_(quiet || g_quiet),
-      terminal_(isatty(STDERR_FILENO) != 0),
       start_(std::chrono::steady_clock::now()),
-      last_draw_(start_) {}
+      last_emit_(start_) {}
 
 Progress::~Progress() {
-  // A loop left by an exception must not print a misleading 100% line.
-  if (!finished_ && terminal_ && !quiet_ && done_ > 0) std::fputc('\n', stderr);
+  // A loop left by an exception must not leave a half-drawn bar behind the error line.
+  if (!finished_) clear_progress_line();
 }
 
 void Progress::advance(std::uint64_t units) {
   done_ = std::min(total_, done_ + units);
   if (quiet_) return;
   const auto now = std::chrono::steady_clock::now();
-  // Terminals redraw a few times a second; logs get a line every 10 s so they stay readable.
-  const double interval = terminal_ ? 0.2 : 10.0;
-  if (std::chrono::duration<double>(now - last_draw_).count() >= interval) {
-    last_draw_ = now;
-    draw(false);
+  if (std::chrono::duration<double>(now - last_emit_).count() >= g_interval) {
+    last_emit_ = now;
+    emit(false);
   }
 }
 
@@ -55,28 +69,49 @@ void Progress::finish() {
   if (finished_) return;
   finished_ = true;
   done_ = total_;
-  if (!quiet_) draw(true);
+  if (!quiet_) emit(true);
 }
 
-void Progress::draw(bool final_line) {
+void Progress::emit(bool final_update) {
+  const auto sink = current_sink();
+  if (!sink) return;
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double fraction = static_cast<double>(done_) / static_cast<double>(total_);
-  const double eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0;
-  if (terminal_) {
+  const double eta = fraction > 0 && !final_update ? elapsed * (1 - fraction) / fraction : 0;
+  (*sink)(ProgressUpdate{label_, fraction, elapsed, eta, final_update});
+}
+
+ProgressSink terminal_progress_sink() {
+  return [](const ProgressUpdate& u) {
+    if (u.final) {
+      clear_progress_line();
+      return;
+    }
     constexpr int kWidth = 30;
-    const int filled = static_cast<int>(fraction * kWidth);
-    std::string bar(filled, '#');
+    std::string bar(static_cast<std::size_t>(u.fraction * kWidth), '#');
     bar.resize(kWidth, '.');
-    std::fprintf(stderr, "\r%s [%s] %5.1f%%  %s elapsed  %s left ", label_.c_str(), bar.c_str(),
-                 100 * fraction, format_seconds(elapsed).c_str(),
-                 final_line ? "0s" : format_seconds(eta).c_str());
-    if (final_line) std::fputc('\n', stderr);
-  } else {
-    std::fprintf(stderr, "%s: %.1f%% (%s elapsed, %s left)\n", label_.c_str(), 100 * fraction,
-                 format_seconds(elapsed).c_str(), format_seconds(eta).c_str());
+    std::fprintf(stderr, "\r\033[K%s [%s] %5.1f%%  %s elapsed  %s left", u.label.c_str(),
+                 bar.c_str(), 100 * u.fraction, format_seconds(u.elapsed_s).c_str(),
+                 format_seconds(u.remaining_s).c_str());
+    std::fflush(stderr);
+    g_bar_drawn = true;
+  };
+}
+
+ProgressSink line_progress_sink() {
+  return [](const ProgressUpdate& u) {
+    std::fprintf(stderr, "%s: %.1f%% (%s elapsed, %s left)\n", u.label.c_str(), 100 * u.fraction,
+                 format_seconds(u.elapsed_s).c_str(), format_seconds(u.remaining_s).c_str());
+    std::fflush(stderr);
+  };
+}
+
+void clear_progress_line() {
+  if (g_bar_drawn.exchange(false)) {
+    std::fputs("\r\033[K", stderr);
+    std::fflush(stderr);
   }
-  std::fflush(stderr);
 }
 
 }  // namespace glassy

@@ -1,8 +1,8 @@
+#include <glassy/core/atomic_file.hpp>
 #include <glassy/core/error.hpp>
 #include <glassy/io/npy_frames.hpp>
 
 #include <cstring>
-#include <regex>
 
 namespace glassy {
 namespace {
@@ -61,8 +61,14 @@ void convert_items(const NpyHeader& h, const char* r, std::size_t n, float* o,
 
 std::vector<float> read_npy_array(const std::filesystem::path& file, NpyHeader& header) {
   header = read_npy_header(file);
+  note_input(file);
   std::size_t n = 1;
   for (auto d : header.shape) n *= d;
+  const auto size = std::filesystem::file_size(file);
+  require(size >= header.data_offset && (size - header.data_offset) / header.item_size >= n,
+          file.string() + " is truncated: " + std::to_string(size) +
+              " bytes, the header promises " +
+              std::to_string(header.data_offset + n * header.item_size));
   std::vector<char> raw(n * header.item_size);
   std::ifstream in(file, std::ios::binary);
   in.seekg(static_cast<std::streamoff>(header.data_offset));
@@ -78,54 +84,6 @@ bool NpyFrameSource::looks_like_npy(const std::filesystem::path& file) {
   char magic[6] = {};
   in.read(magic, 6);
   return in.gcount() == 6 && std::memcmp(magic, kMagic, 6) == 0;
-}
-
-NpyHeader read_npy_header(const std::filesystem::path& file) {
-  const std::string where = file.string();
-  std::ifstream in(file, std::ios::binary);
-  require(in.good(), where + ": cannot open");
-  unsigned char pre[10] = {};
-  in.read(reinterpret_cast<char*>(pre), 10);
-  require(in.gcount() == 10 && std::memcmp(pre, kMagic, 6) == 0, where + " is not a .npy file");
-  const int major = pre[6];
-  std::size_t header_len = 0;
-  std::size_t prefix = 10;
-  if (major == 1) {
-    header_len = pre[8] | (pre[9] << 8);
-  } else {
-    unsigned char more[2] = {};
-    in.read(reinterpret_cast<char*>(more), 2);
-    header_len =
-        pre[8] | (pre[9] << 8) | (more[0] << 16) | (static_cast<std::size_t>(more[1]) << 24);
-    prefix = 12;
-  }
-  std::string header(header_len, '\0');
-  in.read(header.data(), static_cast<std::streamsize>(header_len));
-  require(static_cast<std::size_t>(in.gcount()) == header_len, where + ": truncated .npy header");
-
-  NpyHeader h;
-  h.data_offset = prefix + header_len;
-  std::smatch m;
-  require(std::regex_search(header, m, std::regex("'descr'\\s*:\\s*'([<>|=])([uif])(\\d+)'")),
-          where + ": unsupported .npy dtype (need integer or float)");
-  const char order = m[1].str()[0];
-  h.kind = m[2].str()[0];
-  h.item_size = std::stoul(m[3].str());
-  require(order != '>' || h.item_size == 1,
-          where + ": big-endian .npy is not supported; save with dtype '<" + m[2].str() +
-              m[3].str() + "'");
-  require(h.kind != 'f' || h.item_size == 4 || h.item_size == 8,
-          where + ": float" + std::to_string(8 * h.item_size) + " .npy is not supported");
-  require(std::regex_search(header, m, std::regex("'fortran_order'\\s*:\\s*(True|False)")) &&
-              m[1] == "False",
-          where + ": Fortran-ordered .npy is not supported; save with np.ascontiguousarray");
-  require(std::regex_search(header, m, std::regex("'shape'\\s*:\\s*\\(([^)]*)\\)")),
-          where + ": .npy header without shape");
-  const std::string dims = m[1].str();
-  const std::regex number("\\d+");
-  for (std::sregex_iterator it(dims.begin(), dims.end(), number), end; it != end; ++it)
-    h.shape.push_back(std::stoul(it->str()));
-  return h;
 }
 
 void write_npy(const std::filesystem::path& file, const std::vector<std::size_t>& shape,
@@ -154,6 +112,7 @@ void write_npy(const std::filesystem::path& file, const std::vector<std::size_t>
 
 NpyFrameSource::NpyFrameSource(const std::filesystem::path& file, const DetectorMetadata& overrides)
     : path_(file), header_(read_npy_header(file)), in_(file, std::ios::binary) {
+  note_input(file);
   const std::string where = file.string();
   require(header_.shape.size() == 3, where + " has rank " + std::to_string(header_.shape.size()) +
                                          ", expected 3 (frames, rows, columns)");

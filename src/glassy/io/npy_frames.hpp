@@ -15,8 +15,10 @@ struct NpyHeader {
   std::size_t data_offset = 0;
 };
 
-// Parses the header of a .npy file; throws glassy::Error naming what is unsupported.
+// Parses the header of a .npy file strictly (numpy's format specification, NEP 1); throws
+// glassy::Error naming what is damaged or unsupported. `where` names the file in messages.
 NpyHeader read_npy_header(const std::filesystem::path& file);
+NpyHeader parse_npy_header(const char* data, std::size_t size, const std::string& where);
 // Reads a whole (small) .npy array of any rank as floats, e.g. a 2-D mask or dark frame.
 std::vector<float> read_npy_array(const std::filesystem::path& file, NpyHeader& header);
 // Writes a C-order little-endian .npy of float32 or uint32 values (tests, convert).

@@ -153,7 +153,7 @@ GlassState read_start_state(const std::filesystem::path& file) {
 void store_tg(const std::filesystem::path& glass_file, const TgEstimate& estimate) {
   require(is_glass_file(glass_file),
           glass_file.string() + " is not a glass file from `glassy md prepare`");
-  AtomicOutput atomic(glass_file);
+  AtomicOutput atomic(glass_file, AtomicOutput::UpdateInPlace{});
   std::filesystem::copy_file(glass_file, atomic.temp_path(),
                              std::filesystem::copy_options::overwrite_existing);
   {
