@@ -102,14 +102,6 @@ void check_output(const fs::path& target, const std::vector<fs::path>& inputs,
             option + " " + target.string() + " is the input " + in.string() +
                 ": writing there would destroy it; choose another " + option);
   }
-  std::lock_guard lock(g_inputs_mutex);
-  for (const auto& [id, name] : g_inputs) {
-    // An input deleted since may have handed its inode to a new file: compare only live ones.
-    FileId now{};
-    if (id != out || !file_id(name, now) || now != id) continue;
-    throw Error(option + " " + target.string() + " is the input " + name +
-                ": writing there would destroy it; choose another " + option);
-  }
 }
 
 void remove_partial_outputs_on_signal() {
