@@ -2,10 +2,12 @@
 // plateaus, KWW and ML fits per window, histories, contrast anti-correlation, events, regimes and
 // the long-time view; the result file, CSV histories and a summary on stdout.
 #include "commands.hpp"
+#include "option_binding.hpp"
 
 #include <glassy/aging/analysis.hpp>
 #include <glassy/core/atomic_file.hpp>
 #include <glassy/core/error.hpp>
+#include <glassy/core/parse.hpp>
 
 #include <cstdio>
 #include <sstream>
@@ -16,25 +18,20 @@ void register_age(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "age", "Age-resolved analysis: g2(t, t_a), fits, histories, events, regimes");
   struct Args : CorrelateOptionsArgs {
+    aging::AgingOptions aging;  // the aging fields are bound to it; its .corr comes from `o`
     std::string in, out, models = "kww,ml", csv_dir;
     int bin = 1;
-    std::optional<double> slope;
-    double penalty = 0, event_sigma = 5;
     std::vector<std::string> tas;
     bool resume = false;
   };
   auto a = std::make_shared<Args>();
-  a->o.window_s = 1000;
   cmd->add_option("FRAMES", a->in, "Frames file (HDF5 dense or sparse, or .npy)")->required();
   cmd->add_option("--out", a->out, "Result file (HDF5)")->required();
   cmd->add_option("--models", a->models, "Models fitted per window: kww,ml (default both)");
   cmd->add_option("--bin", a->bin, "Dynamic q bin analysed (1-based, default 1)");
-  cmd->add_option("--contrast-slope", a->slope,
-                  "Slope m of g2'(0,t_a) = g2(0,t_a) - m t_a (default: fitted)");
-  cmd->add_option("--regime-penalty", a->penalty,
-                  "Change-point penalty for the regimes (default: BIC-like)");
-  cmd->add_option("--event-sigma", a->event_sigma,
-                  "Significance threshold of intermittent events (default 5)");
+  bind_fields(*cmd, a->aging, aging::aging_fields(),
+              {"contrast_slope", "pearson_windows", "regime_penalty", "regime_min_windows",
+               "regime_slope_sigma", "event_sigma", "event_band"});
   cmd->add_option("--tas-span", a->tas,
                   "A:B span (s) for a time-aging superposition fit (repeatable)");
   cmd->add_option("--csv-dir", a->csv_dir, "Folder for the CSV histories (default: beside --out)");
@@ -42,23 +39,18 @@ void register_age(CLI::App& app) {
   add_correlate_options(*cmd, *a);
   cmd->callback([a] {
     check_output(a->out, {a->in});
-    aging::AgingOptions o;
+    aging::AgingOptions o = a->aging;
     o.corr = finish_correlate_options(*a);
     o.corr.multitau = false;
     o.corr.checkpoint = a->out + ".checkpoint.h5";
     o.corr.resume = a->resume;
     o.bin = a->bin - 1;
+    require(a->bin >= 1, "--bin " + std::to_string(a->bin) + ": q bins count from 1");
     o.fit_kww = a->models.find("kww") != std::string::npos;
     o.fit_ml = a->models.find("ml") != std::string::npos;
     require(o.fit_kww || o.fit_ml, "--models must name kww, ml or both");
-    o.contrast_slope = a->slope;
-    o.regimes.penalty = a->penalty;
-    o.events.threshold_sigma = a->event_sigma;
-    for (const auto& span : a->tas) {
-      const auto colon = span.find(':');
-      require(colon != std::string::npos, "--tas-span '" + span + "' must be A:B seconds");
-      o.tas_spans.emplace_back(std::stod(span.substr(0, colon)), std::stod(span.substr(colon + 1)));
-    }
+    for (const auto& span : a->tas) o.tas_spans.push_back(parse_span(span, "--tas-span"));
+    o.validate();  // before the frames are opened
     const std::filesystem::path out(a->out);
     const auto csv_dir = a->csv_dir.empty() ? (out.has_parent_path() ? out.parent_path() : ".")
                                             : std::filesystem::path(a->csv_dir);

@@ -1,65 +1,44 @@
 // glassy corr FRAMES --out RESULT.h5: two-time maps, g2(t, t_a), plateaus and multi-tau g2 in the
 // layout pyXpcsViewer reads, for runs of any length under a memory budget.
 #include "commands.hpp"
+#include "option_binding.hpp"
 
 #include <glassy/core/atomic_file.hpp>
 #include <glassy/core/error.hpp>
+#include <glassy/core/parse.hpp>
 #include <glassy/corr/correlate.hpp>
 
 #include <cstdio>
 
 namespace glassy::cli {
 
-std::pair<double, double> parse_range(const std::string& text, const char* option) {
-  const auto colon = text.find(':');
-  try {
-    require(colon != std::string::npos, "");
-    const double a = std::stod(text.substr(0, colon)), b = std::stod(text.substr(colon + 1));
-    require(b > a, "");
-    return {a, b};
-  } catch (const std::exception&) {
-    throw Error(std::string(option) + " '" + text + "' must be A:B with A < B");
-  }
-}
-
 void add_correlate_options(CLI::App& cmd, CorrelateOptionsArgs& a) {
   cmd.add_option("--qmap", a.qmap, "APS q map file (/xpcs/qmap or /data layout)");
   cmd.add_option("--q-range", a.q_range,
                  "QMIN:QMAX in 1/A (needs the geometry in the file or options)");
-  cmd.add_option("--dynamic-q", a.o.dynamic_q, "Dynamic q bins (default 1)");
-  cmd.add_option("--static-q", a.o.static_q, "Static q bins (a multiple of --dynamic-q)");
-  cmd.add_option("--dynamic-phi", a.o.dynamic_phi, "Dynamic phi bins");
-  cmd.add_option("--static-phi", a.o.static_phi, "Static phi bins");
   cmd.add_option("--mask", a.mask, "Mask file (HDF5[:/dataset] or .npy; non-zero = usable)");
-  cmd.add_option("--hot-sigma", a.o.hot_sigma,
-                 "Mask pixels whose mean exceeds median + k robust sigma (0: off; default 10)");
-  cmd.add_option("--max-count", a.o.max_count, "Mask pixels with a single-frame count above this");
   cmd.add_flag("--no-flatfield", a.no_flatfield,
                "Skip the static background (flat-field) correction");
-  cmd.add_option("--path", a.path, "Two-time path: auto (by photon density), dense or sparse");
-  cmd.add_option("--max-lag-s", a.o.max_lag_s,
-                 "Largest lag of the g2(t, t_a) band, s (default: whole run)");
-  cmd.add_option("--window-s", a.o.window_s, "Age window of g2(t, t_a), s (default 1000)");
-  cmd.add_option("--points-per-decade", a.o.per_decade, "Log-binned lags per decade (default 5)");
-  cmd.add_option("--map-size", a.o.map_size,
-                 "Downsampled two-time map size per axis (default 2048; 0: none)");
+  cmd.add_option("--path", a.path, "Two-time path: auto (by photon density), dense or sparse")
+      ->capture_default_str();
   cmd.add_option("--plateau-span-s", a.plateau_span, "A:B, span for the long-time plateau g2(inf)");
-  cmd.add_option("--memory", a.memory, "Memory budget in GB (default 2)");
+  cmd.add_option("--memory", a.memory, "Memory budget in GB")->capture_default_str();
+  bind_fields(cmd, a.o, correlate_fields(),
+              {"dynamic_q", "static_q", "dynamic_phi", "static_phi", "hot_sigma", "max_count",
+               "max_lag_s", "window_s", "per_decade", "map_size"});
   add_metadata_overrides(cmd, a.overrides);
 }
 
 CorrelateOptions finish_correlate_options(CorrelateOptionsArgs& a) {
   CorrelateOptions o = a.o;
   if (!a.qmap.empty()) o.qmap_file = a.qmap;
-  if (!a.q_range.empty()) o.q_range = parse_range(a.q_range, "--q-range");
+  if (!a.q_range.empty()) o.q_range = parse_span(a.q_range, "--q-range");
   if (!a.mask.empty()) o.mask = a.mask;
-  if (!a.plateau_span.empty()) o.plateau_span = parse_range(a.plateau_span, "--plateau-span-s");
+  if (!a.plateau_span.empty()) o.plateau_span = parse_span(a.plateau_span, "--plateau-span-s");
   o.flatfield = !a.no_flatfield;
   o.path = parse_corr_path(a.path);
   o.budget = MemoryBudget::parse(a.memory);
-  require(o.window_s > 0, "--window-s must be positive");
-  require(o.max_lag_s >= 0, "--max-lag-s must not be negative");
-  require(o.per_decade >= 1 && o.per_decade <= 100, "--points-per-decade must be 1..100");
+  o.validate();  // before any file is opened: a typo must not wait for a large file
   return o;
 }
 

@@ -2,6 +2,8 @@
 // glassy reads: two-time maps, contrast and g2(t) of the 3D shell, a 2D cut and a 1D spot.
 #include "commands.hpp"
 
+#include <glassy/core/parse.hpp>
+
 #include <glassy/core/atomic_file.hpp>
 
 #include <glassy/core/error.hpp>
@@ -50,7 +52,7 @@ void register_md_xpcs(CLI::App& md) {
   cmd->callback([a] {
     check_output(a->out, {a->in});
     auto& o = a->o;
-    if (!a->shell.empty()) o.shell = parse_range(a->shell, "--shell");
+    if (!a->shell.empty()) o.shell = parse_span(a->shell, "--shell");
     require(a->method == "auto" || a->method == "direct" || a->method == "nufft",
             "--method must be auto, direct or nufft");
     o.method = a->method == "direct"  ? md::IntensityMethod::Direct

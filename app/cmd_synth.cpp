@@ -5,25 +5,12 @@
 #include <glassy/core/atomic_file.hpp>
 
 #include <glassy/core/error.hpp>
+#include <glassy/core/parse.hpp>
 #include <glassy/synth/generator.hpp>
 
 #include <cstdio>
 
 namespace glassy::cli {
-namespace {
-
-// "A:B" -> (A, B)
-std::pair<double, double> parse_span(const std::string& text, const char* option) {
-  const auto colon = text.find(':');
-  try {
-    require(colon != std::string::npos, "");
-    return {std::stod(text.substr(0, colon)), std::stod(text.substr(colon + 1))};
-  } catch (const std::exception&) {
-    throw Error(std::string(option) + " '" + text + "' is not of the form A:B (seconds)");
-  }
-}
-
-}  // namespace
 
 void register_synth(CLI::App& app) {
   auto* cmd = app.add_subcommand("synth", "Make a synthetic XPCS experiment with known truth");
@@ -92,18 +79,7 @@ void register_synth(CLI::App& app) {
     }
     for (const auto& j : a->jumps) {
       synth::IntermittentEvent e;
-      std::vector<double> parts;
-      std::size_t pos = 0;
-      try {
-        while (pos <= j.size()) {
-          const auto next = j.find(':', pos);
-          parts.push_back(std::stod(j.substr(pos, next - pos)));
-          if (next == std::string::npos) break;
-          pos = next + 1;
-        }
-      } catch (const std::exception&) {
-        throw Error("--jump-at '" + j + "' is not of the form T[:FRACTION[:TAU_FACTOR]]");
-      }
+      const auto parts = parse_number_list(j, "--jump-at", 1, 3, "T[:FRACTION[:TAU_FACTOR]]");
       e.time = parts.at(0);
       e.fraction = parts.size() > 1 ? parts[1] : 0.5;
       e.tau_factor = parts.size() > 2 ? parts[2] : 2.0;
@@ -111,7 +87,7 @@ void register_synth(CLI::App& app) {
     }
     if (!a->gaps.empty()) p.gaps.clear();
     for (const auto& g : a->gaps) {
-      auto [start, end] = parse_span(g, "--gap");
+      const auto [start, end] = parse_span(g, "--gap");
       p.gaps.push_back({start, end});
     }
     if (a->seed) p.seed = *a->seed;

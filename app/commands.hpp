@@ -23,9 +23,6 @@ void register_md_engine(CLI::App& md);    // prepare, tg, run
 void register_md_xpcs(CLI::App& md);      // xpcs
 void register_md_analysis(CLI::App& md);  // waiting, ifk
 
-// "A:B" with A < B, else glassy::Error naming the option.
-std::pair<double, double> parse_range(const std::string& text, const char* option);
-
 // --frame-time, --pixel-size, --distance, --beam-center, --energy: overrides of file metadata.
 void add_metadata_overrides(CLI::App& cmd, DetectorMetadata& overrides);
 

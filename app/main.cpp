@@ -4,6 +4,7 @@
 
 #include <glassy/core/atomic_file.hpp>
 #include <glassy/core/error.hpp>
+#include <glassy/core/options.hpp>
 #include <glassy/core/progress.hpp>
 #include <glassy/core/threads.hpp>
 
@@ -135,7 +136,13 @@ int main(int argc, char** argv) {
         std::string(e.what()) + "; see 'glassy " + (where.empty() ? "" : where + " ") + "--help'",
         2);
   } catch (const glassy::Error& e) {
-    return report_error("error", e.what(), 2);
+    // The library names option fields ("window_s = ..."); show the flag the user typed.
+    std::string message = e.what();
+    const std::string prefix = e.field() + " = ";
+    if (const auto flag = glassy::flag_of(e.field());
+        flag && !e.field().empty() && message.rfind(prefix, 0) == 0)
+      message = *flag + " " + message.substr(prefix.size());
+    return report_error("error", message, 2);
   } catch (const std::bad_alloc&) {
     return report_error("error",
                         "out of memory: the input or an option asks for more memory than this "

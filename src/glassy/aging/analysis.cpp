@@ -115,6 +115,7 @@ WindowFit fit_window(fit::Model model, const std::vector<double>& t, const std::
 }  // namespace
 
 AgingResult analyse_aging(FrameSource& source, const AgingOptions& options) {
+  options.validate();
   AgingResult r;
   CorrelateOptions co = options.corr;
   co.twotime = true;

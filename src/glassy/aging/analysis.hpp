@@ -31,7 +31,13 @@ struct AgingOptions {
   RegimeOptions regimes;
   NoveltyOptions events;
   std::size_t event_band = 32;  // frames of the diagonal band kept for event detection
+
+  // Every field in range (the correlation's included); throws glassy::Error naming the field.
+  void validate() const;
 };
+
+// The numeric fields of AgingOptions, the correlation's included (core/options.hpp).
+const std::vector<Field<AgingOptions>>& aging_fields();
 
 struct WindowFit {
   bool ok = false;

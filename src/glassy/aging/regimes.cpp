@@ -179,7 +179,8 @@ void check_input(std::span<const double> t, std::span<const double> y,
             fmt::format("aging regimes: gap [{}, {}) must be a finite span with start < end", start,
                         end));
   require(o.min_windows >= 2, "aging regimes: min_windows must be at least 2 (a line)");
-  require(std::isfinite(o.penalty) && o.penalty >= 0, "aging regimes: penalty must be >= 0");
+  require(!o.penalty || (std::isfinite(*o.penalty) && *o.penalty > 0),
+          "aging regimes: penalty must be > 0 (or unset for the BIC-like default)");
   require(o.slope_sigma > 0 && o.step_sigma > 0 && o.step_scatter >= 0,
           "aging regimes: slope_sigma and step_sigma must be positive, step_scatter >= 0");
 }
@@ -209,8 +210,8 @@ Regimes segment_history(std::span<const double> t, std::span<const double> y,
 
   const double scatter = excess_scatter(y, y_err, blocks);
   const double penalty =
-      options.penalty > 0
-          ? options.penalty
+      options.penalty
+          ? *options.penalty
           : 3.0 * std::log(std::max<double>(static_cast<double>(n), 2.0)) * scatter * scatter;
 
   Regimes out;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -15,10 +16,10 @@
 namespace glassy::aging {
 
 struct RegimeOptions {
-  // Cost added per change point, on the chi-square scale of the weighted residuals. 0: the BIC
+  // Cost added per change point, on the chi-square scale of the weighted residuals. Unset: the BIC
   // value 3 ln(n) (each extra piece costs an intercept, a slope and a location) times s^2 when the
   // data scatter s times more than their errors say (s from first differences, at least 1).
-  double penalty = 0;
+  std::optional<double> penalty;
   std::size_t min_windows = 3;  // fitted windows per segment, at least 2
   double slope_sigma = 3.0;     // |slope| / slope_err beyond which a segment ages or accelerates
   // A boundary is an intermittent step when |jump| / jump_err exceeds step_sigma, a continuous

@@ -1,10 +1,12 @@
 #include <glassy/core/error.hpp>
 #include <glassy/corr/correlate.hpp>
+#include <glassy/corr/reducer_cost.hpp>
 #include <glassy/prep/flatfield.hpp>
 
 #include <fmt/format.h>
 
 #include <cmath>
+#include <limits>
 
 namespace glassy {
 namespace {
@@ -16,6 +18,7 @@ bool has_geometry(const DetectorMetadata& m) {
 }  // namespace
 
 Correlation correlate(FrameSource& source, const CorrelateOptions& o) {
+  o.validate();
   Correlation c;
   c.options = o;
   c.info = source.info();
@@ -32,15 +35,18 @@ Correlation correlate(FrameSource& source, const CorrelateOptions& o) {
   }
   require(dt > 0, "frame time must be positive");
 
+  check_claimed_size(info, o.budget);
   // Mask: file or everything; then hot pixels from the data.
   std::vector<std::uint8_t> mask(info.pixels(), 1);
   if (o.mask) mask = read_mask(*o.mask, info.height, info.width);
   require(std::any_of(mask.begin(), mask.end(), [](auto m) { return m != 0; }),
           "the mask excludes every pixel: check --mask");
   c.stats = compute_frame_stats(source, mask, o.budget);
-  if (o.hot_sigma > 0 || o.max_count < 1e9) {
+  if (o.hot_sigma > 0 || o.max_count) {
+    constexpr double kNever = std::numeric_limits<double>::infinity();
     mask = remove_hot_pixels(c.stats, mask, info.height, info.width,
-                             o.hot_sigma > 0 ? o.hot_sigma : 1e300, o.max_count, &c.hot_pixels);
+                             o.hot_sigma > 0 ? o.hot_sigma : kNever, o.max_count.value_or(kNever),
+                             &c.hot_pixels);
   }
 
   // Partition.
@@ -83,9 +89,19 @@ Correlation correlate(FrameSource& source, const CorrelateOptions& o) {
   c.clock = std::make_unique<FrameClock>(times, dt);
   if (o.twotime) {
     const double span = times.back() - times.front();
-    const double max_lag = o.max_lag_s > 0 ? std::min(o.max_lag_s, span) : span;
+    const double max_lag = o.max_lag_s ? std::min(*o.max_lag_s, span) : span;
     require(max_lag >= dt,
             fmt::format("the run ({} frames) is too short for a two-time analysis", info.frames));
+    ReducerPlan plan{info.frames,
+                     bins,
+                     span,
+                     dt,
+                     o.window_s,
+                     max_lag,
+                     o.per_decade,
+                     o.map_size > 0 ? std::min(o.map_size, info.frames) : 0,
+                     o.diagonal_band > 0 ? std::min(o.diagonal_band, info.frames - 1) : 0};
+    check_reducer_plan(plan, o.budget);
     c.band = std::make_unique<AgeBandReducer>(*c.clock, bins, max_lag, o.per_decade, o.window_s);
     c.onetime = std::make_unique<OneTimeReducer>(*c.clock, bins, span, o.per_decade);
     c.plateau =

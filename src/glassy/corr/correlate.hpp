@@ -6,6 +6,7 @@
 #pragma once
 
 #include <glassy/core/memory_budget.hpp>
+#include <glassy/core/options.hpp>
 #include <glassy/corr/multitau.hpp>
 #include <glassy/corr/reducers.hpp>
 #include <glassy/corr/twotime.hpp>
@@ -27,14 +28,15 @@ struct CorrelateOptions {
   // shape must match the frames. Takes precedence over qmap_file and the geometry.
   std::optional<Partition> partition;
   std::optional<std::pair<double, double>> q_range;  // 1/A
+  // Units, ranges and meanings of the numeric fields: correlate_fields() (correlate_options.cpp).
   int dynamic_q = 1, static_q = 1, dynamic_phi = 1, static_phi = 1;
   std::optional<std::string> mask;
-  double hot_sigma = 10;   // 0: no hot-pixel detection
-  double max_count = 1e9;  // a single-frame count above this marks a pixel hot
+  double hot_sigma = 10;            // 0: no hot-pixel detection
+  std::optional<double> max_count;  // a single-frame count above this marks a pixel hot
   bool flatfield = true;
   CorrPath path = CorrPath::Auto;
-  double max_lag_s = 0;    // 0: the whole run
-  double window_s = 1000;  // age windows of g2(t, t_a)
+  std::optional<double> max_lag_s;  // s; empty: the whole run
+  double window_s = 1000;           // s, age windows of g2(t, t_a)
   int per_decade = 5;
   std::size_t map_size = 2048;
   std::size_t diagonal_band = 0;  // frames of C(f, f - k) kept per frame for event detection
@@ -43,7 +45,13 @@ struct CorrelateOptions {
   std::optional<std::filesystem::path> checkpoint;
   bool resume = false;
   std::function<bool(std::size_t)> after_row;  // tests: interrupt after a row of tiles
+
+  // Every field in range and the spans ordered; throws glassy::Error naming the field.
+  void validate() const;
 };
+
+// The numeric fields of CorrelateOptions: names, flags, units, ranges (core/options.hpp).
+const std::vector<Field<CorrelateOptions>>& correlate_fields();
 
 struct Correlation {
   FrameInfo info;

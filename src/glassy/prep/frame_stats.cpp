@@ -2,14 +2,31 @@
 #include <glassy/core/progress.hpp>
 #include <glassy/prep/frame_stats.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
 namespace glassy {
 
+void check_claimed_size(const FrameInfo& info, const MemoryBudget& budget) {
+  // ~64 bytes per frame (totals, validity, times, slots, windows) and ~48 per pixel (sums,
+  // maxima, mask, maps, weights), in doubles so that no product overflows.
+  const double bytes = 64.0 * static_cast<double>(info.frames) +
+                       48.0 * static_cast<double>(info.height) * static_cast<double>(info.width);
+  const double gib = 1024.0 * 1024.0 * 1024.0;
+  require(bytes <= static_cast<double>(budget.bytes()),
+          fmt::format("the input claims {} frames of {} x {} pixels: their statistics alone need "
+                      "{:.3g} GiB, more than the memory budget of {:.3g} GiB; check the file "
+                      "(a damaged header?) or raise --memory",
+                      info.frames, info.height, info.width, bytes / gib,
+                      static_cast<double>(budget.bytes()) / gib));
+}
+
 FrameStats compute_frame_stats(FrameSource& source, const std::vector<std::uint8_t>& mask,
                                const MemoryBudget& budget) {
   const FrameInfo& info = source.info();
+  check_claimed_size(info, budget);
   require(mask.size() == info.pixels(), "mask shape does not match the frames");
   FrameStats s;
   s.frames = info.frames;

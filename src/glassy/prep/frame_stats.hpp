@@ -30,6 +30,11 @@ struct FrameStats {
 FrameStats compute_frame_stats(FrameSource& source, const std::vector<std::uint8_t>& mask,
                                const MemoryBudget& budget);
 
+// Refuses a source whose claimed size makes the per-frame and per-pixel bookkeeping (statistics,
+// masks, weights, times) larger than the budget: a damaged or hostile header must end with a
+// line saying what it claims, not with an allocation failure.
+void check_claimed_size(const FrameInfo& info, const MemoryBudget& budget);
+
 // Hot pixels: a time-mean that stands out from the pixel's neighbourhood (the median m of the
 // usable pixels in the 5 x 5 square around it) by more than `ratio` times m and by more than
 // k_sigma Poisson deviations of m over the run, or a single-frame count above max_count.
