@@ -8,7 +8,6 @@
 #include <array>
 #include <atomic>
 #include <cstring>
-#include <mutex>
 #include <system_error>
 
 namespace glassy {
@@ -28,9 +27,6 @@ bool file_id(const fs::path& p, FileId& id) {
   id = {st.st_dev, st.st_ino};
   return true;
 }
-
-std::mutex g_inputs_mutex;
-std::vector<std::pair<FileId, std::string>> g_inputs;
 
 // Temporary outputs alive now, for the signal handler: fixed storage, so the handler touches
 // no allocator (only async-signal-safe calls: unlink, _exit).
@@ -63,15 +59,6 @@ extern "C" void on_fatal_signal(int sig) {
 }
 
 }  // namespace
-
-void note_input(const fs::path& file) {
-  FileId id{};
-  if (!file_id(file, id)) return;
-  std::lock_guard lock(g_inputs_mutex);
-  for (const auto& [known, name] : g_inputs)
-    if (known == id) return;
-  g_inputs.emplace_back(id, file.string());
-}
 
 namespace {
 // The part of check_output that does not depend on inputs.

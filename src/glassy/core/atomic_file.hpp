@@ -1,10 +1,8 @@
 // core/atomic_file: results are written to a temporary name beside the target and renamed into
 // place only when complete, so an interrupted or failed run never leaves a half-written file,
-// and no output may ever replace an input or anything that is not a regular file.
-//
-// Inputs are known two ways: commands name them up front (check_output, before any work), and
-// every reader registers what it opens (note_input), so even a library call that was not told
-// its inputs refuses, at the latest before the rename, to put a result over one of them.
+// and no output may ever replace an input or anything that is not a regular file. Whoever writes
+// names the inputs (the command line before any work, library writers such as convert and
+// report again), and the target is checked once more just before the rename.
 #pragma once
 
 #include <filesystem>
@@ -14,15 +12,11 @@
 namespace glassy {
 
 // Refuses (glassy::Error naming `option`) an output path that is the same file as one of
-// `inputs` or a file read so far in this process (compared by identity, so ./x.h5, links and
-// hard links count), an existing path that is not a regular file (a folder, /dev/full, a fifo),
-// or one whose folder does not exist.
+// `inputs` (compared by identity, so ./x.h5, links and hard links count), an existing path that is
+// not a regular file (a folder, /dev/full, a fifo), or one whose folder does not exist.
 void check_output(const std::filesystem::path& target,
                   const std::vector<std::filesystem::path>& inputs = {},
                   const std::string& option = "--out");
-
-// Records a file opened for reading (readers call this; cheap, thread-safe).
-void note_input(const std::filesystem::path& file);
 
 // On SIGINT/SIGTERM/SIGHUP, removes every temporary output still open, then ends the process
 // with the usual 128 + signal status. Installed once by the command line.

@@ -49,8 +49,9 @@ std::string describe_value(const FieldRef& ref) {
 void throw_out_of_range(const char* name, const char* unit, const char* help, const Range& range,
                         double value) {
   const std::string u = unit && *unit ? std::string(" ") + unit : "";
-  throw Error(fmt::format("{} = {:g}{} is out of range: it must be {}{} ({})", name, value, u,
-                          range.describe(), u, help),
+  const bool bounded = std::isfinite(range.min) || std::isfinite(range.max);
+  throw Error(fmt::format("{} = {:g}{} is out of range: it must be {} ({})", name, value, u,
+                          bounded ? range.describe() + u : "a finite number", help),
               ErrorKind::InvalidArgument, name);
 }
 

@@ -194,7 +194,7 @@ void convert_frames(FrameSource& source, const std::filesystem::path& source_pat
   FrameFileSpec spec = spec_in;
   spec.height = info.height;
   spec.width = info.width;
-  AtomicOutput atomic(out);
+  AtomicOutput atomic(out, {source_path});
   {
     auto file = h5::File::create(atomic.temp_path());
     auto writer = make_frame_writer(file, spec);

@@ -1,4 +1,3 @@
-#include <glassy/core/atomic_file.hpp>
 #include <glassy/core/error.hpp>
 #include <glassy/io/hdf5.hpp>
 
@@ -335,7 +334,6 @@ File File::open(const std::filesystem::path& file, Mode mode) {
   Handle h(H5Fopen(file.c_str(), mode == Mode::Read ? H5F_ACC_RDONLY : H5F_ACC_RDWR, H5P_DEFAULT),
            H5Fclose);
   if (!h.valid()) fail(file.string() + ": cannot open as HDF5 (truncated or damaged?)");
-  if (mode == Mode::Read) note_input(file);
   return File(std::move(h), file.string() + ":");
 }
 

@@ -1,4 +1,3 @@
-#include <glassy/core/atomic_file.hpp>
 #include <glassy/core/error.hpp>
 #include <glassy/io/npy_frames.hpp>
 
@@ -61,7 +60,6 @@ void convert_items(const NpyHeader& h, const char* r, std::size_t n, float* o,
 
 std::vector<float> read_npy_array(const std::filesystem::path& file, NpyHeader& header) {
   header = read_npy_header(file);
-  note_input(file);
   std::size_t n = 1;
   for (auto d : header.shape) n *= d;
   const auto size = std::filesystem::file_size(file);
@@ -112,7 +110,6 @@ void write_npy(const std::filesystem::path& file, const std::vector<std::size_t>
 
 NpyFrameSource::NpyFrameSource(const std::filesystem::path& file, const DetectorMetadata& overrides)
     : path_(file), header_(read_npy_header(file)), in_(file, std::ios::binary) {
-  note_input(file);
   const std::string where = file.string();
   require(header_.shape.size() == 3, where + " has rank " + std::to_string(header_.shape.size()) +
                                          ", expected 3 (frames, rows, columns)");

@@ -180,7 +180,7 @@ void write_report(const std::filesystem::path& aging_file, const std::filesystem
           "report: plotly.js not found at " + plotly_path.string() +
               " (run scripts/install-deps.sh, or set GLASSY_PLOTLY_JS)");
   const auto html = render_html(data, read_text(plotly_path), options);
-  AtomicOutput atomic(out);
+  AtomicOutput atomic(out, {aging_file});
   {
     std::ofstream o(atomic.temp_path(), std::ios::binary);
     o << html;
