@@ -16,8 +16,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The first bytes of a file hold its first header; EDF headers are a few 512-byte blocks.
-constexpr std::size_t kHeaderProbe = 64 * 1024;
+// The first bytes of a file hold its first header; EDF headers are a few 512-byte blocks. A
+// short probe first (most headers fit), a long one when it holds no closing '}'.
+constexpr std::size_t kShortProbe = 4096, kHeaderProbe = 64 * 1024;
+
+bool has_header_end(const char* p, std::size_t n) { return std::memchr(p, '}', n) != nullptr; }
 
 std::string upper(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
@@ -90,9 +93,12 @@ std::size_t positive_int(const EdfHeader& h, const char* key, const std::string&
 
 class GzReader {
  public:
-  explicit GzReader(const fs::path& file) : file_(file), gz_(gzopen(file.c_str(), "rb")) {
+  // `whole`: the file will be read to its end, in large requests that zlib decompresses straight
+  // into the caller's buffer, so a larger input buffer pays. Otherwise zlib's small default
+  // keeps a header probe from decompressing more than it asks for.
+  GzReader(const fs::path& file, bool whole) : file_(file), gz_(gzopen(file.c_str(), "rb")) {
     require(gz_ != nullptr, file.string() + ": cannot open");
-    gzbuffer(gz_, 256 * 1024);
+    if (whole) gzbuffer(gz_, 128 * 1024);
   }
   ~GzReader() { gzclose(gz_); }
   GzReader(const GzReader&) = delete;
@@ -121,12 +127,24 @@ class GzReader {
   gzFile gz_;
 };
 
-std::vector<char> gunzip(const fs::path& file, std::size_t limit = static_cast<std::size_t>(-1)) {
-  GzReader gz(file);
-  std::vector<char> out;
+std::optional<std::uint32_t> gzip_isize(const fs::path& file);
+
+// The decompressed bytes of `file`, up to `limit`. A whole file is read in requests of the size
+// its gzip trailer states (one, for a single-member file): no growing and zero-filling of
+// oversized buffers, which cost as much as the decompression itself.
+// `out` keeps its capacity from call to call (no fresh pages to fault in for every file).
+void gunzip(const fs::path& file, std::vector<char>& out,
+            std::size_t limit = static_cast<std::size_t>(-1)) {
+  const bool whole = limit == static_cast<std::size_t>(-1);
+  GzReader gz(file, whole);
+  std::size_t request = limit;
+  if (whole) {
+    const auto isize = gzip_isize(file);
+    request = isize ? std::size_t{*isize} + 1 : std::size_t{1} << 20;
+  }
+  out.clear();
   while (out.size() < limit)
-    if (gz.read(out, std::min<std::size_t>(limit - out.size(), 8u << 20)) == 0) break;
-  return out;
+    if (gz.read(out, std::min(limit - out.size(), request)) == 0) break;
 }
 
 // The gzip trailer's ISIZE: the uncompressed size modulo 2^32 (RFC 1952).
@@ -186,6 +204,14 @@ std::optional<std::tuple<std::string, std::string, std::string>> split_number(
 
 template <typename T>
 void widen(const char* raw, std::size_t n, bool swap, float* out) {
+  if (!swap) {  // the common case, kept simple enough to vectorise
+    for (std::size_t i = 0; i < n; ++i) {
+      T v;
+      std::memcpy(&v, raw + i * sizeof(T), sizeof(T));
+      out[i] = static_cast<float>(v);
+    }
+    return;
+  }
   for (std::size_t i = 0; i < n; ++i) {
     unsigned char b[sizeof(T)];
     std::memcpy(b, raw + i * sizeof(T), sizeof(T));
@@ -404,11 +430,14 @@ void EdfFrameSource::index_file(std::size_t f) {
   std::function<std::string(std::size_t, std::size_t)> read_at;
   std::ifstream in;
   if (is_gz(file)) {
-    bytes = gunzip(file, kHeaderProbe);
+    std::size_t probe = kShortProbe;
+    gunzip(file, bytes, probe);
+    if (bytes.size() == probe && !has_header_end(bytes.data(), bytes.size()))
+      gunzip(file, bytes, probe = kHeaderProbe);
     const EdfHeader h = parse_edf_header(bytes.data(), bytes.size(), file.string());
     const auto isize = gzip_isize(file);
     const std::size_t one = h.header_bytes + h.data_bytes;
-    if (bytes.size() < kHeaderProbe && bytes.size() < one) {
+    if (bytes.size() < probe && bytes.size() < one) {
       // The whole file came out and is shorter than its header promises.
       throw Error(
           fmt::format("{} is truncated: its EDF header promises {} bytes of data, the "
@@ -419,7 +448,7 @@ void EdfFrameSource::index_file(std::size_t f) {
       images_.push_back({f, h.header_bytes, h});
       return;
     }
-    bytes = gunzip(file);
+    gunzip(file, bytes);
     size = bytes.size();
     read_at = [&](std::size_t offset, std::size_t n) {
       return std::string(bytes.data() + offset, std::min(n, size - offset));
@@ -439,7 +468,9 @@ void EdfFrameSource::index_file(std::size_t f) {
   std::size_t offset = 0;
   std::size_t image = 0;
   while (offset < size) {
-    const std::string head = read_at(offset, kHeaderProbe);
+    std::string head = read_at(offset, kShortProbe);
+    if (head.size() == kShortProbe && !has_header_end(head.data(), head.size()))
+      head = read_at(offset, kHeaderProbe);
     if (image > 0 && trim(head).empty()) break;  // padding after the last image
     const std::string here =
         file.string() + (image > 0 ? " image " + std::to_string(image + 1) : "");
@@ -462,7 +493,7 @@ const char* EdfFrameSource::image_bytes(const Image& image) {
   if (is_gz(file)) {
     if (open_file_ != image.file) {
       open_file_ = static_cast<std::size_t>(-1);
-      inflated_ = gunzip(file);
+      gunzip(file, inflated_);
       open_file_ = image.file;
     }
     require(image.offset + n <= inflated_.size(),
