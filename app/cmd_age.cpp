@@ -25,7 +25,7 @@ void register_age(CLI::App& app) {
     bool resume = false;
   };
   auto a = std::make_shared<Args>();
-  cmd->add_option("FRAMES", a->in, "Frames file (HDF5 dense or sparse, or .npy)")->required();
+  cmd->add_option("FRAMES", a->in, kFramesHelp)->required();
   cmd->add_option("--out", a->out, "Result file (HDF5)")->required();
   cmd->add_option("--models", a->models, "Models fitted per window: kww,ml (default both)");
   cmd->add_option("--bin", a->bin, "Dynamic q bin analysed (1-based, default 1)");

@@ -18,7 +18,7 @@ void register_convert(CLI::App& app) {
     DetectorMetadata overrides;
   };
   auto a = std::make_shared<Args>();
-  cmd->add_option("IN", a->in, "Frames file (HDF5 dense or sparse, or .npy)")->required();
+  cmd->add_option("IN", a->in, kFramesHelp)->required();
   cmd->add_option("--out", a->out, "Output HDF5 file")->required();
   cmd->add_option("--layout", a->layout, "dense or sparse (default sparse)");
   cmd->add_option("--compression", a->compression,

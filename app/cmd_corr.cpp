@@ -49,7 +49,7 @@ void register_corr(CLI::App& app) {
     bool resume = false;
   };
   auto a = std::make_shared<Args>();
-  cmd->add_option("FRAMES", a->in, "Frames file (HDF5 dense or sparse, or .npy)")->required();
+  cmd->add_option("FRAMES", a->in, kFramesHelp)->required();
   cmd->add_option("--out", a->out, "Result file (HDF5)")->required();
   cmd->add_option("--mode", a->mode, "twotime, multitau or both (default both)");
   cmd->add_flag("--resume", a->resume, "Continue an interrupted run from its checkpoint");

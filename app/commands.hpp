@@ -23,7 +23,13 @@ void register_md_engine(CLI::App& md);    // prepare, tg, run
 void register_md_xpcs(CLI::App& md);      // xpcs
 void register_md_analysis(CLI::App& md);  // waiting, ifk
 
-// --frame-time, --pixel-size, --distance, --beam-center, --energy: overrides of file metadata.
+// What a FRAMES argument may be (io/frames.hpp open_frames), for the commands' help.
+inline constexpr const char* kFramesHelp =
+    "Frames: HDF5 (dense or sparse), .npy, APS .imm, or EDF (.edf/.edf.gz file, the first of a "
+    "numbered series, a folder or a quoted glob)";
+
+// --frame-time, --pixel-size, --distance, --beam-center, --energy, --dataset: overrides of what
+// the frames file says.
 void add_metadata_overrides(CLI::App& cmd, DetectorMetadata& overrides);
 
 // Options shared by corr and age: partition, mask, path, band, map, budget.

@@ -36,6 +36,10 @@ void add_metadata_overrides(CLI::App& cmd, DetectorMetadata& o) {
          },
          "Direct-beam position X Y in pixels (column, row; may lie off the detector)")
       ->expected(2);
+  cmd.add_option_function<std::string>(
+      "--dataset", [&o](const std::string& v) { o.frames_dataset = v; },
+      "HDF5 path of the frame stack [T,H,W] when it is not at a usual path "
+      "(/entry/data/data, /entry/instrument/detector/data, /entry_0000/measurement/data)");
 }
 
 }  // namespace glassy::cli

@@ -23,9 +23,7 @@ Correlation correlate(FrameSource& source, const CorrelateOptions& o) {
   c.options = o;
   c.info = source.info();
   const auto& info = c.info;
-  require(info.meta.frame_time.has_value() || !info.timestamps.empty(),
-          "frame time missing: the file has neither frame_time nor timestamps; give --frame-time "
-          "SECONDS");
+  info.require_times();
   // The frame spacing: the stated frame time, else the first step of the timestamps.
   double dt = 1.0;
   if (info.meta.frame_time) {

@@ -1,6 +1,8 @@
 #include <glassy/core/error.hpp>
+#include <glassy/io/edf_frames.hpp>
 #include <glassy/io/frames.hpp>
 #include <glassy/io/hdf5_frames.hpp>
+#include <glassy/io/imm_frames.hpp>
 #include <glassy/io/npy_frames.hpp>
 #include <glassy/io/sparse_frames.hpp>
 
@@ -8,10 +10,15 @@
 
 namespace glassy {
 
+void FrameInfo::require_times() const {
+  require(has_times(),
+          "frame time missing: the file has neither frame_time nor per-frame times; give "
+          "--frame-time SECONDS");
+}
+
 double FrameInfo::time(std::size_t i) const {
   if (!timestamps.empty()) return timestamps.at(i);
-  require(meta.frame_time.has_value(),
-          "frame time unknown: the file has no frame_time; give it with --frame-time SECONDS");
+  require_times();
   return static_cast<double>(i) * *meta.frame_time;
 }
 
@@ -79,23 +86,23 @@ void for_each_frame(FrameSource& source, std::size_t block_frames, const FrameVi
 
 std::unique_ptr<FrameSource> open_frames(const std::filesystem::path& file,
                                          const DetectorMetadata& overrides) {
+  const bool hdf5 = std::filesystem::is_regular_file(file) && h5::File::is_hdf5(file);
+  require(hdf5 || !overrides.frames_dataset,
+          "--dataset names a dataset inside an HDF5 file; " + file.string() + " is not one");
+  if (!hdf5 && looks_like_edf(file)) return std::make_unique<EdfFrameSource>(file, overrides);
   require(std::filesystem::exists(file), file.string() + ": no such file");
-  std::unique_ptr<FrameSource> source;
-  if (h5::File::is_hdf5(file)) {
+  if (hdf5) {
     auto h5file = h5::File::open(file);
-    if (h5file.is_group(kSparseGroup)) {
-      source = std::make_unique<SparseFrameSource>(std::move(h5file), overrides);
-    } else {
-      source = std::make_unique<Hdf5FrameSource>(std::move(h5file), overrides);
-    }
-  } else if (NpyFrameSource::looks_like_npy(file)) {
-    source = std::make_unique<NpyFrameSource>(file, overrides);
-  } else {
-    throw Error(
-        file.string() +
-        " is neither HDF5 nor .npy: give an HDF5 frames file (/entry/data/data) or a .npy stack");
+    if (!overrides.frames_dataset && h5file.is_group(kSparseGroup))
+      return std::make_unique<SparseFrameSource>(std::move(h5file), overrides);
+    return std::make_unique<Hdf5FrameSource>(std::move(h5file), overrides);
   }
-  return source;
+  if (NpyFrameSource::looks_like_npy(file))
+    return std::make_unique<NpyFrameSource>(file, overrides);
+  if (looks_like_imm(file)) return std::make_unique<ImmFrameSource>(file, overrides);
+  throw Error(file.string() +
+              " is neither HDF5 nor .npy, EDF or IMM: give an HDF5 frames file, a .npy stack, "
+              ".edf/.edf.gz frames (a file, folder or quoted glob) or an APS .imm file");
 }
 
 }  // namespace glassy

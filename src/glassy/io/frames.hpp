@@ -1,7 +1,8 @@
 // io/frames: the one way glassy reads detector frames, whatever the file holds.
 // A FrameSource gives the stack's shape, timing and metadata, and hands out consecutive frames in
 // blocks (dense floats or sparse photon events), so callers stream a run of any length under a
-// memory budget. Sources: HDF5 /entry/data/data [T,H,W], .npy [T,H,W], glassy's sparse events.
+// memory budget. Sources: HDF5 stacks [T,H,W] (io/hdf5_frames), .npy [T,H,W], glassy's sparse
+// events, ESRF EDF frames (io/edf_frames) and APS IMM files (io/imm_frames).
 #pragma once
 
 #include <glassy/core/memory_budget.hpp>
@@ -28,6 +29,9 @@ struct FrameInfo {
   std::size_t pixels() const { return height * width; }
   // Start time of frame i: the stored timestamp, else i * frame_time (error when neither exists).
   double time(std::size_t i) const;
+  bool has_times() const { return !timestamps.empty() || meta.frame_time.has_value(); }
+  // Throws the one message for a run whose frame times are unknown (it names --frame-time).
+  void require_times() const;
 };
 
 // Frames [first, first + count) as row-major floats [count][height][width].
@@ -67,7 +71,9 @@ class FrameSource {
   FrameInfo info_;
 };
 
-// Opens a frames file by content: HDF5 with /entry/data/data or /entry/sparse, or .npy.
+// Opens frames by content and name: HDF5 (frames at a usual path or overrides.frames_dataset, or
+// glassy's /entry/sparse events), .npy, APS .imm, ESRF EDF (.edf, .edf.gz: one file, the first
+// file of a numbered series, a folder, or a quoted glob such as "run/img_*.edf.gz").
 // Metadata found in the file is replaced by any field set in `overrides`.
 std::unique_ptr<FrameSource> open_frames(const std::filesystem::path& file,
                                          const DetectorMetadata& overrides = {});

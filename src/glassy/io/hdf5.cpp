@@ -72,9 +72,13 @@ std::string read_string_value(hid_t type, hid_t space, ReadFn read) {
   if (H5Tget_class(type) != H5T_STRING) fail("expected a string");
   const hssize_t n = H5Sget_simple_extent_npoints(space);
   if (n != 1) fail("expected a single string");
+  // The memory type keeps the stored character set: HDF5 converts no ASCII <-> UTF-8 (h5py
+  // writes bytes as ASCII, str as UTF-8).
+  const H5T_cset_t cset = H5Tget_cset(type);
   if (H5Tis_variable_str(type) > 0) {
     Handle mem = make_string_type(1);
     H5Tset_size(mem.id(), H5T_VARIABLE);
+    H5Tset_cset(mem.id(), cset);
     char* value = nullptr;
     read(mem.id(), &value);
     std::string out = value != nullptr ? value : "";
@@ -83,6 +87,7 @@ std::string read_string_value(hid_t type, hid_t space, ReadFn read) {
   }
   const std::size_t size = H5Tget_size(type);
   Handle mem = make_string_type(size + 1);
+  H5Tset_cset(mem.id(), cset);
   std::string buf(size + 1, '\0');
   read(mem.id(), buf.data());
   return std::string(buf.c_str());
@@ -381,6 +386,12 @@ std::vector<T> read_attr_values(hid_t owner, const std::string& where, const std
 
 bool Attributes::has(const std::string& name) const { return H5Aexists(owner_, name.c_str()) > 0; }
 
+TypeInfo Attributes::type(const std::string& name) const {
+  Handle a = open_attr(owner_, where_, name);
+  Handle t(H5Aget_type(a.id()), H5Tclose);
+  return type_info(t.id());
+}
+
 void Attributes::set(const std::string& name, double value) const {
   write_attr(owner_, where_, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, {}, &value);
 }
@@ -437,12 +448,16 @@ Dims Dataset::dims() const {
 
 TypeInfo Dataset::type() const {
   Handle t(H5Dget_type(id()), H5Tclose);
+  return type_info(t.id());
+}
+
+TypeInfo type_info(hid_t type) {
   TypeInfo info;
-  info.size = H5Tget_size(t.id());
-  switch (H5Tget_class(t.id())) {
+  info.size = H5Tget_size(type);
+  switch (H5Tget_class(type)) {
     case H5T_INTEGER:
       info.cls = TypeInfo::Integer;
-      info.is_signed = H5Tget_sign(t.id()) == H5T_SGN_2;
+      info.is_signed = H5Tget_sign(type) == H5T_SGN_2;
       break;
     case H5T_FLOAT:
       info.cls = TypeInfo::Float;
@@ -483,6 +498,15 @@ void Dataset::transfer(const Dims& start, const Dims& count, hid_t mem_type, voi
                        bool write) const {
   Handle file_space(H5Dget_space(id()), H5Sclose);
   const Dims d = dims();
+  if (d.empty()) {
+    // A scalar dataspace (how h5py and most writers store one number) has no hyperslab: the
+    // whole of it is the one value.
+    if (!start.empty() || !count.empty()) fail(path_ + " is a single value, not an array");
+    const herr_t status = write ? H5Dwrite(id(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf)
+                                : H5Dread(id(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+    if (status < 0) fail(path_ + (write ? ": write failed" : ": cannot read as a number"));
+    return;
+  }
   if (start.size() != d.size() || count.size() != d.size())
     fail(path_ + ": block rank differs from dataset rank " + std::to_string(d.size()));
   for (std::size_t i = 0; i < d.size(); ++i)

@@ -59,6 +59,7 @@ struct TypeInfo {
   bool is_signed = false;
   std::string describe() const;  // "uint16", "float32", ...
 };
+TypeInfo type_info(hid_t type);  // of an HDF5 datatype handle
 
 template <typename T>
 hid_t native_type() {
@@ -161,6 +162,7 @@ class Attributes {
  public:
   explicit Attributes(hid_t owner, std::string where) : owner_(owner), where_(std::move(where)) {}
   bool has(const std::string& name) const;
+  TypeInfo type(const std::string& name) const;
   void set(const std::string& name, double value) const;
   void set(const std::string& name, std::int64_t value) const;
   void set(const std::string& name, const std::string& value) const;

@@ -2,12 +2,18 @@
 // for `glassy info`.
 #pragma once
 
+#include <glassy/io/metadata.hpp>
+
 #include <filesystem>
 #include <string>
 #include <vector>
 
 namespace glassy {
 
-std::vector<std::string> describe_file(const std::filesystem::path& file);
+// Frames (HDF5, .npy, EDF file/folder/glob, .imm), photon events, results, glassy's /truth; groups
+// glassy did not write are listed as not understood, never an error. `overrides` as for
+// open_frames (--dataset, --frame-time ...).
+std::vector<std::string> describe_file(const std::filesystem::path& file,
+                                       const DetectorMetadata& overrides = {});
 
 }  // namespace glassy

@@ -28,8 +28,7 @@ SparseFrameSource::SparseFrameSource(h5::File file, const DetectorMetadata& over
   info_.height = static_cast<std::size_t>(group.attrs().get_int("height"));
   info_.width = static_cast<std::size_t>(group.attrs().get_int("width"));
   require(info_.height > 0 && info_.width > 0, where + ": height and width must be positive");
-  info_.meta = read_metadata(file_);
-  info_.meta.apply(overrides);
+  info_.meta = read_metadata(file_, overrides);
   info_.timestamps = read_timestamps(file_, info_.frames);
   info_.format = "sparse events (" + std::to_string(offsets_.back()) + " events, compression " +
                  h5::to_string(pixel_.compression()) + ")";
