@@ -4,6 +4,7 @@
 
 #include <glassy/core/atomic_file.hpp>
 #include <glassy/core/error.hpp>
+#include <glassy/core/provenance.hpp>
 #include <glassy/corr/correlate.hpp>
 
 #include <cstdio>
@@ -60,6 +61,8 @@ CorrelateOptions finish_correlate_options(CorrelateOptionsArgs& a) {
   require(o.window_s > 0, "--window-s must be positive");
   require(o.max_lag_s >= 0, "--max-lag-s must not be negative");
   require(o.per_decade >= 1 && o.per_decade <= 100, "--points-per-decade must be 1..100");
+  if (o.qmap_file) provenance::record_input(*o.qmap_file);
+  if (o.mask) provenance::record_input(o.mask->substr(0, o.mask->rfind(":/")));
   return o;
 }
 
@@ -83,6 +86,8 @@ void register_corr(CLI::App& app) {
     o.multitau = a->mode != "twotime";
     o.checkpoint = a->out + ".checkpoint.h5";
     o.resume = a->resume;
+    provenance::record_input(a->in);
+    provenance::record_options(o);
     AtomicOutput atomic(a->out);
     auto source = open_frames(a->in, a->overrides);
     const auto c = correlate(*source, o);

@@ -3,6 +3,7 @@
 #include "commands.hpp"
 
 #include <glassy/core/error.hpp>
+#include <glassy/core/provenance.hpp>
 #include <glassy/md/xpcs.hpp>
 
 #include <cstdio>
@@ -45,7 +46,7 @@ void register_md_xpcs(CLI::App& md) {
   cmd->add_option("--memory", a->memory, "Memory budget in GB (default 2)");
   cmd->add_option("--intensities", a->intensities,
                   "Also keep the intensity frames here (a frames file `glassy corr` reads)");
-  cmd->callback([a] {
+  cmd->callback([a, cmd] {
     auto& o = a->o;
     if (!a->shell.empty()) o.shell = parse_range(a->shell, "--shell");
     require(a->method == "auto" || a->method == "direct" || a->method == "nufft",
@@ -58,6 +59,8 @@ void register_md_xpcs(CLI::App& md) {
     require(o.section_axis >= 0 && o.section_axis <= 2, "--section-axis must be 0, 1 or 2");
     o.budget = MemoryBudget::parse(a->memory);
     if (!a->intensities.empty()) o.intensities_out = a->intensities;
+    provenance::record_input(a->in);
+    provenance::record_options(given_options(*cmd));
     const auto r = md::simulate_xpcs(a->in, a->out, o);
     std::printf(
         "wrote %s: %zu snapshots, first S(q) peak %.3f 1/sigma -> sigma = %.3f A, shell "
