@@ -80,23 +80,31 @@ std::vector<float> sub_map(const std::vector<float>& map, std::size_t n, std::si
 
 }  // namespace
 
-void write_viewer_twotime(const h5::Location& file, const MapReducer& map, int bins,
-                          double frame_seconds) {
+std::vector<int> occupied_bins(const Partition& partition) {
+  std::vector<bool> used(static_cast<std::size_t>(partition.n_dynamic()) + 1, false);
+  for (auto b : partition.dynamic_map) used[static_cast<std::size_t>(b)] = true;
+  std::vector<int> bins;
+  for (int b = 1; b <= partition.n_dynamic(); ++b)
+    if (used[static_cast<std::size_t>(b)]) bins.push_back(b);
+  return bins;
+}
+
+void write_viewer_twotime(const h5::Location& file, const MapReducer& map,
+                          const std::vector<int>& bins, double frame_seconds) {
   const std::size_t n = map.size();
-  const auto nb = static_cast<std::size_t>(bins);
+  const auto nb = bins.size();
   // The viewer's partial g2: five equal spans of the run (boost_corr's num_partials), each the
   // diagonal mean of its own diagonal block, on the same lag grid.
   const std::size_t parts = std::min<std::size_t>(5, n), span = n / parts;
   std::vector<double> g2(n * nb), g2_seg(span * parts * nb);
   auto tt = file.require_group("xpcs/twotime");
-  for (int b = 0; b < bins; ++b) {
-    const auto full = map.map(b);
+  for (std::size_t b = 0; b < nb; ++b) {
+    const auto full = map.map(bins[b] - 1);
     const auto d = diagonal_means(full, n);
-    for (std::size_t k = 0; k < n; ++k) g2[k * nb + static_cast<std::size_t>(b)] = d[k];
+    for (std::size_t k = 0; k < n; ++k) g2[k * nb + b] = d[k];
     for (std::size_t p = 0; p < parts; ++p) {
       const auto ds = diagonal_means(sub_map(full, n, p * span, span), span);
-      for (std::size_t k = 0; k < span; ++k)
-        g2_seg[(k * parts + p) * nb + static_cast<std::size_t>(b)] = ds[k];
+      for (std::size_t k = 0; k < span; ++k) g2_seg[(k * parts + p) * nb + b] = ds[k];
     }
     // Upper triangle with the diagonal (boost_corr's torch.triu): the viewer adds the
     // transpose and halves the diagonal, so a full symmetric map would show doubled values.
@@ -118,9 +126,7 @@ void write_viewer_twotime(const h5::Location& file, const MapReducer& map, int b
   tt.write<double>("normalized_g2_segments", g2_seg, {span, parts, nb})
       .attrs()
       .set("layout", "[lag in map cells][segment][dynamic bin]");
-  std::vector<std::int64_t> processed(nb);
-  for (std::size_t b = 0; b < nb; ++b) processed[b] = static_cast<std::int64_t>(b + 1);
-  tt.write<std::int64_t>("processed_bins", processed);
+  tt.write<std::int64_t>("processed_bins", std::vector<std::int64_t>(bins.begin(), bins.end()));
   // A map cell spans cell_seconds; in APS terms the map's frames are averaged that many at a
   // time (avg_frame), so the viewer's c2_t0 = frame_time * avg_frame is the cell width.
   const auto avg = std::max<std::int64_t>(

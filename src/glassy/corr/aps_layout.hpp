@@ -30,10 +30,15 @@ std::vector<double> static_profile_segments(FrameSource& source, const Partition
 // k = 0..n-1, NaN where no cell of that diagonal is finite.
 std::vector<double> diagonal_means(const std::vector<float>& map, std::size_t n);
 
-// /xpcs/twotime: correlation_map/c2_NNNNN (upper triangle, the viewer mirrors it),
-// normalized_g2 [lag][bin] and normalized_g2_segments [lag][segment][bin] on the map's lag grid,
-// processed_bins, delay_list (lags in frames) and config/{stride_frame, avg_frame}.
-void write_viewer_twotime(const h5::Location& file, const MapReducer& map, int bins,
-                          double frame_seconds);
+// The dynamic bins (1-based) that hold at least one pixel.
+std::vector<int> occupied_bins(const Partition& partition);
+
+// /xpcs/twotime for the occupied bins, in order, as APS numbers them (c2_00001 is the first
+// occupied bin; processed_bins names its bin): correlation_map/c2_NNNNN (upper triangle, the
+// viewer mirrors it), normalized_g2 [lag][bin] and normalized_g2_segments [lag][segment][bin]
+// on the map's lag grid, processed_bins, delay_list (lags in frames) and
+// config/{stride_frame, avg_frame}.
+void write_viewer_twotime(const h5::Location& file, const MapReducer& map,
+                          const std::vector<int>& bins, double frame_seconds);
 
 }  // namespace glassy

@@ -83,8 +83,8 @@ Correlation correlate(FrameSource& source, const CorrelateOptions& o) {
   c.map_geometry = info.meta;
   if (!o.partition && o.qmap_file) c.map_geometry.apply(read_qmap_geometry(*o.qmap_file));
   c.segments = std::min<std::size_t>(kProfileSegments, info.frames);
-  c.profile_segments = static_profile_segments(source, c.partition, c.stats.frame_valid,
-                                               c.segments, o.budget);
+  c.profile_segments =
+      static_profile_segments(source, c.partition, c.stats.frame_valid, c.segments, o.budget);
 
   c.weights.assign(info.pixels(), 1.0);
   if (o.flatfield) c.weights = flatfield_weights(c.stats.pixel_mean, mask, info.height, info.width);
@@ -159,7 +159,10 @@ void write_correlation(const h5::File& file, const Correlation& c) {
       n1d[static_cast<std::size_t>(c.partition.static_map[p] - 1)] += 1;
     }
   for (std::size_t s = 0; s < nsb; ++s) saxs1d[s] = n1d[s] > 0 ? saxs1d[s] / n1d[s] : nan;
-  file.write<double>("xpcs/temporal_mean/scattering_1d", saxs1d, {1, nsb});
+  // [1, bins] as APS writes it, but [1] for a single bin: the viewer turns any [1, 1] dataset
+  // into a number and then cannot reshape it.
+  file.write<double>("xpcs/temporal_mean/scattering_1d", saxs1d,
+                     nsb > 1 ? h5::Dims{1, nsb} : h5::Dims{1});
   file.write<double>("xpcs/temporal_mean/scattering_1d_segments", c.profile_segments,
                      {c.segments, nsb})
       .attrs()
@@ -199,10 +202,16 @@ void write_correlation(const h5::File& file, const Correlation& c) {
     // Delays in frames: the viewer's time axis is delay_list * frame_time * stride * avg.
     std::vector<double> delay(mt.delays.begin(), mt.delays.end());
     file.write<double>("xpcs/multitau/delay_list", delay).attrs().set("units", "frames");
-    file.write<double>("xpcs/multitau/normalized_g2", mt.g2,
-                       {nd, static_cast<std::size_t>(mt.dynamic_bins)});
-    file.write<double>("xpcs/multitau/normalized_g2_err", mt.g2_err,
-                       {nd, static_cast<std::size_t>(mt.dynamic_bins)});
+    // A bin without pixels has no g2: NaN, not the correlator's 0.
+    auto g2 = mt.g2, g2_err = mt.g2_err;
+    const auto nbins = static_cast<std::size_t>(mt.dynamic_bins);
+    std::vector<bool> occupied(nbins, false);
+    for (int b : occupied_bins(c.partition)) occupied[static_cast<std::size_t>(b - 1)] = true;
+    for (std::size_t k = 0; k < nd; ++k)
+      for (std::size_t b = 0; b < nbins; ++b)
+        if (!occupied[b]) g2[k * nbins + b] = g2_err[k * nbins + b] = nan;
+    file.write<double>("xpcs/multitau/normalized_g2", g2, {nd, nbins});
+    file.write<double>("xpcs/multitau/normalized_g2_err", g2_err, {nd, nbins});
     file.write_scalar<std::int64_t>("xpcs/multitau/config/stride_frame", 1);
     file.write_scalar<std::int64_t>("xpcs/multitau/config/avg_frame", 1);
     // Per static bin, not APS's per-pixel unnormalized_G2 [delay][G2, IP, IF][row][col], so it
@@ -233,7 +242,7 @@ void write_correlation(const h5::File& file, const Correlation& c) {
     file.write<double>("xpcs/twotime/onetime_delay", lag).attrs().set("units", "s");
     file.write<double>("xpcs/twotime/onetime_g2", g2, {nl, static_cast<std::size_t>(bins)});
     file.write<double>("xpcs/twotime/onetime_g2_err", err, {nl, static_cast<std::size_t>(bins)});
-    if (c.map) write_viewer_twotime(file, *c.map, bins, dt);
+    if (c.map) write_viewer_twotime(file, *c.map, occupied_bins(c.partition), dt);
     // glassy's band: g2(t, t_a) per bin, window and lag.
     auto band = g.require_group("band");
     const std::size_t nw = c.band->windows(), nlb = c.band->lags();
@@ -278,32 +287,32 @@ void to_json(nlohmann::json& j, const CorrelateOptions& o) {
   auto optional_range = [](const auto& r) {
     return r ? nlohmann::json::array({r->first, r->second}) : nullptr;
   };
-  j = {{"twotime", o.twotime},
-       {"multitau", o.multitau},
-       {"qmap_file", optional_path(o.qmap_file)},
-       {"partition",
-        o.partition ? nlohmann::json(fmt::format("given by the caller: {} dynamic bins",
-                                                 o.partition->n_dynamic()))
-                    : nullptr},
-       {"q_range", optional_range(o.q_range)},
-       {"dynamic_q", o.dynamic_q},
-       {"static_q", o.static_q},
-       {"dynamic_phi", o.dynamic_phi},
-       {"static_phi", o.static_phi},
-       {"mask", o.mask ? nlohmann::json(*o.mask) : nullptr},
-       {"hot_sigma", o.hot_sigma},
-       {"max_count", o.max_count},
-       {"flatfield", o.flatfield},
-       {"path", to_string(o.path)},
-       {"max_lag_s", o.max_lag_s},
-       {"window_s", o.window_s},
-       {"per_decade", o.per_decade},
-       {"map_size", o.map_size},
-       {"diagonal_band", o.diagonal_band},
-       {"plateau_span", optional_range(o.plateau_span)},
-       {"memory_bytes", o.budget.bytes()},
-       {"checkpoint", optional_path(o.checkpoint)},
-       {"resume", o.resume}};
+  j = {
+      {"twotime", o.twotime},
+      {"multitau", o.multitau},
+      {"qmap_file", optional_path(o.qmap_file)},
+      {"partition", o.partition ? nlohmann::json(fmt::format("given by the caller: {} dynamic bins",
+                                                             o.partition->n_dynamic()))
+                                : nullptr},
+      {"q_range", optional_range(o.q_range)},
+      {"dynamic_q", o.dynamic_q},
+      {"static_q", o.static_q},
+      {"dynamic_phi", o.dynamic_phi},
+      {"static_phi", o.static_phi},
+      {"mask", o.mask ? nlohmann::json(*o.mask) : nullptr},
+      {"hot_sigma", o.hot_sigma},
+      {"max_count", o.max_count},
+      {"flatfield", o.flatfield},
+      {"path", to_string(o.path)},
+      {"max_lag_s", o.max_lag_s},
+      {"window_s", o.window_s},
+      {"per_decade", o.per_decade},
+      {"map_size", o.map_size},
+      {"diagonal_band", o.diagonal_band},
+      {"plateau_span", optional_range(o.plateau_span)},
+      {"memory_bytes", o.budget.bytes()},
+      {"checkpoint", optional_path(o.checkpoint)},
+      {"resume", o.resume}};
 }
 
 }  // namespace glassy

@@ -157,9 +157,9 @@ Partition read_aps_qmap(const std::filesystem::path& file, std::size_t height, s
     if (!modern || !f.is_dataset(path)) return;
     const auto index = f.read<std::int64_t>(path);
     const int top = *std::max_element(map.begin(), map.end());
-    const bool usable = static_cast<std::size_t>(top) <= index.size() &&
-                        std::all_of(index.begin(), index.end(),
-                                    [&](std::int64_t i) { return i >= 0 && i < grid; });
+    const bool usable =
+        static_cast<std::size_t>(top) <= index.size() &&
+        std::all_of(index.begin(), index.end(), [&](std::int64_t i) { return i >= 0 && i < grid; });
     if (!usable) return;  // not a compressed numbering (e.g. glassy's own older 1..n lists)
     for (auto& v : map)
       if (v > 0) v = static_cast<std::int32_t>(index[static_cast<std::size_t>(v - 1)] + 1);
