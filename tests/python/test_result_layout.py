@@ -180,10 +180,10 @@ def test_twotime_map_and_its_g2(results):
             block = m[s * span:(s + 1) * span, s * span:(s + 1) * span]
             np.testing.assert_allclose(part[b][s], diagonal_means(block), rtol=1e-6)
         # The map's g2 and multi-tau's are independent estimators of the same g2 at small
-        # lags: within 4 multi-tau standard errors plus the map's own spread.
+        # lags (measured: they differ by 0.001-0.003, one standard error): within 4 errors.
         for k in range(1, 8):
             i = int(np.where(np.isclose(xf.t_el, k * FRAME_TIME))[0][0])
-            assert abs(full[b][k] - xf.g2[i, b]) < 4 * xf.g2_err[i, b] + 0.01, (b, k)
+            assert abs(full[b][k] - xf.g2[i, b]) < 4 * xf.g2_err[i, b], (b, k)
 
 
 def test_stability_segments_match_the_frames(results, frames):
