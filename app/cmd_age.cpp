@@ -5,9 +5,11 @@
 #include "option_binding.hpp"
 
 #include <glassy/aging/analysis.hpp>
+#include <glassy/aging/options_json.hpp>
 #include <glassy/core/atomic_file.hpp>
 #include <glassy/core/error.hpp>
 #include <glassy/core/parse.hpp>
+#include <glassy/core/provenance.hpp>
 
 #include <cstdio>
 #include <sstream>
@@ -56,6 +58,8 @@ void register_age(CLI::App& app) {
                                             : std::filesystem::path(a->csv_dir);
     require(std::filesystem::is_directory(csv_dir),
             "--csv-dir " + csv_dir.string() + " does not exist");
+    provenance::record_input(a->in);
+    provenance::record_options(o);
     AtomicOutput atomic(out, {a->in});
     auto source = open_frames(a->in, a->overrides);
     const auto r = aging::analyse_aging(*source, o);

@@ -4,6 +4,7 @@
 #include <glassy/core/atomic_file.hpp>
 
 #include <glassy/core/memory_budget.hpp>
+#include <glassy/core/provenance.hpp>
 #include <glassy/io/frame_writer.hpp>
 
 #include <cstdio>
@@ -26,7 +27,7 @@ void register_convert(CLI::App& app) {
   cmd->add_option("--dtype", a->dtype, "Dense element type: uint8, uint16, uint32, float32");
   cmd->add_option("--memory", a->memory, "Memory budget in GB");
   add_metadata_overrides(*cmd, a->overrides);
-  cmd->callback([a] {
+  cmd->callback([a, cmd] {
     check_output(a->out, {a->in});
     // Options first: a typo should not wait for a large file to open.
     FrameFileSpec spec;
@@ -35,6 +36,8 @@ void register_convert(CLI::App& app) {
         a->compression.empty() ? default_compression() : h5::parse_compression(a->compression);
     spec.dense_type = a->dtype;
     const auto budget = MemoryBudget::parse(a->memory);
+    provenance::record_input(a->in);
+    provenance::record_options(given_options(*cmd));
     auto source = open_frames(a->in, a->overrides);
     convert_frames(*source, a->in, a->out, spec, budget);
     std::printf("wrote %s (%zu frames, %s)\n", a->out.c_str(), source->info().frames,

@@ -6,6 +6,7 @@
 #include <glassy/core/atomic_file.hpp>
 #include <glassy/core/error.hpp>
 #include <glassy/core/parse.hpp>
+#include <glassy/core/provenance.hpp>
 #include <glassy/corr/correlate.hpp>
 
 #include <cstdio>
@@ -39,6 +40,8 @@ CorrelateOptions finish_correlate_options(CorrelateOptionsArgs& a) {
   o.path = parse_corr_path(a.path);
   o.budget = MemoryBudget::parse(a.memory);
   o.validate();  // before any file is opened: a typo must not wait for a large file
+  if (o.qmap_file) provenance::record_input(*o.qmap_file);
+  if (o.mask) provenance::record_input(o.mask->substr(0, o.mask->rfind(":/")));
   return o;
 }
 
@@ -63,6 +66,8 @@ void register_corr(CLI::App& app) {
     o.multitau = a->mode != "twotime";
     o.checkpoint = a->out + ".checkpoint.h5";
     o.resume = a->resume;
+    provenance::record_input(a->in);
+    provenance::record_options(o);
     AtomicOutput atomic(a->out, {a->in});
     auto source = open_frames(a->in, a->overrides);
     const auto c = correlate(*source, o);

@@ -5,6 +5,7 @@
 #include <glassy/core/atomic_file.hpp>
 
 #include <glassy/core/error.hpp>
+#include <glassy/core/provenance.hpp>
 #include <glassy/md/studies.hpp>
 
 #include <cmath>
@@ -36,7 +37,7 @@ void register_waiting(CLI::App& md) {
   cmd->add_option("--xmin", a->xmin, "Fixed x_min in snapshot intervals (default: by KS)");
   cmd->add_flag("!--no-censored", a->o.fit.use_censored,
                 "Leave the atoms still waiting at the end out of the likelihood");
-  cmd->callback([a] {
+  cmd->callback([a, cmd] {
     check_output(a->out, {a->in});
     auto& o = a->o;
     require(a->kind == "exchange" || a->kind == "persistence" || a->kind == "pooled",
@@ -46,6 +47,8 @@ void register_waiting(CLI::App& md) {
                                           : md::WaitingKind::kExchange;
     require(o.fit.species >= -1 && o.fit.species <= 1, "--species must be 0 or 1");
     if (a->xmin > 0) o.fit.xmin = a->xmin;
+    provenance::record_input(a->in);
+    provenance::record_options(given_options(*cmd));
     const auto s = md::study_waiting_times(a->in, a->out, o);
     std::printf("wrote %s: %zu atoms, %zu snapshots (%.4g tau apart), %zu moves\n", a->out.c_str(),
                 s.times.atoms, s.times.snapshots, s.snapshot_interval_tau, s.times.event_count());
@@ -102,13 +105,15 @@ void register_ifk(CLI::App& md) {
                   "Snapshots averaged at each end of a string interval (default 1)");
   cmd->add_option("--mobile-fraction", a->o.strings.mobile_fraction,
                   "Fraction of most-displaced atoms called mobile (default 0.05)");
-  cmd->callback([a] {
+  cmd->callback([a, cmd] {
     check_output(a->out, {a->in});
     auto& o = a->o;
     o.voronoi.radical = !a->plain;
     require(a->link == "voronoi" || a->link == "shared", "--link must be voronoi or shared");
     o.ifk.link =
         a->link == "voronoi" ? md::IfkLink::kVoronoiNeighbours : md::IfkLink::kSharedShellAtom;
+    provenance::record_input(a->in);
+    provenance::record_options(given_options(*cmd));
     const auto s = md::study_structure(a->in, a->out, o);
     const auto& last = s.ifk.back();
     std::printf("wrote %s: %zu snapshots analysed\n", a->out.c_str(), s.ifk.size());

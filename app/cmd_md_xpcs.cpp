@@ -7,6 +7,7 @@
 #include <glassy/core/atomic_file.hpp>
 
 #include <glassy/core/error.hpp>
+#include <glassy/core/provenance.hpp>
 #include <glassy/md/xpcs.hpp>
 
 #include <cstdio>
@@ -49,7 +50,7 @@ void register_md_xpcs(CLI::App& md) {
   cmd->add_option("--memory", a->memory, "Memory budget in GB (default 2)");
   cmd->add_option("--intensities", a->intensities,
                   "Also keep the intensity frames here (a frames file `glassy corr` reads)");
-  cmd->callback([a] {
+  cmd->callback([a, cmd] {
     check_output(a->out, {a->in});
     auto& o = a->o;
     if (!a->shell.empty()) o.shell = parse_span(a->shell, "--shell");
@@ -63,6 +64,8 @@ void register_md_xpcs(CLI::App& md) {
     require(o.section_axis >= 0 && o.section_axis <= 2, "--section-axis must be 0, 1 or 2");
     o.budget = MemoryBudget::parse(a->memory);
     if (!a->intensities.empty()) o.intensities_out = a->intensities;
+    provenance::record_input(a->in);
+    provenance::record_options(given_options(*cmd));
     const auto r = md::simulate_xpcs(a->in, a->out, o);
     std::printf(
         "wrote %s: %zu snapshots, first S(q) peak %.3f 1/sigma -> sigma = %.3f A, shell "

@@ -6,6 +6,7 @@
 
 #include <glassy/core/error.hpp>
 #include <glassy/core/parse.hpp>
+#include <glassy/core/provenance.hpp>
 #include <glassy/synth/generator.hpp>
 
 #include <cstdio>
@@ -45,7 +46,7 @@ void register_synth(CLI::App& app) {
   cmd->add_option("--layout", a->layout, "dense or sparse frames file");
   cmd->add_option("--compression", a->compression, "none, gzip, lzf or bslz4");
   cmd->add_option("--dtype", a->dtype, "Dense element type: uint8, uint16, uint32, float32");
-  cmd->callback([a] {
+  cmd->callback([a, cmd] {
     check_output(a->out);
     synth::SynthParams p = synth::preset(a->preset);
     if (a->frames) p.frames = *a->frames;
@@ -94,6 +95,7 @@ void register_synth(CLI::App& app) {
     if (!a->layout.empty()) p.output.layout = parse_layout(a->layout);
     if (!a->compression.empty()) p.output.compression = h5::parse_compression(a->compression);
     if (!a->dtype.empty()) p.output.dense_type = a->dtype;
+    provenance::record_options(given_options(*cmd));
     const auto s = synth::generate(p, a->out);
     std::printf(
         "wrote %s: %zu frames of %zu x %zu, %llu photons (%.4g per pixel per frame), %s sampling, "

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <glassy/corr/correlate.hpp>
 #include <glassy/io/metadata.hpp>
@@ -40,6 +41,11 @@ struct CorrelateOptionsArgs {
   DetectorMetadata overrides;
 };
 void add_correlate_options(CLI::App& cmd, CorrelateOptionsArgs& args);
+// Also records the q-map and mask files as inputs of /glassy/provenance.
 CorrelateOptions finish_correlate_options(CorrelateOptionsArgs& args);
+
+// The options given to `cmd`, {"--name": value}, for /glassy/provenance of commands whose
+// options have no JSON form of their own.
+nlohmann::json given_options(const CLI::App& cmd);
 
 }  // namespace glassy::cli

@@ -6,6 +6,7 @@
 #include <glassy/core/error.hpp>
 #include <glassy/core/options.hpp>
 #include <glassy/core/progress.hpp>
+#include <glassy/core/provenance.hpp>
 #include <glassy/core/threads.hpp>
 
 #include <unistd.h>
@@ -129,6 +130,7 @@ int main(int argc, char** argv) {
   glassy::cli::register_fit(app);
   glassy::cli::register_report(app);
   glassy::cli::register_md(app);
+  glassy::provenance::record_command_line(argc, argv);  // for /glassy/provenance
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -3,7 +3,9 @@
 #include "bind_common.hpp"
 
 #include <glassy/aging/analysis.hpp>
+#include <glassy/aging/options_json.hpp>
 #include <glassy/core/atomic_file.hpp>
+#include <glassy/core/provenance.hpp>
 #include <glassy/report/report.hpp>
 
 #include <cmath>
@@ -153,6 +155,10 @@ py::dict analyse_aging_py(const std::string& path, double window_s,
   if (auto v = take("event_sigma")) o.events.threshold_sigma = v->cast<double>();
   if (auto v = take("event_band")) o.event_band = v->cast<std::size_t>();
   reject_unknown(kw, "analyse_aging", std::string(kAgingKeys) + ", " + kCorrelateKeys);
+  provenance::reset();
+  provenance::record_command("python: glassy.analyse_aging");
+  provenance::record_input(path);
+  provenance::record_options(o);
   std::optional<py::dict> result;
   {
     py::gil_scoped_release release;

@@ -4,6 +4,7 @@
 
 #include <glassy/core/atomic_file.hpp>
 #include <glassy/core/error.hpp>
+#include <glassy/core/provenance.hpp>
 
 #include <cmath>
 
@@ -196,6 +197,11 @@ py::dict correlate_py(const std::string& path, const std::optional<std::string>&
     o.twotime = false;
     o.multitau = true;
   }
+  provenance::reset();
+  provenance::record_command(multitau_only ? "python: glassy.multitau"
+                                           : "python: glassy.correlate");
+  provenance::record_input(path);
+  provenance::record_options(o);
   std::optional<py::dict> result;
   {
     py::gil_scoped_release release;

@@ -3,6 +3,7 @@
 
 #include <glassy/core/error.hpp>
 #include <glassy/io/hdf5.hpp>
+#include <glassy/io/metadata.hpp>
 
 #include <fstream>
 #include <numeric>
@@ -102,6 +103,22 @@ TEST(Hdf5, AttributesStringsAndGroups) {
   EXPECT_TRUE(f.is_group("entry/instrument"));
   EXPECT_FALSE(f.exists("entry/nothing/here"));
   EXPECT_EQ(f.group("entry").children(), (std::vector<std::string>{"instrument", "title"}));
+}
+
+// Scalar datasets (shape (), as h5py writes a Python number and APS files hold metadata): written
+// and read back, and read_metadata takes them.
+TEST(Hdf5, ScalarDatasetsRoundTrip) {
+  ScratchDir dir;
+  {
+    auto f = h5::File::create(dir / "s.h5");
+    f.write_scalar<double>("entry/instrument/detector_1/frame_time", 0.25);
+    f.write_scalar<std::int64_t>("xpcs/multitau/config/avg_frame", 3);
+  }
+  auto f = h5::File::open(dir / "s.h5");
+  EXPECT_TRUE(f.dataset("entry/instrument/detector_1/frame_time").dims().empty());
+  EXPECT_EQ(f.read_scalar<double>("entry/instrument/detector_1/frame_time"), 0.25);
+  EXPECT_EQ(f.read<std::int64_t>("xpcs/multitau/config/avg_frame"), (std::vector<std::int64_t>{3}));
+  EXPECT_EQ(read_metadata(f).frame_time, 0.25);
 }
 
 TEST(Hdf5, BadFilesGiveClearErrors) {

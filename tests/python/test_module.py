@@ -1,6 +1,7 @@
 """The pybind11 module `glassy` against independent references: closed forms of the
 Mittag-Leffler function, a KWW fit of known parameters, the generator's truth after correlation,
 and h5py reading the same frames file. Skipped where the module was not built."""
+import json
 import math
 import threading
 import time
@@ -211,6 +212,11 @@ def test_analyse_aging_and_report(frames, tmp_path):
     assert out.exists()
     with h5py.File(out, "r") as f:
         assert "glassy/aging" in f
+        p = json.loads(f["glassy/provenance"][()])
+    assert p["command"] == "python: glassy.analyse_aging"
+    assert p["inputs"][0]["path"] == str(frames.resolve())
+    assert p["inputs"][0]["size_bytes"] == frames.stat().st_size
+    assert p["options"]["corr"]["window_s"] == 300 and p["options"]["corr"]["map_size"] == 128
     html = tmp_path / "report.html"
     try:
         glassy.write_report(str(out), str(html))

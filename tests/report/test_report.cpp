@@ -4,7 +4,9 @@
 #include "test_support.hpp"
 
 #include <glassy/aging/analysis.hpp>
+#include <glassy/aging/options_json.hpp>
 #include <glassy/core/error.hpp>
+#include <glassy/core/provenance.hpp>
 #include <glassy/report/figures.hpp>
 #include <glassy/report/report.hpp>
 #include <glassy/synth/generator.hpp>
@@ -54,6 +56,11 @@ class Report : public ::testing::Test {
     o.corr.window_s = 100;
     o.corr.multitau = false;
     o.corr.map_size = 256;
+    // What `glassy age` records before it works (the CLI's main records the real argv).
+    provenance::reset();
+    provenance::record_command("glassy age frames.h5 --out aging.h5 --window-s 100");
+    provenance::record_input(*dir_ / "frames.h5");
+    provenance::record_options(o);
     const auto r = aging::analyse_aging(*src, o);
     auto file = h5::File::create(aging_file());
     aging::write_aging(file, r);
@@ -147,6 +154,26 @@ TEST_F(Report, PageHoldsEveryFigureWithTheFilesData) {
   EXPECT_EQ(figs[5]["data"].size(), 12u);
 }
 
+// The provenance section: version, command, each input with its size, and the options.
+TEST_F(Report, PageShowsWhereTheResultCameFrom) {
+  ScratchDir out;
+  report::write_report(aging_file(), out / "r.html", {"test"});
+  const auto html = slurp(out / "r.html");
+  const auto a = html.find("<details id=\"provenance\">");
+  ASSERT_NE(a, std::string::npos);
+  const auto section = html.substr(a, html.find("</details>", a) - a);
+  const auto version = provenance::current()["glassy_version"].get<std::string>();
+  EXPECT_NE(section.find("<summary>glassy " + version + ":"), std::string::npos) << section;
+  EXPECT_NE(section.find("<code>glassy age frames.h5 --out aging.h5 --window-s 100</code>"),
+            std::string::npos);
+  const auto frames = std::filesystem::absolute(*dir_ / "frames.h5").lexically_normal();
+  EXPECT_NE(section.find(fmt::format("<td>{}</td><td>{}</td>", frames.string(),
+                                     std::filesystem::file_size(frames))),
+            std::string::npos)
+      << section;
+  EXPECT_NE(section.find("&quot;window_s&quot;: 100"), std::string::npos) << section;
+}
+
 TEST(ReportReduce, MinMaxDecimationKeepsExtremesAndBoundsSize) {
   std::vector<double> x(100000), y(100000);
   for (std::size_t i = 0; i < x.size(); ++i) x[i] = double(i), y[i] = std::sin(i * 1e-3);
@@ -237,6 +264,7 @@ TEST_F(Report, ChromiumDrawsEveryFigureWithoutErrors) {
   const auto dom = slurp(out / "dom.html");
   EXPECT_NE(dom.find("data-js-errors=\"\""), std::string::npos) << dom.substr(0, 2000);
   EXPECT_NE(dom.find("data-plots-drawn=\"6\""), std::string::npos);
+  EXPECT_NE(dom.find("<details id=\"provenance\">"), std::string::npos);
   for (const char* id : kFigureIds) {
     const auto a = dom.find(std::string("id=\"") + id + "\"");
     ASSERT_NE(a, std::string::npos) << id;

@@ -1,4 +1,6 @@
 #include <glassy/core/error.hpp>
+#include <glassy/core/provenance.hpp>
+#include <glassy/corr/aps_layout.hpp>
 #include <glassy/corr/correlate.hpp>
 #include <glassy/corr/reducer_cost.hpp>
 #include <glassy/prep/flatfield.hpp>
@@ -14,6 +16,9 @@ namespace {
 bool has_geometry(const DetectorMetadata& m) {
   return m.energy_kev && m.distance && m.x_pixel_size && m.beam_center_x && m.beam_center_y;
 }
+
+// Spans of the run in /xpcs/temporal_mean/scattering_1d_segments (boost_corr uses ten).
+constexpr std::size_t kProfileSegments = 10;
 
 }  // namespace
 
@@ -78,6 +83,12 @@ Correlation correlate(FrameSource& source, const CorrelateOptions& o) {
   const int bins = c.partition.n_dynamic();
   for (std::size_t p = 0; p < mask.size(); ++p)
     if (c.partition.dynamic_map[p] == 0) mask[p] = 0;
+  // The q map's geometry: what a q-map file states wins over the frames' metadata.
+  c.map_geometry = info.meta;
+  if (!o.partition && o.qmap_file) c.map_geometry.apply(read_qmap_geometry(*o.qmap_file));
+  c.segments = std::min<std::size_t>(kProfileSegments, info.frames);
+  c.profile_segments =
+      static_profile_segments(source, c.partition, c.stats.frame_valid, c.segments, o.budget);
 
   c.weights.assign(info.pixels(), 1.0);
   if (o.flatfield) c.weights = flatfield_weights(c.stats.pixel_mean, mask, info.height, info.width);
@@ -132,11 +143,26 @@ Correlation correlate(FrameSource& source, const CorrelateOptions& o) {
 void write_correlation(const h5::File& file, const Correlation& c) {
   const auto& info = c.info;
   const int bins = c.partition.n_dynamic();
-  write_metadata(file, info.meta);
+  const double dt = c.clock->dt();
+  // /entry: the frames' metadata plus what pyXpcsViewer reads on every open: frame_time (the
+  // clock's spacing when the file had only timestamps), count_time, incident_energy (NaN when
+  // unknown) and start_time (the acquisition's start; glassy is not told it).
+  DetectorMetadata meta = info.meta;
+  if (!meta.frame_time) meta.frame_time = dt;
+  write_metadata(file, meta);
+  const double nan = std::nan("");
+  const std::string unknown = "unknown: not in the frames file";
+  if (!meta.count_time)
+    file.write_scalar<double>(std::string(kDetectorGroup) + "/count_time", nan)
+        .attrs()
+        .set("note", unknown);
+  if (!meta.energy_kev) file.write_scalar<double>(kEnergyPath, nan).attrs().set("note", unknown);
+  file.write_string("entry/start_time", "");
   if (!info.timestamps.empty()) file.write<double>(kTimestampPath, info.timestamps);
-  write_qmap(file, c.partition, c.qmap ? &*c.qmap : nullptr, c.geometry);
+  write_qmap(file, c.partition, c.qmap ? &*c.qmap : nullptr, c.map_geometry);
 
-  // Temporal mean: the time-averaged pattern and its static-bin profile.
+  // Temporal mean: the time-averaged pattern, its static-bin profile over the run and over
+  // segments of it (NaN for a bin without pixels, which the viewer skips).
   std::vector<double> saxs2d(c.stats.pixel_mean.begin(), c.stats.pixel_mean.end());
   file.write<double>("xpcs/temporal_mean/scattering_2d", saxs2d, {1, info.height, info.width});
   const auto nsb = static_cast<std::size_t>(c.partition.n_static());
@@ -146,8 +172,15 @@ void write_correlation(const h5::File& file, const Correlation& c) {
       saxs1d[static_cast<std::size_t>(c.partition.static_map[p] - 1)] += saxs2d[p];
       n1d[static_cast<std::size_t>(c.partition.static_map[p] - 1)] += 1;
     }
-  for (std::size_t s = 0; s < nsb; ++s) saxs1d[s] = n1d[s] > 0 ? saxs1d[s] / n1d[s] : 0.0;
-  file.write<double>("xpcs/temporal_mean/scattering_1d", saxs1d, {1, nsb});
+  for (std::size_t s = 0; s < nsb; ++s) saxs1d[s] = n1d[s] > 0 ? saxs1d[s] / n1d[s] : nan;
+  // [1, bins] as APS writes it, but [1] for a single bin: the viewer turns any [1, 1] dataset
+  // into a number and then cannot reshape it.
+  file.write<double>("xpcs/temporal_mean/scattering_1d", saxs1d,
+                     nsb > 1 ? h5::Dims{1, nsb} : h5::Dims{1});
+  file.write<double>("xpcs/temporal_mean/scattering_1d_segments", c.profile_segments,
+                     {c.segments, nsb})
+      .attrs()
+      .set("layout", "[segment: equal spans of the run][static bin]");
 
   // Spatial mean: [2, T] rows time and mean intensity per pixel (APS layout).
   std::size_t masked = 0;
@@ -179,26 +212,36 @@ void write_correlation(const h5::File& file, const Correlation& c) {
 
   if (c.multitau) {
     const auto& mt = *c.multitau;
-    std::vector<double> delay_s;
-    const double dt = c.clock->dt();
-    for (auto d : mt.delays) delay_s.push_back(static_cast<double>(d) * dt);
     const auto nd = mt.delays.size();
-    file.write<double>("xpcs/multitau/delay_list", delay_s).attrs().set("units", "s");
-    file.write<double>("xpcs/multitau/normalized_g2", mt.g2,
-                       {nd, static_cast<std::size_t>(mt.dynamic_bins)});
-    file.write<double>("xpcs/multitau/normalized_g2_err", mt.g2_err,
-                       {nd, static_cast<std::size_t>(mt.dynamic_bins)});
+    // Delays in frames: the viewer's time axis is delay_list * frame_time * stride * avg.
+    std::vector<double> delay(mt.delays.begin(), mt.delays.end());
+    file.write<double>("xpcs/multitau/delay_list", delay).attrs().set("units", "frames");
+    // A bin without pixels has no g2: NaN, not the correlator's 0.
+    auto g2 = mt.g2, g2_err = mt.g2_err;
+    const auto nbins = static_cast<std::size_t>(mt.dynamic_bins);
+    std::vector<bool> occupied(nbins, false);
+    for (int b : occupied_bins(c.partition)) occupied[static_cast<std::size_t>(b - 1)] = true;
+    for (std::size_t k = 0; k < nd; ++k)
+      for (std::size_t b = 0; b < nbins; ++b)
+        if (!occupied[b]) g2[k * nbins + b] = g2_err[k * nbins + b] = nan;
+    file.write<double>("xpcs/multitau/normalized_g2", g2, {nd, nbins});
+    file.write<double>("xpcs/multitau/normalized_g2_err", g2_err, {nd, nbins});
+    file.write_scalar<std::int64_t>("xpcs/multitau/config/stride_frame", 1);
+    file.write_scalar<std::int64_t>("xpcs/multitau/config/avg_frame", 1);
+    // Per static bin, not APS's per-pixel unnormalized_G2 [delay][G2, IP, IF][row][col], so it
+    // has its own name (the viewer's G2 view would misread it).
     std::vector<double> g2ipif;
     g2ipif.insert(g2ipif.end(), mt.G2.begin(), mt.G2.end());
     g2ipif.insert(g2ipif.end(), mt.IP.begin(), mt.IP.end());
     g2ipif.insert(g2ipif.end(), mt.IF.begin(), mt.IF.end());
-    file.write<double>("xpcs/multitau/unnormalized_G2", g2ipif,
+    file.write<double>("xpcs/multitau/unnormalized_G2_static", g2ipif,
                        {3, nd, static_cast<std::size_t>(mt.static_bins)})
         .attrs()
         .set("layout", "[G2, IP, IF][delay][static bin]");
   }
   if (c.band) {
-    // One-time g2 from the two-time band, APS /xpcs/twotime/{normalized_g2, delay_list}.
+    // glassy's one-time g2 from every pair of the two-time pass, on log-spaced lags (s).
+    // /xpcs/twotime/normalized_g2 itself is the viewer's: diagonal means of the map.
     const std::size_t nl = c.onetime->lags();
     std::vector<double> lag(nl), g2(nl * static_cast<std::size_t>(bins)), err(g2.size());
     for (std::size_t l = 0; l < nl; ++l) {
@@ -210,25 +253,10 @@ void write_correlation(const h5::File& file, const Correlation& c) {
         err[l * static_cast<std::size_t>(bins) + static_cast<std::size_t>(b)] = a.error;
       }
     }
-    file.write<double>("xpcs/twotime/delay_list", lag).attrs().set("units", "s");
-    file.write<double>("xpcs/twotime/normalized_g2", g2, {nl, static_cast<std::size_t>(bins)});
-    file.write<double>("xpcs/twotime/normalized_g2_err", err, {nl, static_cast<std::size_t>(bins)});
-    std::vector<std::int64_t> processed;
-    for (int b = 1; b <= bins; ++b) processed.push_back(b);
-    file.write<std::int64_t>("xpcs/twotime/processed_bins", processed);
-    if (c.map) {
-      const auto n = c.map->size();
-      for (int b = 0; b < bins; ++b) {
-        h5::DatasetOptions opt;
-        opt.chunk = {std::min<std::size_t>(n, 256), std::min<std::size_t>(n, 256)};
-        opt.compression = h5::Compression::Gzip;
-        auto ds = file.write<float>(fmt::format("xpcs/twotime/correlation_map/c2_{:05d}", b + 1),
-                                    c.map->map(b), {n, n}, opt);
-        ds.attrs().set("cell_seconds", c.map->cell_width());
-        ds.attrs().set("full_resolution", static_cast<std::int64_t>(c.map->full_resolution()));
-      }
-      file.group("xpcs/twotime").attrs().set("map_start_time", c.map->cell_start(0));
-    }
+    file.write<double>("xpcs/twotime/onetime_delay", lag).attrs().set("units", "s");
+    file.write<double>("xpcs/twotime/onetime_g2", g2, {nl, static_cast<std::size_t>(bins)});
+    file.write<double>("xpcs/twotime/onetime_g2_err", err, {nl, static_cast<std::size_t>(bins)});
+    if (c.map) write_viewer_twotime(file, *c.map, occupied_bins(c.partition), dt);
     // glassy's band: g2(t, t_a) per bin, window and lag.
     auto band = g.require_group("band");
     const std::size_t nw = c.band->windows(), nlb = c.band->lags();
@@ -265,6 +293,40 @@ void write_correlation(const h5::File& file, const Correlation& c) {
     band.write<double>("g2_0_err", g0e, {static_cast<std::size_t>(bins), nw});
     band.write<double>("g2_0_pairs", g0n, {static_cast<std::size_t>(bins), nw});
   }
+  write_provenance(file);
+}
+
+void to_json(nlohmann::json& j, const CorrelateOptions& o) {
+  auto optional_path = [](const auto& p) { return p ? nlohmann::json(p->string()) : nullptr; };
+  auto optional_range = [](const auto& r) {
+    return r ? nlohmann::json::array({r->first, r->second}) : nullptr;
+  };
+  j = {
+      {"twotime", o.twotime},
+      {"multitau", o.multitau},
+      {"qmap_file", optional_path(o.qmap_file)},
+      {"partition", o.partition ? nlohmann::json(fmt::format("given by the caller: {} dynamic bins",
+                                                             o.partition->n_dynamic()))
+                                : nullptr},
+      {"q_range", optional_range(o.q_range)},
+      {"dynamic_q", o.dynamic_q},
+      {"static_q", o.static_q},
+      {"dynamic_phi", o.dynamic_phi},
+      {"static_phi", o.static_phi},
+      {"mask", o.mask ? nlohmann::json(*o.mask) : nullptr},
+      {"hot_sigma", o.hot_sigma},
+      {"max_count", provenance::value_or_null(o.max_count)},
+      {"flatfield", o.flatfield},
+      {"path", to_string(o.path)},
+      {"max_lag_s", provenance::value_or_null(o.max_lag_s)},
+      {"window_s", o.window_s},
+      {"per_decade", o.per_decade},
+      {"map_size", o.map_size},
+      {"diagonal_band", o.diagonal_band},
+      {"plateau_span", optional_range(o.plateau_span)},
+      {"memory_bytes", o.budget.bytes()},
+      {"checkpoint", optional_path(o.checkpoint)},
+      {"resume", o.resume}};
 }
 
 }  // namespace glassy

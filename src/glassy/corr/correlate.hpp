@@ -14,6 +14,8 @@
 #include <glassy/io/frames.hpp>
 #include <glassy/prep/frame_stats.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -68,11 +70,19 @@ struct Correlation {
   std::unique_ptr<MapReducer> map;
   std::unique_ptr<DiagonalBandReducer> diagonal;
   std::optional<MultiTauResult> multitau;
+  // The static-bin intensity profile over equal spans of the run, [segment][static bin]
+  // (pyXpcsViewer's stability view), and the geometry the q map was made with.
+  std::vector<double> profile_segments;
+  std::size_t segments = 0;
+  DetectorMetadata map_geometry;
   TwoTimeReport twotime_report;
   CorrelateOptions options;
 };
 
 Correlation correlate(FrameSource& source, const CorrelateOptions& options);
+
+// The options as JSON for /glassy/provenance: every field, by its name here.
+void to_json(nlohmann::json& j, const CorrelateOptions& o);
 
 // Writes /xpcs/{qmap, multitau, twotime, temporal_mean, spatial_mean}, /entry metadata and
 // /glassy/corr/{band, onetime, frames} to `file`.

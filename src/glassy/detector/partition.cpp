@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 namespace glassy {
 namespace {
@@ -149,6 +150,22 @@ Partition read_aps_qmap(const std::filesystem::path& file, std::size_t height, s
     if (n.size() == 2 && n[0] * n[1] >= n_sta)
       p.static_q = static_cast<int>(n[0]), p.static_phi = static_cast<int>(n[1]);
   }
+  // pySimpleMask numbers only the non-empty bins (1..m) and lists each one's position in the
+  // q x phi grid in *_index_mapping; glassy's bins are grid positions + 1, so map back.
+  auto to_grid = [&](std::vector<std::int32_t>& map, const char* mapping, int grid) {
+    const std::string path = std::string("xpcs/qmap/") + mapping;
+    if (!modern || !f.is_dataset(path)) return;
+    const auto index = f.read<std::int64_t>(path);
+    const int top = *std::max_element(map.begin(), map.end());
+    const bool usable =
+        static_cast<std::size_t>(top) <= index.size() &&
+        std::all_of(index.begin(), index.end(), [&](std::int64_t i) { return i >= 0 && i < grid; });
+    if (!usable) return;  // not a compressed numbering (e.g. glassy's own older 1..n lists)
+    for (auto& v : map)
+      if (v > 0) v = static_cast<std::int32_t>(index[static_cast<std::size_t>(v - 1)] + 1);
+  };
+  to_grid(p.dynamic_map, "dynamic_index_mapping", p.n_dynamic());
+  to_grid(p.static_map, "static_index_mapping", p.n_static());
   auto values = [&](const char* name, int n) {
     const std::string path = std::string("xpcs/qmap/") + name;
     if (modern && f.is_dataset(path)) return f.read<double>(path);
@@ -162,8 +179,28 @@ Partition read_aps_qmap(const std::filesystem::path& file, std::size_t height, s
   return p;
 }
 
+namespace {
+
+// FNV-1a over the bytes of the maps and the geometry: pyXpcsViewer keys its q-map cache on
+// /xpcs/qmap@hash, so files with different maps must never share one.
+class Fnv1a {
+ public:
+  template <typename T>
+  void add(const std::vector<T>& values) {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(values.data());
+    for (std::size_t i = 0; i < values.size() * sizeof(T); ++i)
+      h_ = (h_ ^ bytes[i]) * 1099511628211ull;
+  }
+  std::string hex() const { return fmt::format("{:016x}", h_); }
+
+ private:
+  std::uint64_t h_ = 14695981039346656037ull;
+};
+
+}  // namespace
+
 void write_qmap(const h5::Location& file, const Partition& p, const QMap* qmap,
-                const std::optional<Geometry>& g) {
+                const DetectorMetadata& geometry) {
   auto q = file.require_group("xpcs/qmap");
   const h5::Dims shape{p.height, p.width};
   q.write<std::int32_t>("dynamic_roi_map", p.dynamic_map, shape);
@@ -176,27 +213,64 @@ void write_qmap(const h5::Location& file, const Partition& p, const QMap* qmap,
   q.write<double>("dynamic_v_list_dim1", p.dynamic_phi_values);
   q.write<double>("static_v_list_dim0", p.static_q_values);
   q.write<double>("static_v_list_dim1", p.static_phi_values);
-  std::vector<std::int32_t> dyn_index(static_cast<std::size_t>(p.n_dynamic())),
+  // APS (pySimpleMask) numbers the bins of the roi maps 1..n and maps bin k to its position
+  // iq * n_phi + iphi (0-based) in the q x phi grid. glassy's maps already use that position + 1
+  // as the bin, so the mapping is the identity, empty bins included (their g2 is NaN).
+  std::vector<std::int64_t> dyn_index(static_cast<std::size_t>(p.n_dynamic())),
       sta_index(static_cast<std::size_t>(p.n_static()));
-  for (std::size_t i = 0; i < dyn_index.size(); ++i)
-    dyn_index[i] = static_cast<std::int32_t>(i + 1);
-  for (std::size_t i = 0; i < sta_index.size(); ++i)
-    sta_index[i] = static_cast<std::int32_t>(i + 1);
-  q.write<std::int32_t>("dynamic_index_mapping", dyn_index);
-  q.write<std::int32_t>("static_index_mapping", sta_index);
+  for (std::size_t i = 0; i < dyn_index.size(); ++i) dyn_index[i] = static_cast<std::int64_t>(i);
+  for (std::size_t i = 0; i < sta_index.size(); ++i) sta_index[i] = static_cast<std::int64_t>(i);
+  q.write<std::int64_t>("dynamic_index_mapping", dyn_index);
+  q.write<std::int64_t>("static_index_mapping", sta_index);
   q.write_strings("map_names", {"q", "phi"});
   q.write_strings("map_units", {"1/A", "deg"});
   if (qmap != nullptr) {
     q.write<double>("qmap", qmap->q, shape).attrs().set("units", "1/A");
     q.write<double>("phimap", qmap->phi, shape).attrs().set("units", "deg");
   }
-  if (g) {
-    q.write<double>("energy", {g->energy_kev});
-    q.write<double>("detector_distance", {g->distance});
-    q.write<double>("pixel_size", {g->pixel_x});
-    q.write<double>("beam_center_x", {g->center_x});
-    q.write<double>("beam_center_y", {g->center_y});
+  // The viewer reads these five as numbers for its hover q and the beam-centre marker; a field
+  // glassy does not know (no geometry: one bin of every pixel) is NaN, said so in `note`.
+  const double nan = std::nan("");
+  const struct {
+    const char* name;
+    std::optional<double> value;
+    const char* units;
+  } scalars[] = {{"beam_center_x", geometry.beam_center_x, "pixel"},
+                 {"beam_center_y", geometry.beam_center_y, "pixel"},
+                 {"pixel_size", geometry.x_pixel_size, "m"},
+                 {"detector_distance", geometry.distance, "m"},
+                 {"energy", geometry.energy_kev, "keV"}};
+  Fnv1a hash;
+  hash.add(p.dynamic_map);
+  hash.add(p.static_map);
+  hash.add(mask);
+  for (const auto& s : scalars) {
+    auto ds = q.write_scalar<double>(s.name, s.value.value_or(nan));
+    ds.attrs().set("units", s.units);
+    if (!s.value) ds.attrs().set("note", "unknown: not in the frames' metadata or the q map");
+    hash.add(std::vector<double>{s.value.value_or(nan)});
   }
+  q.attrs().set("hash", hash.hex());
+}
+
+DetectorMetadata read_qmap_geometry(const std::filesystem::path& file) {
+  DetectorMetadata g;
+  auto f = h5::File::open(file);
+  for (const char* group : {"xpcs/qmap/", "qmap/"}) {
+    auto value = [&](const char* name) -> std::optional<double> {
+      const std::string path = std::string(group) + name;
+      if (!f.is_dataset(path)) return std::nullopt;
+      const auto v = f.read<double>(path);
+      if (v.empty() || !std::isfinite(v[0])) return std::nullopt;
+      return v[0];
+    };
+    if (!g.beam_center_x) g.beam_center_x = value("beam_center_x");
+    if (!g.beam_center_y) g.beam_center_y = value("beam_center_y");
+    if (!g.x_pixel_size) g.x_pixel_size = g.y_pixel_size = value("pixel_size");
+    if (!g.distance) g.distance = value("detector_distance");
+    if (!g.energy_kev) g.energy_kev = value("energy");
+  }
+  return g;
 }
 
 std::vector<std::uint8_t> read_mask(const std::string& spec, std::size_t height,

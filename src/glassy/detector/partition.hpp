@@ -44,9 +44,13 @@ Partition single_bin_partition(std::size_t height, std::size_t width,
 // A q map from an APS qmap / result file: /xpcs/qmap/* or the older /data/* layout
 // (dynamicMap, staticMap, mask). Its shape must match the frames.
 Partition read_aps_qmap(const std::filesystem::path& file, std::size_t height, std::size_t width);
-// Writes the /xpcs/qmap group pyXpcsViewer reads.
+// Writes the /xpcs/qmap group pyXpcsViewer reads: the maps, their index mappings, names and
+// units, and beam centre, pixel size, distance and energy as scalars (NaN when unknown).
 void write_qmap(const h5::Location& file, const Partition& p, const QMap* qmap,
-                const std::optional<Geometry>& geometry);
+                const DetectorMetadata& geometry);
+// The geometry a q-map file states (scalars beside the maps in /xpcs/qmap or /qmap): beam
+// centre, pixel size, distance, energy; fields it lacks stay empty.
+DetectorMetadata read_qmap_geometry(const std::filesystem::path& file);
 
 // A mask from a file: HDF5 (dataset given after a colon, e.g. mask.h5:/mask, default the first
 // of /mask, /xpcs/qmap/mask, /data/mask) or .npy; non-zero = usable.

@@ -1,6 +1,7 @@
 #include <glassy/core/atomic_file.hpp>
 #include <glassy/core/error.hpp>
 #include <glassy/core/progress.hpp>
+#include <glassy/core/provenance.hpp>
 #include <glassy/io/frame_writer.hpp>
 
 #include <algorithm>
@@ -211,6 +212,7 @@ void convert_frames(FrameSource& source, const std::filesystem::path& source_pat
     writer->finish();
     progress.finish();
     write_metadata(file, info.meta);
+    write_provenance(file);
     if (!info.timestamps.empty()) file.write<double>(kTimestampPath, info.timestamps);
     if (h5::File::is_hdf5(source_path)) {
       auto input = h5::File::open(source_path);

@@ -509,6 +509,13 @@ void Dataset::transfer(const Dims& start, const Dims& count, hid_t mem_type, voi
   }
   if (start.size() != d.size() || count.size() != d.size())
     fail(path_ + ": block rank differs from dataset rank " + std::to_string(d.size()));
+  if (d.empty()) {
+    // A scalar dataset (h5py writes numbers this way): its one value, no hyperslab.
+    const herr_t status = write ? H5Dwrite(id(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf)
+                                : H5Dread(id(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+    check(status, path_ + (write ? ": cannot write" : ": cannot read"));
+    return;
+  }
   for (std::size_t i = 0; i < d.size(); ++i)
     if (start[i] + count[i] > d[i]) fail(path_ + ": block extends past the end of the dataset");
   check(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start.data(), nullptr, count.data(),

@@ -120,6 +120,9 @@ class Location {
   template <typename T>
   Dataset write(const std::string& name, const std::vector<T>& values, const Dims& dims = {},
                 const DatasetOptions& options = {}) const;
+  // A scalar dataset (shape (), as h5py writes a Python number).
+  template <typename T>
+  Dataset write_scalar(const std::string& name, T value) const;
   void write_string(const std::string& name, const std::string& value) const;
   // A 1-D array of fixed-length strings (h5py reads it as bytes; .astype(str) gives text).
   void write_strings(const std::string& name, const std::vector<std::string>& values) const;
@@ -226,6 +229,13 @@ Dataset Location::write(const std::string& name, const std::vector<T>& values, c
   Dims shape = dims.empty() ? Dims{values.size()} : dims;
   auto ds = create_dataset<T>(name, shape, options);
   if (!values.empty()) ds.write_block(Dims(shape.size(), 0), shape, values.data());
+  return ds;
+}
+
+template <typename T>
+Dataset Location::write_scalar(const std::string& name, T value) const {
+  auto ds = create_dataset<T>(name, Dims{});
+  ds.write_block(Dims{}, Dims{}, &value);
   return ds;
 }
 

@@ -268,11 +268,12 @@ void write_metadata(const h5::Location& file, const DetectorMetadata& meta) {
   auto detector = file.require_group(kDetectorGroup);
   for (const auto& f : detector_fields()) {
     if (!(meta.*f.member)) continue;
-    auto ds = detector.write<double>(f.name, {*(meta.*f.member)}, {1});
+    // Scalars, as APS NeXus files store them (pyXpcsViewer needs frame_time to be one number).
+    auto ds = detector.write_scalar<double>(f.name, *(meta.*f.member));
     ds.attrs().set("units", f.unit);
   }
   if (meta.energy_kev) {
-    auto ds = file.write<double>(kEnergyPath, {*meta.energy_kev}, {1});
+    auto ds = file.write_scalar<double>(kEnergyPath, *meta.energy_kev);
     ds.attrs().set("units", "keV");
   }
 }

@@ -1,6 +1,7 @@
 #include <glassy/core/atomic_file.hpp>
 #include <glassy/core/error.hpp>
 #include <glassy/core/progress.hpp>
+#include <glassy/core/provenance.hpp>
 #include <glassy/io/hdf5.hpp>
 #include <glassy/md/studies.hpp>
 #include <glassy/md/trajectory.hpp>
@@ -105,6 +106,7 @@ WaitingStudy study_waiting_times(const std::filesystem::path& trajectory,
   AtomicOutput result(out);
   {
     auto file = h5::File::create(result.temp_path());
+    write_provenance(file);
     auto g = file.require_group("glassy/md/waiting");
     g.attrs().set("trajectory", trajectory.string());
     g.attrs().set("window", static_cast<std::int64_t>(s.times.window));
@@ -171,6 +173,7 @@ StructureStudy study_structure(const std::filesystem::path& trajectory,
   AtomicOutput result(out);
   {
     auto file = h5::File::create(result.temp_path());
+    write_provenance(file);
     auto g = file.require_group("glassy/md/ifk");
     g.attrs().set("trajectory", trajectory.string());
     g.attrs().set("radical", static_cast<std::int64_t>(o.voronoi.radical));

@@ -1,6 +1,7 @@
 // Reading an aging result for the report. Optional pieces (the map, TAS fits) may be absent;
 // the /glassy/aging core is required.
 #include <glassy/core/error.hpp>
+#include <glassy/core/provenance.hpp>
 #include <glassy/io/hdf5.hpp>
 #include <glassy/report/data.hpp>
 
@@ -18,6 +19,7 @@ ReportData read_report_data(const std::filesystem::path& file) {
   d.source = file;
   const auto g = f.group("glassy/aging");
   d.window_s = g.attrs().has("window_s") ? g.attrs().get_double("window_s") : 0;
+  d.provenance = read_provenance(f);
 
   const std::string map_name = "xpcs/twotime/correlation_map/c2_00001";
   if (f.is_dataset(map_name)) {
@@ -26,6 +28,11 @@ ReportData read_report_data(const std::filesystem::path& file) {
     require(dims.size() == 2 && dims[0] == dims[1], "report: " + map_name + " is not square");
     d.map_n = dims[0];
     d.map = ds.read_all<double>();
+    // Stored as APS does, the upper triangle only: mirror it for the figure.
+    if (ds.attrs().has("populated_elements") &&
+        ds.attrs().get_string("populated_elements") == "upper_half")
+      for (std::size_t i = 0; i < d.map_n; ++i)
+        for (std::size_t j = 0; j < i; ++j) d.map[i * d.map_n + j] = d.map[j * d.map_n + i];
     d.cell_seconds = ds.attrs().get_double("cell_seconds");
     const auto tt = f.group("xpcs/twotime");
     d.map_start = tt.attrs().has("map_start_time") ? tt.attrs().get_double("map_start_time") : 0;

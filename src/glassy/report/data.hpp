@@ -2,7 +2,10 @@
 // group of design.md and the downsampled two-time map under /xpcs/twotime).
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +43,7 @@ struct ReportData {
   std::vector<double> one_lag, one_r, one_r_err;
   ModelCurve kww, ml;
   std::string preferred;
+  std::optional<nlohmann::json> provenance;  // /glassy/provenance, when the file has one
 };
 
 // Reads `file`; glassy::Error naming the file when it is missing, not HDF5 or not an aging result.

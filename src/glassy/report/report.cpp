@@ -79,6 +79,33 @@ std::string parameter_table(const ReportData& d) {
   return t + "</tbody></table>\n";
 }
 
+// Where the result came from (/glassy/provenance): a collapsed section, the command in its title.
+std::string provenance_section(const ReportData& d) {
+  if (!d.provenance)
+    return "<p class=\"meta\">This file has no /glassy/provenance (written by a glassy that did "
+           "not record it).</p>\n";
+  const auto& p = *d.provenance;
+  auto text = [&](const char* key) {
+    return p.contains(key) && p[key].is_string() ? escape_html(p[key].get<std::string>()) : "";
+  };
+  std::string s = fmt::format(
+      "<details id=\"provenance\"><summary>glassy {}: <code>{}</code></summary>\n<table "
+      "class=\"provenance\">\n",
+      text("glassy_version"), text("command"));
+  for (const char* key : {"glassy_version", "command", "start_time", "end_time", "host"})
+    s += fmt::format("<tr><th>{}</th><td>{}</td></tr>\n", key, text(key));
+  s += "</table>\n<table class=\"provenance\"><thead><tr><th>input</th><th>bytes</th>"
+       "<th>modified</th></tr></thead><tbody>\n";
+  for (const auto& in : p.value("inputs", nlohmann::json::array()))
+    s += fmt::format("<tr class=\"input\"><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                     escape_html(in.value("path", "")),
+                     escape_html(in.value("size_bytes", nlohmann::json()).dump()),
+                     escape_html(in.value("modified", "")));
+  s += "</tbody></table>\n<pre class=\"options\">" +
+       escape_html(p.value("options", nlohmann::json()).dump(2)) + "</pre>\n</details>\n";
+  return s;
+}
+
 const char* const kStyle = R"(
 body { font-family: sans-serif; margin: 1.5em auto; max-width: 1300px; color: #222; }
 h1 { font-size: 1.5em; } h2 { font-size: 1.1em; margin-top: 2em; }
@@ -89,6 +116,8 @@ table { border-collapse: collapse; font-size: 0.85em; }
 th, td { border: 1px solid #ccc; padding: 2px 8px; text-align: right; }
 th { background: #eee; position: sticky; top: 0; }
 .tablebox { max-height: 600px; overflow-y: auto; display: inline-block; }
+table.provenance { margin: 0.5em 0; } table.provenance td { text-align: left; }
+pre.options { background: #f7f7f7; padding: 0.8em; border: 1px solid #ddd; font-size: 0.85em; }
 )";
 
 // Records errors and, once every figure has drawn, their count on <body> (data-plots-drawn).
@@ -168,6 +197,7 @@ std::string render_html(const ReportData& d, const std::string& plotly_js,
           "</div>\n";
   html += "<script type=\"application/json\" id=\"glassy-figures\">" + escape_script(specs.dump()) +
           "</script>\n";
+  html += "<h2>Provenance</h2>\n" + provenance_section(d);
   html += std::string("<script>") + kDrawScript + "</script>\n</body>\n</html>\n";
   return html;
 }

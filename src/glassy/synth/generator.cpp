@@ -1,6 +1,7 @@
 #include <glassy/core/atomic_file.hpp>
 #include <glassy/core/error.hpp>
 #include <glassy/core/progress.hpp>
+#include <glassy/core/provenance.hpp>
 #include <glassy/synth/frame_schedule.hpp>
 #include <glassy/synth/generator.hpp>
 #include <glassy/synth/material_clock.hpp>
@@ -151,6 +152,7 @@ SynthSummary generate(const SynthParams& p, const std::filesystem::path& out) {
     summary.frames_written = nf;
 
     write_metadata(file, p.geometry);
+    write_provenance(file);
     file.write<double>(kTimestampPath, schedule.time).attrs().set("units", "s");
     TruthRecord truth{p,     schedule,      mean_rate, i0, gamma, series, summary.sampling,
                       bound, bound_exceeded};
