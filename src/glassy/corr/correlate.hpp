@@ -8,6 +8,7 @@
 #include <glassy/core/memory_budget.hpp>
 #include <glassy/corr/multitau.hpp>
 #include <glassy/corr/reducers.hpp>
+#include <glassy/corr/table_setup.hpp>
 #include <glassy/corr/twotime.hpp>
 #include <glassy/detector/partition.hpp>
 #include <glassy/io/frames.hpp>
@@ -59,6 +60,8 @@ struct Correlation {
   std::unique_ptr<OneTimeReducer> plateau;  // restricted to plateau_span (or the whole run)
   std::unique_ptr<MapReducer> map;
   std::unique_ptr<DiagonalBandReducer> diagonal;
+  TableSetup setup;    // how the tables above were built (stored with them)
+  std::string origin;  // which correlation this is: frames, a stored result or a foreign map
   std::optional<MultiTauResult> multitau;
   TwoTimeReport twotime_report;
   CorrelateOptions options;
