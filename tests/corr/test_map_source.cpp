@@ -35,8 +35,8 @@ std::vector<double> kww_map(std::uint64_t seed = 5) {
     for (std::size_t j = 0; j <= i; ++j) {
       const double tau = 3.0 * (1 + static_cast<double>(j) * kDt / 40.0);
       const double lag = static_cast<double>(i - j) * kDt;
-      const double v = static_cast<float>(
-          1 + 0.3 * std::exp(-2 * std::pow(lag / tau, 0.8)) + (i == j ? 0.05 : noise(rng)));
+      const double v = static_cast<float>(1 + 0.3 * std::exp(-2 * std::pow(lag / tau, 0.8)) +
+                                          (i == j ? 0.05 : noise(rng)));
       m[i * kT + j] = m[j * kT + i] = v;
     }
   return m;
@@ -61,8 +61,9 @@ Brute brute_force(const std::vector<std::vector<double>>& pieces, std::size_t n,
       for (std::size_t j = 0; j < i; ++j) {
         const std::size_t l = bins.bin_of_frames(i - j);
         if (l >= b.lags) continue;
-        const std::size_t w = std::min(
-            b.windows - 1, static_cast<std::size_t>(static_cast<double>(first + j) * kDt / window_s));
+        const std::size_t w =
+            std::min(b.windows - 1,
+                     static_cast<std::size_t>(static_cast<double>(first + j) * kDt / window_s));
         sum[w * b.lags + l] += p[i * size + j];
         count[w * b.lags + l] += 1;
       }
@@ -101,8 +102,7 @@ void expect_matches(const aging::AgingResult& r, const Brute& b) {
   EXPECT_GT(compared, b.g2.size() / 2);
 }
 
-void write_npy_map(const std::filesystem::path& file, const std::vector<double>& m,
-                   std::size_t n) {
+void write_npy_map(const std::filesystem::path& file, const std::vector<double>& m, std::size_t n) {
   const std::vector<float> f(m.begin(), m.end());
   write_npy(file, {n, n}, f.data());
 }
@@ -232,8 +232,11 @@ TEST(MapSource, BadMapsAreRefused) {
   for (std::size_t i = 0; i < 50; ++i)
     for (std::size_t j = 0; j < 50; ++j) small[i * 50 + j] = m[i * kT + j];
   write_npy_map(dir / "small.npy", small, 50);
-  expect_error([&] { analyse({dir / "small.npy", dir / "map.npy"}, 20); },
-               "consecutive ranges of equal length");
+  expect_error(
+      [&] {
+        analyse({dir / "small.npy", dir / "map.npy"}, 20);
+      },
+      "consecutive ranges of equal length");
 }
 
 // The real CHX map (C = g2, 350 frames, aging along the diagonal): g2(t, t_a) per window equals a
