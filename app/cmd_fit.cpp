@@ -1,10 +1,14 @@
 // glassy fit --model kww|ml|ml-unsquared|exp --in G2.csv [--json] [--normalised] [--baseline B]:
-// fits one correlation function and prints the parameters with errors, reduced chi^2, AIC, AICc,
-// BIC and <t> where it is defined (one JSON object with --json).
+// or --in RESULT.h5 [--q-index K | --q Q] [--lag-range A:B] (g2 straight from an APS or glassy
+// result file, corr/result_g2): fits one correlation function and prints the parameters with
+// errors, reduced chi^2, AIC, AICc, BIC and <t> where it is defined (one JSON object with --json).
 #include "commands.hpp"
 
 #include <glassy/core/error.hpp>
+#include <glassy/core/parse.hpp>
+#include <glassy/corr/result_g2.hpp>
 #include <glassy/fit/fit.hpp>
+#include <glassy/io/hdf5.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -150,13 +154,22 @@ void register_fit(CLI::App& app) {
   struct Args {
     std::string model, in;
     bool json = false, normalised = false, free_baseline = false;
-    std::optional<double> baseline;
+    std::optional<double> baseline, q, frame_time;
+    std::optional<int> q_index;
+    std::string lag_range;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("--model", a->model, "kww, ml (R = E_beta^2), ml-unsquared (R = E_beta) or exp")
       ->required();
-  cmd->add_option("--in", a->in, "CSV with header lag_s,g2[,g2_err] (# comments allowed)")
+  cmd->add_option("--in", a->in,
+                  "CSV with header lag_s,g2[,g2_err] (# comments allowed), or an APS / glassy "
+                  "result HDF5 (/xpcs/multitau or /xpcs/twotime normalized_g2)")
       ->required();
+  cmd->add_option("--q-index", a->q_index, "Result file: the g2 column, counted from 0");
+  cmd->add_option("--q", a->q, "Result file: the column of the q (1/A) nearest this");
+  cmd->add_option("--lag-range", a->lag_range, "A:B, fit only lags in [A, B] s");
+  cmd->add_option("--frame-time", a->frame_time,
+                  "Result file: seconds per frame when delay_list counts frames");
   cmd->add_flag("--json", a->json, "Print one JSON object instead of text");
   cmd->add_flag("--normalised", a->normalised,
                 "The value column is R (already normalised): fit R(t) itself");
@@ -171,7 +184,29 @@ void register_fit(CLI::App& app) {
             "--normalised fits R(t) without baseline: drop --baseline / --free-baseline");
     require(!(a->baseline && a->free_baseline),
             "--baseline fixes the baseline; drop --free-baseline");
-    const Curve c = read_curve(a->in);
+    require(!(a->q_index && a->q), "--q-index and --q both choose the column: give one");
+    std::optional<std::pair<double, double>> lag_range;
+    if (!a->lag_range.empty()) lag_range = parse_span(a->lag_range, "--lag-range");
+    Curve c;
+    if (h5::File::is_hdf5(a->in)) {
+      const auto r = read_result_g2(a->in, {a->q_index, a->q, lag_range, a->frame_time});
+      c = {r.t, r.g2, r.err, "g2"};
+      if (!a->json) std::printf("g2 from %s: %zu lags\n", r.description.c_str(), r.t.size());
+    } else {
+      require(!a->q_index && !a->q && !a->frame_time,
+              "--q-index, --q and --frame-time apply to a result file; " + a->in + " is a CSV");
+      c = read_curve(a->in);
+      if (lag_range) {
+        Curve kept{{}, {}, {}, c.value_column};
+        for (std::size_t i = 0; i < c.t.size(); ++i)
+          if (c.t[i] >= lag_range->first && c.t[i] <= lag_range->second) {
+            kept.t.push_back(c.t[i]), kept.y.push_back(c.y[i]);
+            if (!c.err.empty()) kept.err.push_back(c.err[i]);
+          }
+        require(!kept.t.empty(), a->in + " has no lag inside --lag-range " + a->lag_range);
+        c = kept;
+      }
+    }
     fit::FitOptions o;
     o.sigma = c.err;
     o.free_contrast_baseline = !a->normalised;

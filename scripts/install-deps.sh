@@ -14,6 +14,8 @@ packages=(
   libhdf5-dev hdf5-filter-plugin hdf5-plugin-lzf bitshuffle
   # I/O: zlib for gzip-compressed ESRF EDF frames (.edf.gz)
   zlib1g-dev
+  # two-time maps from the APS 8-ID MATLAB routines (.mat v5 and v7.3)
+  libmatio-dev
   # the atomistic half: LAMMPS (in-process, C library interface; MPI build), its mpirun, voro++
   liblammps-dev mpi-default-bin voro++-dev
   # command line, formatting, JSON

@@ -29,6 +29,10 @@ const std::vector<Field<AgingOptions>>& aging_fields() {
          GLASSY_FIELD_REF(O, regimes.slope_sigma)},
         {"event_sigma", "--event-sigma", "sigma", "Significance threshold of intermittent events",
          Range::positive(), GLASSY_FIELD_REF(O, events.threshold_sigma)},
+        {"age_step_s", "--age-step-s", "s",
+         "Keep the band at this finer age step so later re-analyses from the result may use any "
+         "multiple of it as --window-s (frames and maps)",
+         Range::positive(), GLASSY_FIELD_REF(O, age_step_s)},
         {"event_band", "--event-band", "frames",
          "Frames of the diagonal band kept for event detection", Range::between(1, 4096),
          GLASSY_FIELD_REF(O, event_band)},

@@ -1,5 +1,6 @@
 #include <glassy/aging/analysis.hpp>
 #include <glassy/core/error.hpp>
+#include <glassy/corr/tables.hpp>
 
 #include <fmt/format.h>
 #include <boost/math/distributions/students_t.hpp>
@@ -115,21 +116,35 @@ WindowFit fit_window(fit::Model model, const std::vector<double>& t, const std::
 }  // namespace
 
 AgingResult analyse_aging(FrameSource& source, const AgingOptions& options) {
-  options.validate();
-  AgingResult r;
+  options.validate();  // at the library entry: a bad value is named before any work
   CorrelateOptions co = options.corr;
   co.twotime = true;
   co.diagonal_band = std::max<std::size_t>(co.diagonal_band, options.event_band);
-  r.corr = correlate(source, co);
+  if (options.age_step_s) co.window_s = *options.age_step_s;
+  return analyse_aging(correlate(source, co), options);
+}
+
+AgingResult analyse_aging(Correlation correlation, const AgingOptions& options) {
+  options.validate();
+  AgingResult r;
+  r.corr = std::move(correlation);
   const auto& c = r.corr;
+  require(c.band && c.onetime && c.plateau && c.clock,
+          "the correlation has no two-time tables (a multi-tau-only result): run glassy corr "
+          "with --mode twotime or both");
   require(options.bin >= 0 && options.bin < c.partition.n_dynamic(),
           fmt::format("--bin {} does not exist: the partition has {} dynamic bins", options.bin + 1,
                       c.partition.n_dynamic()));
   const int bin = options.bin;
   for (const auto& g : c.stats.gaps) r.gaps.emplace_back(g.start, g.end);
+  // The analysis windows: the stored age step, or k of them merged.
+  std::unique_ptr<AgeBandReducer> merged;
+  if (options.corr.window_s != c.band->window_s())
+    merged = merge_age_windows(*c.band, *c.clock, options.corr.window_s);
+  const AgeBandReducer& band = merged ? *merged : *c.band;
+  r.window_s = band.window_s();
 
   // 1. g2(t, t_a), plateaus, R.
-  const auto& band = *c.band;
   const std::size_t nw = band.windows(), nl = band.lags();
   for (std::size_t l = 0; l < nl; ++l) r.lag.push_back(band.lag_seconds(l));
   r.g2.assign(nw * nl, kNaN);
@@ -147,7 +162,8 @@ AgingResult analyse_aging(FrameSource& source, const AgingOptions& options) {
       r.g2_err[w * nl + l] = g.error;
     }
   }
-  long_time_plateau(co.plateau_span ? *c.plateau : *c.onetime, bin, co.plateau_span.has_value(), r);
+  const bool named_span = c.setup.plateau_span.has_value();
+  long_time_plateau(named_span ? *c.plateau : *c.onetime, bin, named_span, r);
 
   // 2. Fits per window on R = (g2 - g2_inf) / (g2_0 - g2_inf).
   r.kww.resize(nw);
@@ -239,6 +255,10 @@ AgingResult analyse_aging(FrameSource& source, const AgingOptions& options) {
   }
 
   // 4. Intermittent events from the diagonal band.
+  if (!c.diagonal)
+    r.events_note =
+        "not searched: the correlation keeps no diagonal band (glassy corr does not; "
+        "run glassy age on the frames)";
   if (c.diagonal) {
     std::vector<double> times(c.info.frames);
     for (std::size_t f = 0; f < times.size(); ++f) times[f] = c.clock->time(f);

@@ -23,7 +23,10 @@ namespace glassy::aging {
 
 struct AgingOptions {
   CorrelateOptions corr;  // window_s, per_decade, plateau span, partition, budget, ...
-  int bin = 0;            // 0-based dynamic bin analysed
+  // Frames path: the band is kept (and stored) at this finer age step, and the analysis windows
+  // (corr.window_s, a whole multiple of it) are merged from it; absent: the step is the window.
+  std::optional<double> age_step_s;
+  int bin = 0;  // 0-based dynamic bin analysed
   bool fit_kww = true, fit_ml = true;
   std::optional<double> contrast_slope;  // m of g2'(0, t_a) = g2(0, t_a) - m t_a; fitted if absent
   std::size_t pearson_windows = 20;      // sliding Pearson window, in age windows
@@ -89,9 +92,15 @@ struct AgingResult {
   Regimes regimes;
   OnetimeView onetime;
   std::vector<std::pair<double, double>> gaps;
+  double window_s = 0;      // the analysis windows (a multiple of the stored age step)
+  std::string events_note;  // why events were not searched, when they were not
 };
 
+// From frames: correlate() (keeping the band at age_step_s when given), then the tables.
 AgingResult analyse_aging(FrameSource& source, const AgingOptions& options);
+// From correlation tables (a frames run, a stored result, a foreign map): options.corr.window_s
+// is the analysis window, a whole multiple of the tables' age step; options.bin the q bin.
+AgingResult analyse_aging(Correlation correlation, const AgingOptions& options);
 
 // The /glassy/aging group (design.md layout) and the APS groups of the correlation.
 void write_aging(const h5::File& file, const AgingResult& result);

@@ -47,7 +47,9 @@ void write_aging(const h5::File& file, const AgingResult& r) {
   write_correlation(file, r.corr);
   auto g = file.require_group("glassy/aging");
   const std::size_t nw = r.t_a.size(), nl = r.lag.size();
-  g.attrs().set("window_s", r.corr.band->window_s());
+  g.attrs().set("window_s", r.window_s);
+  g.attrs().set("age_step_s", r.corr.band->window_s());
+  g.attrs().set("correlation", r.corr.origin);
   g.attrs().set("q_bin", std::int64_t{1});
   g.write<double>("t_a", r.t_a)
       .attrs()
@@ -237,14 +239,21 @@ std::string summarise(const AgingResult& r) {
   double lo = 1e300, hi = 0;
   for (const auto& k : r.kww)
     if (k.ok) ++fitted, lo = std::min(lo, k.mean_time), hi = std::max(hi, k.mean_time);
-  s += fmt::format("age windows: {} of {:g} s, {} fitted (KWW)\n", r.t_a.size(),
-                   r.corr.band->window_s(), fitted);
+  s += fmt::format("correlation: {}\n", r.corr.origin);
+  s += fmt::format("age windows: {} of {:g} s{}, {} fitted (KWW)\n", r.t_a.size(), r.window_s,
+                   r.window_s != r.corr.band->window_s()
+                       ? fmt::format(" (merged from a {:g} s age step)", r.corr.band->window_s())
+                       : std::string(),
+                   fitted);
   if (fitted) s += fmt::format("<t>: {:.4g} s to {:.4g} s\n", lo, hi);
   s += fmt::format("g2(inf) = {:.6f} +- {:.2g} ({})\n", r.g2_inf, r.g2_inf_err, r.g2_inf_method);
   s += fmt::format(
       "contrast trend m = {:.3g} /s; detrended g2(0) vs <t>: Pearson r = {:.2f} (p = {:.2g})\n",
       r.contrast_slope, r.pearson_all, r.pearson_all_p);
-  s += fmt::format("events: {}\n", r.events.size());
+  if (r.events_note.empty())
+    s += fmt::format("events: {}\n", r.events.size());
+  else
+    s += "events: " + r.events_note + "\n";
   for (const auto& e : r.events)
     s += fmt::format(
         "  at {:.0f} s: loss of correlation across it {:.3g} ({:.1f} sigma), <t> {:.4g} s -> "

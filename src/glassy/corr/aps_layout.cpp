@@ -81,7 +81,9 @@ std::vector<float> sub_map(const std::vector<float>& map, std::size_t n, std::si
 }  // namespace
 
 std::vector<int> occupied_bins(const Partition& partition) {
-  std::vector<bool> used(static_cast<std::size_t>(partition.n_dynamic()) + 1, false);
+  // A correlation read from a two-time map has bins but no pixels: every bin holds a map.
+  const bool pixels = !partition.dynamic_map.empty();
+  std::vector<bool> used(static_cast<std::size_t>(partition.n_dynamic()) + 1, !pixels);
   for (auto b : partition.dynamic_map) used[static_cast<std::size_t>(b)] = true;
   std::vector<int> bins;
   for (int b = 1; b <= partition.n_dynamic(); ++b)

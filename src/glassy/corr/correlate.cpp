@@ -3,6 +3,8 @@
 #include <glassy/corr/aps_layout.hpp>
 #include <glassy/corr/correlate.hpp>
 #include <glassy/corr/reducer_cost.hpp>
+#include <glassy/corr/stored.hpp>
+#include <glassy/corr/tables.hpp>
 #include <glassy/prep/flatfield.hpp>
 
 #include <fmt/format.h>
@@ -27,6 +29,7 @@ Correlation correlate(FrameSource& source, const CorrelateOptions& o) {
   Correlation c;
   c.options = o;
   c.info = source.info();
+  c.origin = "frames " + source.info().format;
   const auto& info = c.info;
   info.require_times();
   // The frame spacing: the stated frame time, else the first step of the timestamps.
@@ -111,20 +114,17 @@ Correlation correlate(FrameSource& source, const CorrelateOptions& o) {
                      o.map_size > 0 ? std::min(o.map_size, info.frames) : 0,
                      o.diagonal_band > 0 ? std::min(o.diagonal_band, info.frames - 1) : 0};
     check_reducer_plan(plan, o.budget);
-    c.band = std::make_unique<AgeBandReducer>(*c.clock, bins, max_lag, o.per_decade, o.window_s);
-    c.onetime = std::make_unique<OneTimeReducer>(*c.clock, bins, span, o.per_decade);
-    c.plateau =
-        std::make_unique<OneTimeReducer>(*c.clock, bins, span, o.per_decade, o.plateau_span);
-    std::vector<TileReducer*> reducers{c.band.get(), c.onetime.get(), c.plateau.get()};
-    if (o.map_size > 0) {
-      c.map = std::make_unique<MapReducer>(*c.clock, bins, o.map_size);
-      reducers.push_back(c.map.get());
-    }
-    if (o.diagonal_band > 0) {
-      c.diagonal = std::make_unique<DiagonalBandReducer>(
-          info.frames, bins, std::min(o.diagonal_band, info.frames - 1));
-      reducers.push_back(c.diagonal.get());
-    }
+    TableSetup setup;
+    setup.bins = bins;
+    setup.band_max_lag_s = max_lag;
+    setup.onetime_max_lag_s = span;
+    setup.per_decade = o.per_decade;
+    setup.window_s = o.window_s;
+    setup.plateau_span = o.plateau_span;
+    setup.map_size = o.map_size;
+    setup.diagonal_width = o.diagonal_band > 0 ? std::min(o.diagonal_band, info.frames - 1) : 0;
+    build_tables(c, setup);
+    const auto reducers = table_reducers(c);
     TwoTimeOptions to;
     to.path = o.path;
     to.budget = o.budget;
@@ -293,6 +293,7 @@ void write_correlation(const h5::File& file, const Correlation& c) {
     band.write<double>("g2_0_err", g0e, {static_cast<std::size_t>(bins), nw});
     band.write<double>("g2_0_pairs", g0n, {static_cast<std::size_t>(bins), nw});
   }
+  write_correlation_state(file, c);  // the tables a re-analysis starts from (corr/stored)
   write_provenance(file);
 }
 

@@ -9,6 +9,7 @@
 #include <glassy/core/options.hpp>
 #include <glassy/corr/multitau.hpp>
 #include <glassy/corr/reducers.hpp>
+#include <glassy/corr/table_setup.hpp>
 #include <glassy/corr/twotime.hpp>
 #include <glassy/detector/partition.hpp>
 #include <glassy/io/frames.hpp>
@@ -69,6 +70,8 @@ struct Correlation {
   std::unique_ptr<OneTimeReducer> plateau;  // restricted to plateau_span (or the whole run)
   std::unique_ptr<MapReducer> map;
   std::unique_ptr<DiagonalBandReducer> diagonal;
+  TableSetup setup;    // how the tables above were built (stored with them)
+  std::string origin;  // which correlation this is: frames, a stored result or a foreign map
   std::optional<MultiTauResult> multitau;
   // The static-bin intensity profile over equal spans of the run, [segment][static bin]
   // (pyXpcsViewer's stability view), and the geometry the q map was made with.

@@ -67,6 +67,8 @@ AgeBandReducer::AgeBandReducer(const FrameClock& clock, int bins, double max_lag
     : clock_(clock),
       bins_(bins),
       lags_(clock.dt(), max_lag_of(clock, max_lag_s), per_decade),
+      max_lag_s_(max_lag_s),
+      per_decade_(per_decade),
       window_s_(window_s),
       t0_(clock.time(0)) {
   require(window_s > 0, "age window must be positive seconds");
@@ -129,6 +131,30 @@ Accumulated AgeBandReducer::g2(int bin, std::size_t w, std::size_t l) const {
 Accumulated AgeBandReducer::plateau(int bin, std::size_t w) const {
   const std::size_t c = static_cast<std::size_t>(bin) * n_windows_ + w;
   return summarise(p_sum_[c], p_sum2_[c], p_count_[c], 1.0);
+}
+
+std::unique_ptr<AgeBandReducer> AgeBandReducer::merged_windows(std::size_t k) const {
+  require(k >= 1, "age windows merge in whole multiples");
+  auto m = std::make_unique<AgeBandReducer>(clock_, bins_, max_lag_s_, per_decade_,
+                                            window_s_ * static_cast<double>(k));
+  const std::size_t nl = lags_.size();
+  for (int b = 0; b < bins_; ++b)
+    for (std::size_t w = 0; w < n_windows_; ++w) {
+      // Clamped like window_of_: the last stored window may end past the run's last frame.
+      const std::size_t W = std::min(m->n_windows_ - 1, w / k);
+      for (std::size_t l = 0; l < nl; ++l) {
+        m->sum_[m->cell(b, W, l)] += sum_[cell(b, w, l)];
+        m->sum2_[m->cell(b, W, l)] += sum2_[cell(b, w, l)];
+        m->count_[m->cell(b, W, l)] += count_[cell(b, w, l)];
+      }
+      const std::size_t pc = static_cast<std::size_t>(b) * n_windows_ + w;
+      const std::size_t PC = static_cast<std::size_t>(b) * m->n_windows_ + W;
+      m->p_sum_[PC] += p_sum_[pc];
+      m->p_sum2_[PC] += p_sum2_[pc];
+      m->p_count_[PC] += p_count_[pc];
+    }
+  m->lag_sum_ = lag_sum_;
+  return m;
 }
 
 // ---------------- OneTimeReducer ----------------
@@ -252,6 +278,11 @@ std::vector<float> MapReducer::map(int bin) const {
       m[j * size_ + i] = v;
     }
   return m;
+}
+
+double MapReducer::cell_mean(int bin, std::size_t i, std::size_t j) const {
+  const std::size_t c = static_cast<std::size_t>(bin) * size_ * size_ + i * size_ + j;
+  return count_[c] > 0 ? sum_[c] / count_[c] : std::numeric_limits<double>::quiet_NaN();
 }
 
 double MapReducer::cell_start(std::size_t i) const {

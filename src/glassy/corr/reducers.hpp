@@ -11,6 +11,7 @@
 #include <glassy/corr/lag_bins.hpp>
 #include <glassy/corr/tile.hpp>
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -57,6 +58,9 @@ class AgeBandReducer : public TileReducer {
   Accumulated g2(int bin, std::size_t window, std::size_t lag) const;
   // g2(0, t_a): mean of C(t, t +- 1 frame) in the window.
   Accumulated plateau(int bin, std::size_t window) const;
+  // The same band with windows k times wider: window W holds stored windows kW .. kW + k - 1,
+  // whose sums add exactly (the boundaries of the wide windows are boundaries of the stored ones).
+  std::unique_ptr<AgeBandReducer> merged_windows(std::size_t k) const;
 
  private:
   std::size_t cell(int bin, std::size_t w, std::size_t l) const {
@@ -65,6 +69,8 @@ class AgeBandReducer : public TileReducer {
   const FrameClock& clock_;
   int bins_;
   LagBins lags_;
+  double max_lag_s_;
+  int per_decade_;
   double window_s_, t0_;
   std::size_t n_windows_;
   std::vector<std::size_t> window_of_;
@@ -110,6 +116,9 @@ class MapReducer : public TileReducer {
   std::vector<float> map(int bin) const;
   double cell_start(std::size_t i) const;  // s
   double cell_width() const { return cell_s_; }
+  std::size_t cell_of(std::size_t frame) const { return cell_of_[frame]; }
+  // Mean of C over the pairs in cell (i, j), i >= j (the later frame's cell first); NaN if none.
+  double cell_mean(int bin, std::size_t i, std::size_t j) const;
 
  private:
   const FrameClock& clock_;
