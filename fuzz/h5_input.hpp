@@ -152,8 +152,15 @@ inline void write_fuzzed(hid_t loc, const std::string& name, bool attribute,
 // The file every input is built in. Creating an HDF5 file costs milliseconds under ASan (its
 // metadata cache is one large calloc), building a fresh /entry in a kept one 0.1 ms: inputs get
 // their own handle to this file (reopen) and an EntryScope removes /entry when they are done.
+// Deleted objects leave holes, so the file grows slowly; past 1 MiB it is replaced by a fresh
+// one (the core driver copies the whole image at every growth step, which made late inputs slow).
+inline h5::File*& shared_file_slot() {
+  static h5::File* file = nullptr;  // kept to exit
+  return file;
+}
 inline const h5::File& shared_file() {
-  static const auto* file = new h5::File(h5::File::create_in_memory("fuzz.h5"));  // kept to exit
+  auto*& file = shared_file_slot();
+  if (file == nullptr) file = new h5::File(h5::File::create_in_memory("fuzz.h5"));
   return *file;
 }
 struct EntryScope {
@@ -161,8 +168,13 @@ struct EntryScope {
   EntryScope(const EntryScope&) = delete;
   EntryScope& operator=(const EntryScope&) = delete;
   ~EntryScope() {
-    if (H5Lexists(shared_file().id(), "entry", H5P_DEFAULT) > 0)
-      H5Ldelete(shared_file().id(), "entry", H5P_DEFAULT);
+    const hid_t id = shared_file().id();
+    if (H5Lexists(id, "entry", H5P_DEFAULT) > 0) H5Ldelete(id, "entry", H5P_DEFAULT);
+    hsize_t bytes = 0;
+    if (H5Fget_filesize(id, &bytes) >= 0 && bytes > (1u << 20)) {
+      delete shared_file_slot();
+      shared_file_slot() = nullptr;
+    }
   }
 };
 
