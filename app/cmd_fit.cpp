@@ -7,6 +7,7 @@
 #include <glassy/core/error.hpp>
 #include <glassy/core/parse.hpp>
 #include <glassy/corr/result_g2.hpp>
+#include <glassy/fit/curve_csv.hpp>
 #include <glassy/fit/fit.hpp>
 #include <glassy/io/hdf5.hpp>
 
@@ -15,80 +16,13 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 
 namespace glassy::cli {
 namespace {
 
-struct Curve {
-  std::vector<double> t, y, err;
-  std::string value_column;
-};
+using fit::Curve;
 
-std::vector<std::string> split_fields(const std::string& line) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (true) {
-    const auto comma = line.find(',', start);
-    std::string f =
-        line.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    const auto a = f.find_first_not_of(" \t\r"), b = f.find_last_not_of(" \t\r");
-    out.push_back(a == std::string::npos ? "" : f.substr(a, b - a + 1));
-    if (comma == std::string::npos) return out;
-    start = comma + 1;
-  }
-}
-
-// CSV with a header naming lag_s and g2 (or R), optionally g2_err (or R_err); other columns are
-// ignored, lines starting with # and blank lines skipped.
-Curve read_curve(const std::string& path) {
-  std::ifstream in(path);
-  require(in.good(), "cannot open " + path + ": check the path");
-  Curve c;
-  std::string line;
-  std::vector<std::string> header;
-  int i_t = -1, i_y = -1, i_e = -1;
-  for (std::size_t number = 1; std::getline(in, line); ++number) {
-    const auto first = line.find_first_not_of(" \t\r");
-    if (first == std::string::npos || line[first] == '#') continue;
-    const auto fields = split_fields(line);
-    if (header.empty()) {
-      header = fields;
-      for (int k = 0; k < static_cast<int>(fields.size()); ++k) {
-        if (fields[k] == "lag_s") i_t = k;
-        if (fields[k] == "g2" || fields[k] == "R") i_y = k, c.value_column = fields[k];
-        if (fields[k] == "g2_err" || fields[k] == "R_err") i_e = k;
-      }
-      require(i_t >= 0 && i_y >= 0,
-              fmt::format("{} line {}: the header must name the columns lag_s and g2 (or R), "
-                          "optionally g2_err; got '{}'",
-                          path, number, line));
-      continue;
-    }
-    require(fields.size() == header.size(),
-            fmt::format("{} line {}: {} fields where the header has {}", path, number,
-                        fields.size(), header.size()));
-    auto number_at = [&](int k) {
-      const std::string& f = fields[static_cast<std::size_t>(k)];
-      std::size_t used = 0;
-      double v = 0;
-      try {
-        v = std::stod(f, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      require(used == f.size() && !f.empty(),
-              fmt::format("{} line {}: '{}' in column {} is not a number", path, number, f,
-                          header[static_cast<std::size_t>(k)]));
-      return v;
-    };
-    c.t.push_back(number_at(i_t));
-    c.y.push_back(number_at(i_y));
-    if (i_e >= 0) c.err.push_back(number_at(i_e));
-  }
-  require(!header.empty() && !c.t.empty(), path + " has no data rows under a lag_s,g2 header");
-  return c;
-}
+Curve read_curve(const std::string& path) { return fit::read_curve_csv(path); }
 
 void print_text(const fit::FitResult& r, const Curve& c) {
   std::printf("model %s: %s\n", r.model.c_str(), r.formula.c_str());

@@ -349,6 +349,23 @@ File File::create(const std::filesystem::path& file) {
   return File(std::move(h), file.string() + ":");
 }
 
+File File::create_in_memory(const std::string& name) {
+  initialise_library();
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  // Grows 64 KiB at a time; backing store off: the image is dropped when the file is closed.
+  if (!fapl.valid() || H5Pset_fapl_core(fapl.id(), 64 * 1024, 0) < 0)
+    fail(name + ": cannot set up an in-memory HDF5 file");
+  Handle h(H5Fcreate(name.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id()), H5Fclose);
+  if (!h.valid()) fail(name + ": cannot create an in-memory HDF5 file");
+  return File(std::move(h), name + ":");
+}
+
+File File::reopen() const {
+  Handle h(H5Freopen(id()), H5Fclose);
+  if (!h.valid()) fail(path_ + " cannot be opened a second time");
+  return File(std::move(h), path_);
+}
+
 void File::flush() const { H5Fflush(id(), H5F_SCOPE_GLOBAL); }
 
 // ---------------- Attributes ----------------
@@ -494,6 +511,20 @@ Compression Dataset::compression() const {
   return Compression::None;
 }
 
+namespace {
+// HDF5's default transfer list allocates and zeroes a 1 MiB type-conversion buffer for every
+// converting read or write, however small (metadata, attributes of photon-event files): this one
+// fits the transfer (16 bytes a value covers every numeric type), up to that same 1 MiB.
+Handle transfer_list(std::size_t values) {
+  Handle list(H5Pcreate(H5P_DATASET_XFER), H5Pclose);
+  constexpr std::size_t kMaxBuffer = std::size_t{1} << 20;
+  const std::size_t bytes =
+      values >= kMaxBuffer / 16 ? kMaxBuffer : std::max<std::size_t>(4096, values * 16);
+  check(H5Pset_buffer(list.id(), bytes, nullptr, nullptr), "cannot set an HDF5 transfer buffer");
+  return list;
+}
+}  // namespace
+
 void Dataset::transfer(const Dims& start, const Dims& count, hid_t mem_type, void* buf,
                        bool write) const {
   Handle file_space(H5Dget_space(id()), H5Sclose);
@@ -523,9 +554,10 @@ void Dataset::transfer(const Dims& start, const Dims& count, hid_t mem_type, voi
         path_ + ": invalid selection");
   Handle mem_space(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr),
                    H5Sclose);
+  const Handle list = transfer_list(element_count(count));
   const herr_t status =
-      write ? H5Dwrite(id(), mem_type, mem_space.id(), file_space.id(), H5P_DEFAULT, buf)
-            : H5Dread(id(), mem_type, mem_space.id(), file_space.id(), H5P_DEFAULT, buf);
+      write ? H5Dwrite(id(), mem_type, mem_space.id(), file_space.id(), list.id(), buf)
+            : H5Dread(id(), mem_type, mem_space.id(), file_space.id(), list.id(), buf);
   if (status < 0) {
     if (!write && compression() != Compression::None && !filter_available(compression()))
       fail(path_ + ": compressed with " + to_string(compression()) +

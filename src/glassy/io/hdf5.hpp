@@ -153,6 +153,12 @@ class File : public Location {
   enum class Mode { Read, ReadWrite };
   static File open(const std::filesystem::path& file, Mode mode = Mode::Read);
   static File create(const std::filesystem::path& file);  // truncates
+  // A file that lives in memory only (HDF5's core driver, nothing written to disk); `name` is
+  // what messages call it. For building inputs on the fly (fuzzing, tests).
+  static File create_in_memory(const std::string& name);
+  // Another handle to this open file (H5Freopen); either may be closed first. Cheap: the file's
+  // caches are shared, nothing is read again.
+  File reopen() const;
   // True when the file starts with the HDF5 signature (so messages can say "not HDF5").
   static bool is_hdf5(const std::filesystem::path& file);
   void flush() const;

@@ -25,9 +25,14 @@ SparseFrameSource::SparseFrameSource(h5::File file, const DetectorMetadata& over
                                        std::to_string(offsets_.back()) + " but there are " +
                                        std::to_string(n[0]) + " events (truncated file?)");
   info_.frames = offsets_.size() - 1;
-  info_.height = static_cast<std::size_t>(group.attrs().get_int("height"));
-  info_.width = static_cast<std::size_t>(group.attrs().get_int("width"));
-  require(info_.height > 0 && info_.width > 0, where + ": height and width must be positive");
+  // Checked as stored (signed), before any size arithmetic: pixels are uint32 flat indices, so a
+  // frame holds at most 2^32 of them, and height * width cannot wrap around.
+  const auto height = group.attrs().get_int("height"), width = group.attrs().get_int("width");
+  require(height > 0 && width > 0 && height <= (std::int64_t{1} << 32) / width,
+          where + ": height and width must be positive and hold at most 2^32 pixels (got " +
+              std::to_string(height) + " x " + std::to_string(width) + ")");
+  info_.height = static_cast<std::size_t>(height);
+  info_.width = static_cast<std::size_t>(width);
   info_.meta = read_metadata(file_, overrides);
   info_.timestamps = read_timestamps(file_, info_.frames);
   info_.format = "sparse events (" + std::to_string(offsets_.back()) + " events, compression " +
@@ -47,7 +52,7 @@ void SparseFrameSource::read_sparse(std::size_t first, std::size_t count, Sparse
     pixel_.read_block<std::uint32_t>({begin}, {end - begin}, out.pixel.data());
     count_.read_block<std::uint32_t>({begin}, {end - begin}, out.counts.data());
   }
-  const std::uint32_t pixels = static_cast<std::uint32_t>(info_.pixels());
+  const std::size_t pixels = info_.pixels();  // up to 2^32: no uint32 would hold it
   for (std::size_t k = 0; k < count; ++k) {
     for (std::uint64_t e = out.offsets[k]; e < out.offsets[k + 1]; ++e) {
       if (out.pixel[e] >= pixels || out.counts[e] == 0 ||
