@@ -145,8 +145,17 @@ def test_open_frames_reads_what_h5py_reads(frames):
 
 
 def test_open_frames_errors(frames, tmp_path):
-    with pytest.raises(glassy.Error):
+    # A missing file is an OSError (glassy.FileError), still a glassy.Error; a bad value is a
+    # ValueError but not an OSError.
+    with pytest.raises(OSError, match="missing.h5") as e:
         glassy.open_frames(str(tmp_path / "missing.h5"))
+    assert isinstance(e.value, glassy.FileError) and isinstance(e.value, glassy.Error)
+    assert isinstance(e.value, ValueError)
+    damaged = tmp_path / "damaged.h5"
+    damaged.write_bytes(b"\x89HDF\r\n\x1a\n" + bytes(64))
+    with pytest.raises(glassy.Error) as e:
+        glassy.open_frames(str(damaged))
+    assert not isinstance(e.value, OSError)  # there, but damaged: a format error
     with pytest.raises(glassy.Error, match="run past"):
         glassy.open_frames(str(frames)).read(899, 5)
 
@@ -154,8 +163,11 @@ def test_open_frames_errors(frames, tmp_path):
 def test_synth_rejects_unknown_and_impossible_parameters(tmp_path):
     with pytest.raises(glassy.Error, match="colour"):
         glassy.synth("tiny", out=str(tmp_path / "x.h5"), colour="red")
-    with pytest.raises(glassy.Error):
+    with pytest.raises(glassy.Error) as e:
         glassy.synth("tiny", out=str(tmp_path / "x.h5"), contrast=5.0)
+    assert isinstance(e.value, ValueError) and not isinstance(e.value, OSError)
+    with pytest.raises(OSError, match="folder"):
+        glassy.synth("tiny", out=str(tmp_path / "no" / "x.h5"))
 
 
 def test_correlate_recovers_lag_one_truth(frames):

@@ -184,7 +184,8 @@ void write_history_csv(const std::filesystem::path& dir, const std::string& pref
                        const AgingResult& r) {
   auto open = [&](const std::string& name) {
     std::ofstream out(dir / (prefix + "_" + name + ".csv"));
-    require(out.good(), "cannot write " + (dir / (prefix + "_" + name + ".csv")).string());
+    require(out.good(), "cannot write " + (dir / (prefix + "_" + name + ".csv")).string(),
+            ErrorKind::InputOutput);
     return out;
   };
   {

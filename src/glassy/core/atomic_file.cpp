@@ -66,14 +66,17 @@ bool check_target_kind(const fs::path& target, const std::string& option) {
   require(!target.empty(), option + " is empty: give the path of the file to write");
   const auto dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
   std::error_code ec;
-  require(fs::is_directory(dir, ec), option + " " + target.string() + ": folder '" + dir.string() +
-                                         "' does not exist: create it or choose another " + option);
+  require(fs::is_directory(dir, ec),
+          option + " " + target.string() + ": folder '" + dir.string() +
+              "' does not exist: create it or choose another " + option,
+          ErrorKind::InputOutput);
   const auto status = fs::status(target, ec);
   if (!fs::exists(status)) return false;  // a new name: nothing to protect
   require(fs::is_regular_file(status),
           option + " " + target.string() + " exists and is not a regular file (" +
               (fs::is_directory(status) ? "a folder" : "a device, fifo or socket") +
-              "): glassy only replaces regular files; choose a file name");
+              "): glassy only replaces regular files; choose a file name",
+          ErrorKind::InputOutput);
   return true;
 }
 }  // namespace
@@ -87,7 +90,8 @@ void check_output(const fs::path& target, const std::vector<fs::path>& inputs,
     FileId id{};
     require(!(file_id(in, id) && id == out),
             option + " " + target.string() + " is the input " + in.string() +
-                ": writing there would destroy it; choose another " + option);
+                ": writing there would destroy it; choose another " + option,
+            ErrorKind::InputOutput);
   }
 }
 
@@ -136,7 +140,8 @@ void AtomicOutput::commit() {
   check();
   std::error_code ec;
   fs::rename(temp_, target_, ec);
-  require(!ec, "cannot move finished output onto '" + target_.string() + "': " + ec.message());
+  require(!ec, "cannot move finished output onto '" + target_.string() + "': " + ec.message(),
+          ErrorKind::InputOutput);
   committed_ = true;
   untrack_temp(temp_);
 }

@@ -234,7 +234,7 @@ bool looks_like_map(const std::filesystem::path& file) {
 }
 
 std::unique_ptr<MapPiece> open_map_piece(const std::filesystem::path& file) {
-  require(std::filesystem::exists(file), file.string() + ": no such file");
+  require(std::filesystem::exists(file), file.string() + ": no such file", ErrorKind::InputOutput);
   if (is_mat_file(file)) return std::make_unique<MatMapPiece>(file);
   if (NpyFrameSource::looks_like_npy(file)) return std::make_unique<NpyMapPiece>(file);
   require(h5::File::is_hdf5(file),

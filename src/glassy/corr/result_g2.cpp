@@ -12,7 +12,7 @@ namespace glassy {
 
 ResultG2 read_result_g2(const std::filesystem::path& path, const ResultG2Request& req) {
   const std::string where = path.string();
-  require(std::filesystem::exists(path), where + ": no such file");
+  require(std::filesystem::exists(path), where + ": no such file", ErrorKind::InputOutput);
   require(h5::File::is_hdf5(path), where + " is not HDF5 (give a CSV or a result file)");
   const auto f = h5::File::open(path);
   std::string group;

@@ -278,7 +278,8 @@ std::vector<std::uint8_t> read_mask(const std::string& spec, std::size_t height,
   std::string path = spec, dataset;
   const auto colon = spec.rfind(":/");
   if (colon != std::string::npos) path = spec.substr(0, colon), dataset = spec.substr(colon + 2);
-  require(std::filesystem::exists(path), "mask file " + path + " does not exist");
+  require(std::filesystem::exists(path), "mask file " + path + " does not exist",
+          ErrorKind::InputOutput);
   std::vector<double> values;
   std::vector<std::size_t> shape;
   if (h5::File::is_hdf5(path)) {

@@ -74,7 +74,7 @@ Curve parse_curve_csv(std::istream& in, const std::string& where) {
 Curve read_curve_csv(const std::filesystem::path& file) {
   const std::string path = file.string();
   std::ifstream in(file);
-  require(in.good(), "cannot open " + path + ": check the path");
+  require(in.good(), "cannot open " + path + ": check the path", ErrorKind::InputOutput);
   return parse_curve_csv(in, path);
 }
 

@@ -97,7 +97,7 @@ class GzReader {
   // into the caller's buffer, so a larger input buffer pays. Otherwise zlib's small default
   // keeps a header probe from decompressing more than it asks for.
   GzReader(const fs::path& file, bool whole) : file_(file), gz_(gzopen(file.c_str(), "rb")) {
-    require(gz_ != nullptr, file.string() + ": cannot open");
+    require(gz_ != nullptr, file.string() + ": cannot open", ErrorKind::InputOutput);
     if (whole) gzbuffer(gz_, 128 * 1024);
   }
   ~GzReader() { gzclose(gz_); }
@@ -344,7 +344,7 @@ std::vector<fs::path> edf_series(const fs::path& spec) {
     globfree(&g);
     require(!files.empty(), spec.string() + " matches no files");
   } else {
-    require(fs::exists(spec), spec.string() + ": no such file");
+    require(fs::exists(spec), spec.string() + ": no such file", ErrorKind::InputOutput);
     const auto parts = split_number(spec.filename().string());
     if (!parts) return {spec};
     const auto& [prefix, digits, suffix] = *parts;
@@ -455,7 +455,7 @@ void EdfFrameSource::index_file(std::size_t f) {
     };
   } else {
     in.open(file, std::ios::binary);
-    require(in.good(), file.string() + ": cannot open");
+    require(in.good(), file.string() + ": cannot open", ErrorKind::InputOutput);
     size = static_cast<std::size_t>(fs::file_size(file));
     read_at = [&](std::size_t offset, std::size_t n) {
       std::string s(std::min(n, size - offset), '\0');
@@ -504,7 +504,7 @@ const char* EdfFrameSource::image_bytes(const Image& image) {
     plain_.close();
     plain_.clear();
     plain_.open(file, std::ios::binary);
-    require(plain_.good(), file.string() + ": cannot open");
+    require(plain_.good(), file.string() + ": cannot open", ErrorKind::InputOutput);
     open_file_ = image.file;
   }
   raw_.resize(n);

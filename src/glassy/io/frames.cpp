@@ -90,7 +90,7 @@ std::unique_ptr<FrameSource> open_frames(const std::filesystem::path& file,
   require(hdf5 || !overrides.frames_dataset,
           "--dataset names a dataset inside an HDF5 file; " + file.string() + " is not one");
   if (!hdf5 && looks_like_edf(file)) return std::make_unique<EdfFrameSource>(file, overrides);
-  require(std::filesystem::exists(file), file.string() + ": no such file");
+  require(std::filesystem::exists(file), file.string() + ": no such file", ErrorKind::InputOutput);
   if (hdf5) {
     auto h5file = h5::File::open(file);
     if (!overrides.frames_dataset && h5file.is_group(kSparseGroup))

@@ -27,7 +27,9 @@ void initialise_library() {
   });
 }
 
-[[noreturn]] void fail(const std::string& what) { throw Error(what); }
+[[noreturn]] void fail(const std::string& what, ErrorKind kind = ErrorKind::Format) {
+  throw Error(what, kind);
+}
 
 void check(herr_t status, const std::string& what) {
   if (status < 0) fail(what);
@@ -334,7 +336,8 @@ bool File::is_hdf5(const std::filesystem::path& file) {
 
 File File::open(const std::filesystem::path& file, Mode mode) {
   initialise_library();
-  if (!std::filesystem::exists(file)) fail(file.string() + ": no such file");
+  if (!std::filesystem::exists(file))
+    fail(file.string() + ": no such file", ErrorKind::InputOutput);
   if (!is_hdf5(file)) fail(file.string() + " is not an HDF5 file");
   Handle h(H5Fopen(file.c_str(), mode == Mode::Read ? H5F_ACC_RDONLY : H5F_ACC_RDWR, H5P_DEFAULT),
            H5Fclose);
@@ -345,7 +348,8 @@ File File::open(const std::filesystem::path& file, Mode mode) {
 File File::create(const std::filesystem::path& file) {
   initialise_library();
   Handle h(H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
-  if (!h.valid()) fail(file.string() + ": cannot create HDF5 file (folder writable?)");
+  if (!h.valid())
+    fail(file.string() + ": cannot create HDF5 file (folder writable?)", ErrorKind::InputOutput);
   return File(std::move(h), file.string() + ":");
 }
 

@@ -43,7 +43,7 @@ bool looks_like_imm(const std::filesystem::path& file) {
 ImmFrameSource::ImmFrameSource(const std::filesystem::path& file, const DetectorMetadata& overrides)
     : path_(file), in_(file, std::ios::binary) {
   const std::string where = file.string();
-  require(in_.good(), where + ": cannot open");
+  require(in_.good(), where + ": cannot open", ErrorKind::InputOutput);
   const auto size = static_cast<std::uint64_t>(std::filesystem::file_size(file));
   std::vector<double> elapsed;
   unsigned char header[kImmHeaderBytes];

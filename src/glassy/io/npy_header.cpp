@@ -207,7 +207,7 @@ NpyHeader parse_npy_header(const char* data, std::size_t size, const std::string
 NpyHeader read_npy_header(const std::filesystem::path& file) {
   const std::string where = file.string();
   std::ifstream in(file, std::ios::binary);
-  require(in.good(), where + ": cannot open");
+  require(in.good(), where + ": cannot open", ErrorKind::InputOutput);
   std::string buf(12 + kMaxHeaderLength, '\0');
   in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
   buf.resize(static_cast<std::size_t>(in.gcount()));

@@ -139,7 +139,8 @@ CoolingCurve read_cooling_curve(const std::filesystem::path& file) {
 }
 
 GlassState read_start_state(const std::filesystem::path& file) {
-  require(std::filesystem::exists(file), "start file '" + file.string() + "' does not exist");
+  require(std::filesystem::exists(file), "start file '" + file.string() + "' does not exist",
+          ErrorKind::InputOutput);
   if (h5::File::is_hdf5(file)) return read_glass_state(file);
   LammpsData d = read_lammps_data(file);
   GlassState g;

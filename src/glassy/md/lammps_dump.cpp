@@ -52,7 +52,8 @@ class LineReader {
  public:
   explicit LineReader(const std::filesystem::path& file) : file_(file) {
     f_ = std::fopen(file.c_str(), "rb");
-    require(f_ != nullptr, "cannot open '" + file.string() + "': " + std::strerror(errno));
+    require(f_ != nullptr, "cannot open '" + file.string() + "': " + std::strerror(errno),
+            ErrorKind::InputOutput);
     buf_.resize(std::size_t{1} << 20);
   }
   ~LineReader() {
@@ -666,7 +667,7 @@ void write_lammps_data(const std::filesystem::path& file, const Snapshot& snapsh
   }
   types = std::max<int>(types, static_cast<int>(masses.size()));
   std::ofstream out(file);
-  require(out.good(), "cannot write '" + file.string() + "'");
+  require(out.good(), "cannot write '" + file.string() + "'", ErrorKind::InputOutput);
   char buf[256];
   out << "LAMMPS data file written by glassy, timestep = " << snapshot.step << "\n\n";
   out << n << " atoms\n" << types << " atom types\n\n";

@@ -163,7 +163,8 @@ void LammpsSession::create_system(const WahnstromModel& model, const Box& box,
 }
 
 void LammpsSession::read_restart(const WahnstromModel& model, const std::filesystem::path& file) {
-  require(std::filesystem::exists(file), "restart file '" + file.string() + "' does not exist");
+  require(std::filesystem::exists(file), "restart file '" + file.string() + "' does not exist",
+          ErrorKind::InputOutput);
   command("atom_modify map array");
   command("read_restart " + file.string());
   commands(model.lammps_commands());
@@ -177,7 +178,8 @@ void LammpsSession::write_restart(const std::filesystem::path& file) {
   if (is_root()) {
     std::error_code ec;
     std::filesystem::rename(temp, file, ec);
-    require(!ec, "cannot move restart file onto '" + file.string() + "': " + ec.message());
+    require(!ec, "cannot move restart file onto '" + file.string() + "': " + ec.message(),
+            ErrorKind::InputOutput);
   }
 }
 

@@ -116,7 +116,8 @@ class GlassStateSource : public TrajectorySource {
 TrajectorySource::~TrajectorySource() = default;
 
 std::unique_ptr<TrajectorySource> open_trajectory(const std::filesystem::path& file) {
-  require(std::filesystem::exists(file), "trajectory '" + file.string() + "' does not exist");
+  require(std::filesystem::exists(file), "trajectory '" + file.string() + "' does not exist",
+          ErrorKind::InputOutput);
   if (h5::File::is_hdf5(file)) {
     {
       auto f = h5::File::open(file);
@@ -233,7 +234,8 @@ TrajectoryWriter::TrajectoryWriter(const std::filesystem::path& out, const Traje
   require(header.timestep > 0, "trajectory header: timestep must be positive");
   const auto dir = out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
   require(std::filesystem::is_directory(dir),
-          "output folder '" + dir.string() + "' does not exist: create it or choose another --out");
+          "output folder '" + dir.string() + "' does not exist: create it or choose another --out",
+          ErrorKind::InputOutput);
   impl_->out = out;
   impl_->partial = partial_path(out);
   impl_->atoms = header.species.size();
@@ -330,7 +332,8 @@ void TrajectoryWriter::commit() {
   m.close();
   std::error_code ec;
   std::filesystem::rename(m.partial, m.out, ec);
-  require(!ec, "cannot move finished trajectory onto '" + m.out.string() + "': " + ec.message());
+  require(!ec, "cannot move finished trajectory onto '" + m.out.string() + "': " + ec.message(),
+          ErrorKind::InputOutput);
   m.committed = true;
 }
 

@@ -10,7 +10,8 @@
 namespace glassy::report {
 
 ReportData read_report_data(const std::filesystem::path& file) {
-  require(std::filesystem::exists(file), "report: " + file.string() + " does not exist");
+  require(std::filesystem::exists(file), "report: " + file.string() + " does not exist",
+          ErrorKind::InputOutput);
   require(h5::File::is_hdf5(file), "report: " + file.string() + " is not an HDF5 file");
   const auto f = h5::File::open(file);
   require(f.is_group("glassy/aging"),

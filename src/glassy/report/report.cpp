@@ -53,8 +53,10 @@ std::string escape_script(const std::string& s) {
 
 std::string read_text(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  require(in.good(), "report: cannot read plotly.js at " + path.string() +
-                         " (run scripts/install-deps.sh, or set GLASSY_PLOTLY_JS)");
+  require(in.good(),
+          "report: cannot read plotly.js at " + path.string() +
+              " (run scripts/install-deps.sh, or set GLASSY_PLOTLY_JS)",
+          ErrorKind::InputOutput);
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
@@ -214,7 +216,7 @@ void write_report(const std::filesystem::path& aging_file, const std::filesystem
   {
     std::ofstream o(atomic.temp_path(), std::ios::binary);
     o << html;
-    require(o.good(), "report: cannot write " + out.string());
+    require(o.good(), "report: cannot write " + out.string(), ErrorKind::InputOutput);
   }
   atomic.commit();
 }
