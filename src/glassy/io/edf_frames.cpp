@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstring>
 #include <functional>
 #include <tuple>
@@ -82,8 +83,9 @@ std::size_t positive_int(const EdfHeader& h, const char* key, const std::string&
   const auto it = h.keys.find(key);
   require(it != h.keys.end(), where + ": EDF header has no " + std::string(key));
   char* end = nullptr;
+  errno = 0;
   const long long v = std::strtoll(it->second.c_str(), &end, 10);
-  require(end != it->second.c_str() && trim(end).empty() && v > 0,
+  require(end != it->second.c_str() && trim(end).empty() && v > 0 && errno != ERANGE,
           where + ": EDF header " + std::string(key) + " = '" + it->second +
               "' is not a positive integer");
   return static_cast<std::size_t>(v);
@@ -315,6 +317,12 @@ EdfHeader parse_edf_header(const char* text, std::size_t available, const std::s
               where + ": EDF data compressed inside the file (" + h.keys.at(key) +
                   ") is not supported; give plain .edf or gzip-compressed .edf.gz files");
     }
+  // Checked before the product, which must not wrap around (fuzzing found a Dim_1 of 2e117
+  // saturating to 2^63 and a product that wrapped to a small number): at most 2^32 pixels.
+  require(h.width <= (std::size_t{1} << 32) / h.height,
+          fmt::format("{}: EDF image Dim_1 x Dim_2 = {} x {} is more than 2^32 pixels (damaged "
+                      "header?)",
+                      where, h.width, h.height));
   const std::size_t needed = h.width * h.height * h.item_size;
   h.data_bytes = h.keys.count("SIZE") ? positive_int(h, "SIZE", where) : needed;
   require(h.data_bytes >= needed,
