@@ -4,6 +4,8 @@
 
 #include <glassy/io/npy_frames.hpp>
 
+#include <hdf5.h>
+
 #include <fstream>
 #include <iterator>
 #include <vector>
@@ -32,6 +34,23 @@ void write_raw_npy(const std::filesystem::path& p, const std::string& dict, std:
   o << dict << std::string(data, '\1');
 }
 
+// An HDF5 frames file whose writer created /entry/data/data ([frames, 64, 64] uint16, chunked)
+// and stopped before writing anything: the file claims the frames, storage holds none.
+void write_unwritten_frames(const std::filesystem::path& p, hsize_t frames) {
+  const hid_t f = H5Fcreate(p.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  const hid_t links = H5Pcreate(H5P_LINK_CREATE);
+  H5Pset_create_intermediate_group(links, 1);
+  const hsize_t dims[3] = {frames, 64, 64}, chunk[3] = {1, 64, 64};
+  const hid_t space = H5Screate_simple(3, dims, nullptr);
+  const hid_t plist = H5Pcreate(H5P_DATASET_CREATE);
+  H5Pset_chunk(plist, 3, chunk);
+  H5Dclose(H5Dcreate2(f, "entry/data/data", H5T_STD_U16LE, space, links, plist, H5P_DEFAULT));
+  H5Pclose(plist);
+  H5Sclose(space);
+  H5Pclose(links);
+  H5Fclose(f);
+}
+
 TEST(CliBadInput, EachCaseIsOneLineExitTwoNoFileInputUntouched) {
   test::ScratchDir dir;
   const auto frames = (dir / "x.h5").string();
@@ -44,6 +63,7 @@ TEST(CliBadInput, EachCaseIsOneLineExitTwoNoFileInputUntouched) {
   std::string shifted = "{'descr': '<u2', 'fortran_order': False, 'shape': (200, 4, 4), }";
   shifted.append(63 - (10 + shifted.size()) % 64, ' ');
   write_raw_npy(dir / "short.npy", shifted + " ", 6400);
+  write_unwritten_frames(dir / "unwritten.h5", 1000000);
   const auto out = (dir / "out.h5").string();
   const std::string in = " " + frames;
   const std::vector<std::pair<std::string, std::string>> cases = {
@@ -68,6 +88,7 @@ TEST(CliBadInput, EachCaseIsOneLineExitTwoNoFileInputUntouched) {
       {"synth --preset tiny --out " + out + " --jump-at 5:x", "--jump-at"},
       {"corr " + (dir / "negative.npy").string() + " --frame-time 1 --out " + out, "negative"},
       {"corr " + (dir / "short.npy").string() + " --frame-time 1 --out " + out, "newline"},
+      {"corr " + (dir / "unwritten.h5").string() + " --frame-time 1 --out " + out, "holds no data"},
   };
   const auto before = bytes_of(frames);
   for (const auto& [args, fragment] : cases) {

@@ -152,19 +152,22 @@ TEST(Edf, MultiImageFilesEveryTypeAndByteOrder) {
 // strtoll, and Dim_1 x Dim_2 x item size wrapped to a small number that a small Size passed.
 TEST(Edf, HeaderDimensionsThatWouldOverflowAreRefused) {
   auto header = [](const std::string& dim1, const std::string& dim2, const std::string& size) {
-    std::string h = "{\nHeaderID = EH:000001:000000:000000 ;\nDataType = FloatValue ;\nDim_1 = " +
-                    dim1 + " ;\nDim_2 = " + dim2 + " ;\nSize = " + size + " ;\n";
+    std::string h =
+        "{\nHeaderID = EH:000001:000000:000000 ;\nDataType = FloatValue ;\nDim_1 = " + dim1 +
+        " ;\nDim_2 = " + dim2 + " ;\nSize = " + size + " ;\n";
     h += std::string(510 - h.size() % 512, ' ') + "}\n";
     return h;
   };
   const auto huge = header(std::string(120, '3'), "2", "16");
-  EXPECT_NE(error_of([&] { parse_edf_header(huge.data(), huge.size(), "x.edf"); })
-                .find("not a positive integer"),
+  EXPECT_NE(error_of([&] {
+              parse_edf_header(huge.data(), huge.size(), "x.edf");
+            }).find("not a positive integer"),
             std::string::npos);
   // 2^62 x 4 float values: 2^66 bytes, 0 modulo 2^64.
   const auto wraps = header("4611686018427387904", "4", "16");
-  EXPECT_NE(error_of([&] { parse_edf_header(wraps.data(), wraps.size(), "x.edf"); })
-                .find("more than 2^32 pixels"),
+  EXPECT_NE(error_of([&] {
+              parse_edf_header(wraps.data(), wraps.size(), "x.edf");
+            }).find("more than 2^32 pixels"),
             std::string::npos);
   const auto fine = header("2", "2", "16");
   const auto h = parse_edf_header(fine.data(), fine.size(), "x.edf");

@@ -467,6 +467,12 @@ Dims Dataset::dims() const {
   return d;
 }
 
+bool Dataset::has_written_data() const {
+  Handle plist(H5Dget_create_plist(id()), H5Pclose);
+  if (plist.valid() && H5Pget_layout(plist.id()) == H5D_VIRTUAL) return true;
+  return H5Dget_storage_size(id()) > 0;
+}
+
 TypeInfo Dataset::type() const {
   Handle t(H5Dget_type(id()), H5Tclose);
   return type_info(t.id());

@@ -194,6 +194,9 @@ class Dataset {
   hid_t id() const { return h_.id(); }
   const std::string& path() const { return path_; }
   Dims dims() const;
+  // False when the file allocated no storage for the dataset (nothing was ever written; reads
+  // return only fill values). Virtual datasets, which own no storage, count as written.
+  bool has_written_data() const;
   std::size_t rank() const { return dims().size(); }
   TypeInfo type() const;
   std::optional<Dims> chunk() const;

@@ -1,6 +1,8 @@
 #include <glassy/core/error.hpp>
 #include <glassy/io/hdf5_frames.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <regex>
 
@@ -79,6 +81,13 @@ Hdf5FrameSource::Hdf5FrameSource(h5::File file, const DetectorMetadata& override
     require(t.cls == h5::TypeInfo::Integer || t.cls == h5::TypeInfo::Float,
             data.path() + " holds " + t.describe() + ", expected integer or float intensities");
     require(dims[1] > 0 && dims[2] > 0, data.path() + " has an empty frame shape");
+    // A writer that created the dataset and stopped before writing (or a forged file) would
+    // otherwise be "read" as hours of fill values.
+    require(dims[0] == 0 || data.has_written_data(),
+            fmt::format("{} claims {} frames of {} x {} but holds no data (nothing was written): "
+                        "the acquisition did not finish; give a complete file",
+                        data.path(), dims[0], dims[1], dims[2]),
+            ErrorKind::Format);
     if (parts_.empty()) {
       info_.height = dims[1];
       info_.width = dims[2];
