@@ -126,16 +126,14 @@ py::dict aging_dict(const aging::AgingResult& r) {
   return d;
 }
 
-constexpr const char* kAgingKeys =
-    "bin, fit_kww, fit_ml, contrast_slope, pearson_windows, tas_spans, regime_penalty, "
-    "event_sigma, event_band";
+constexpr const char* kAgingKeys = "bin, fit_kww, fit_ml, tas_spans";
 
-py::dict analyse_aging_py(const std::string& path, double window_s,
+py::dict analyse_aging_py(const std::string& path, std::optional<double> window_s,
                           const std::optional<std::string>& out, const py::kwargs& kwargs) {
   py::dict kw(kwargs);
   aging::AgingOptions o;
   o.corr = correlate_options(kw);
-  o.corr.window_s = window_s;
+  if (window_s) o.corr.window_s = *window_s;  // else the struct's default
   // The aging analysis works on the two-time band; multi-tau would only cost time.
   o.corr.multitau = false;
   auto take = [&](const char* key) -> std::optional<py::object> {
@@ -148,13 +146,11 @@ py::dict analyse_aging_py(const std::string& path, double window_s,
   if (auto v = take("bin")) o.bin = v->cast<int>();
   if (auto v = take("fit_kww")) o.fit_kww = v->cast<bool>();
   if (auto v = take("fit_ml")) o.fit_ml = v->cast<bool>();
-  if (auto v = take("contrast_slope")) o.contrast_slope = v->cast<double>();
-  if (auto v = take("pearson_windows")) o.pearson_windows = v->cast<std::size_t>();
   if (auto v = take("tas_spans")) o.tas_spans = v->cast<std::vector<std::pair<double, double>>>();
-  if (auto v = take("regime_penalty")) o.regimes.penalty = v->cast<double>();
-  if (auto v = take("event_sigma")) o.events.threshold_sigma = v->cast<double>();
-  if (auto v = take("event_band")) o.event_band = v->cast<std::size_t>();
-  reject_unknown(kw, "analyse_aging", std::string(kAgingKeys) + ", " + kCorrelateKeys);
+  take_fields(kw, o, aging::aging_fields());  // the aging table (its correlation part is taken)
+  reject_unknown(
+      kw, "analyse_aging",
+      std::string(kAgingKeys) + ", " + field_names(aging::aging_fields()) + ", " + kCorrelateKeys);
   provenance::reset();
   provenance::record_command("python: glassy.analyse_aging");
   provenance::record_input(path);
@@ -165,7 +161,7 @@ py::dict analyse_aging_py(const std::string& path, double window_s,
     auto source = open_frames(path);
     const auto r = aging::analyse_aging(*source, o);
     if (out) {
-      AtomicOutput atomic(*out);
+      AtomicOutput atomic(*out, {path}, "out");  // never over the frames it reads
       {
         auto file = h5::File::create(atomic.temp_path());
         aging::write_aging(file, r);
@@ -178,19 +174,18 @@ py::dict analyse_aging_py(const std::string& path, double window_s,
   return *result;
 }
 
-}  // namespace
-
-void bind_aging(py::module_& m) {
-  m.def("analyse_aging", &analyse_aging_py, py::arg("path"), py::arg("window_s") = 1000.0,
-        py::arg("out") = py::none(),
-        R"doc(The age-resolved analysis of a frames file, as `glassy age` runs it.
-
-window_s: age window of g2(t, t_a) in s. out: also write the aging result file (the input of
-write_report). Options (keywords): bin (0-based dynamic bin, 0), fit_kww, fit_ml (True),
-contrast_slope (None: fitted), pearson_windows (20), tas_spans=[(start, end), ...] (None: each
-aging regime), regime_penalty (0: BIC-like), event_sigma (5), event_band (32), and correlate()'s
-options (map_size, per_decade, dynamic_q, q_range, mask, plateau_span, memory, ...).
-The GIL is released while analysing.
+// analyse_aging()'s docstring: the numeric options (the aging table with the correlation's)
+// come from their table with meaning, unit, range and default.
+const std::string& aging_doc() {
+  static const std::string doc =
+      "The age-resolved analysis of a frames file, as `glassy age` runs it.\n\nwindow_s: age "
+      "window of g2(t, t_a) in s (None: the default below). out: also write the aging result "
+      "file (the input of write_report). Options (keywords):\n  bin (0-based dynamic bin, 0); "
+      "fit_kww, fit_ml (True); tas_spans=[(start, end), ...] (None: each aging regime)\n" +
+      fields_doc(aging::aging_fields()) +
+      "  and correlate()'s other options (q_range, qmap_file, mask, flatfield, path, "
+      "plateau_span, memory).\n"
+      R"doc(The GIL is released while analysing.
 
 Returns a dict: t_a, window_centre, lag (s); g2, g2_err [windows, lags]; g2_0, g2_0_err
 [windows]; g2_inf, g2_inf_err, g2_inf_method; kww, ml: per-window arrays {ok, reason, tau,
@@ -199,7 +194,15 @@ for KWW only); contrast_slope, contrast_detrended; pearson_all, pearson_all_p, p
 p_value}; tas (list of dicts); events (list of dicts: frame, time, strength, significance,
 p_value, correlation_drop, mean_time_before, mean_time_after); regimes (list of dicts: start,
 end, label, slope, ...); steps; onetime {lag, g2, g2_err, r, r_err, kww, ml (fit dicts),
-kww_residual, ml_residual, max_difference_time, preferred}; gaps; summary (text).)doc");
+kww_residual, ml_residual, max_difference_time, preferred}; gaps; summary (text).)doc";
+  return doc;
+}
+
+}  // namespace
+
+void bind_aging(py::module_& m) {
+  m.def("analyse_aging", &analyse_aging_py, py::arg("path"), py::arg("window_s") = py::none(),
+        py::arg("out") = py::none(), aging_doc().c_str());
 
   m.def(
       "write_report",

@@ -11,9 +11,7 @@
 namespace glassy::python {
 
 const char* const kCorrelateKeys =
-    "window_s, map_size, max_lag_s, per_decade, dynamic_q, static_q, dynamic_phi, static_phi, "
-    "q_range, qmap_file, mask, hot_sigma, max_count, flatfield, path, plateau_span, memory, "
-    "twotime, multitau";
+    "q_range, qmap_file, mask, flatfield, path, plateau_span, memory, twotime, multitau";
 
 namespace {
 
@@ -31,19 +29,10 @@ std::optional<T> take(py::dict& kw, const char* key) {
 
 CorrelateOptions correlate_options(py::dict& kw) {
   CorrelateOptions o;
-  if (auto v = take<double>(kw, "window_s")) o.window_s = *v;
-  if (auto v = take<std::size_t>(kw, "map_size")) o.map_size = *v;
-  if (auto v = take<double>(kw, "max_lag_s")) o.max_lag_s = *v;
-  if (auto v = take<int>(kw, "per_decade")) o.per_decade = *v;
-  if (auto v = take<int>(kw, "dynamic_q")) o.dynamic_q = *v;
-  if (auto v = take<int>(kw, "static_q")) o.static_q = *v;
-  if (auto v = take<int>(kw, "dynamic_phi")) o.dynamic_phi = *v;
-  if (auto v = take<int>(kw, "static_phi")) o.static_phi = *v;
+  take_fields(kw, o, correlate_fields());  // the numeric options, from their table
   if (auto v = take<std::pair<double, double>>(kw, "q_range")) o.q_range = *v;
   if (auto v = take<std::string>(kw, "qmap_file")) o.qmap_file = *v;
   if (auto v = take<std::string>(kw, "mask")) o.mask = *v;
-  if (auto v = take<double>(kw, "hot_sigma")) o.hot_sigma = *v;
-  if (auto v = take<double>(kw, "max_count")) o.max_count = *v;
   if (auto v = take<bool>(kw, "flatfield")) o.flatfield = *v;
   if (auto v = take<std::string>(kw, "path")) o.path = parse_corr_path(*v);
   if (auto v = take<std::pair<double, double>>(kw, "plateau_span")) o.plateau_span = *v;
@@ -192,7 +181,8 @@ py::dict correlate_py(const std::string& path, const std::optional<std::string>&
                       const py::kwargs& kwargs, bool multitau_only) {
   py::dict kw(kwargs);
   auto o = correlate_options(kw);
-  reject_unknown(kw, multitau_only ? "multitau" : "correlate", kCorrelateKeys);
+  reject_unknown(kw, multitau_only ? "multitau" : "correlate",
+                 field_names(correlate_fields()) + ", " + kCorrelateKeys);
   if (multitau_only) {
     o.twotime = false;
     o.multitau = true;
@@ -209,7 +199,7 @@ py::dict correlate_py(const std::string& path, const std::optional<std::string>&
     const auto c = correlate(*source, o);
     if (out) {
       // Atomic: an interrupted write leaves no half result file behind.
-      AtomicOutput atomic(*out);
+      AtomicOutput atomic(*out, {path}, "out");  // never over the frames it reads
       {
         auto file = h5::File::create(atomic.temp_path());
         write_correlation(file, c);
@@ -225,21 +215,17 @@ py::dict correlate_py(const std::string& path, const std::optional<std::string>&
 
 }  // namespace
 
-void bind_corr(py::module_& m) {
-  m.def(
-      "correlate",
-      [](const std::string& path, std::optional<std::string> out, py::kwargs kw) {
-        return correlate_py(path, out, kw, false);
-      },
-      py::arg("path"), py::arg("out") = py::none(),
-      R"doc(The whole correlation step on a frames file, as `glassy corr` runs it.
-
-Options (keywords): window_s (age windows of g2(t, t_a), default 1000), map_size (cells per axis
-of the stored two-time map, default 2048), max_lag_s (0: whole run), per_decade (lag bins per
-decade, 5), dynamic_q, static_q, dynamic_phi, static_phi (partition, 1), q_range=(min, max) 1/A,
-qmap_file, mask, hot_sigma (10; 0: off), max_count, flatfield (True), path ("auto", "dense",
-"sparse"), plateau_span=(start, end) s, memory ("2GB"), twotime (True), multitau (True).
-out: also write the result file (pyXpcsViewer layout plus /glassy/corr).
+// correlate()'s docstring: the numeric options come from their table (name, meaning, unit,
+// range, default), the others are described here.
+const std::string& correlate_doc() {
+  static const std::string doc =
+      "The whole correlation step on a frames file, as `glassy corr` runs it.\n\nOptions "
+      "(keywords):\n" +
+      fields_doc(correlate_fields()) +
+      "  q_range=(min, max) 1/A; qmap_file; mask (FILE or FILE:/dataset); flatfield (True); path "
+      "(\"auto\", \"dense\", \"sparse\"); plateau_span=(start, end) s; memory (\"2GB\"); "
+      "twotime (True); multitau (True).\n"
+      R"doc(out: also write the result file (pyXpcsViewer layout plus /glassy/corr).
 The GIL is released while correlating.
 
 Returns a dict: frames, height, width, bins, q, phi, mask, dynamic_map, hot_pixels,
@@ -248,7 +234,17 @@ twotime: {map: float32 [bins, n, n] (NaN where no pair fell), cell_start, cell_w
 full_resolution}; onetime: {lag (s), g2, g2_err, pairs: [bins, lags]};
 band: {t_a (window starts, s), window_s, lag, g2, g2_err: [bins, windows, lags]} (NaN in empty
 cells); g2_0, g2_0_err: [bins, windows] (short-time plateau g2(0, t_a));
-multitau: {delay_frames, delay (s), g2, g2_err: [bins, delays]}. Parts not computed are None.)doc");
+multitau: {delay_frames, delay (s), g2, g2_err: [bins, delays]}. Parts not computed are None.)doc";
+  return doc;
+}
+
+void bind_corr(py::module_& m) {
+  m.def(
+      "correlate",
+      [](const std::string& path, std::optional<std::string> out, py::kwargs kw) {
+        return correlate_py(path, out, kw, false);
+      },
+      py::arg("path"), py::arg("out") = py::none(), correlate_doc().c_str());
 
   m.def(
       "multitau",

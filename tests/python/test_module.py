@@ -194,8 +194,36 @@ def test_multitau_alone(frames):
 
 
 def test_correlate_unknown_option_raises(frames):
-    with pytest.raises(glassy.Error, match="windw_s"):
+    with pytest.raises(glassy.Error, match="windw_s") as e:
         glassy.correlate(str(frames), windw_s=100)
+    assert "window_s" in str(e.value)  # the known names, from the option table
+
+
+def test_options_come_from_the_table_with_its_ranges(frames, tmp_path):
+    # Out of range: ValueError naming the field (the same check the CLI runs), before any work.
+    for key, value in [("window_s", -5.0), ("per_decade", 0), ("hot_sigma", -1.0),
+                       ("max_lag_s", 0.0), ("map_size", 10**9)]:
+        with pytest.raises(glassy.Error, match=key) as e:
+            glassy.correlate(str(frames), **{key: value})
+        assert not isinstance(e.value, OSError)
+    with pytest.raises(glassy.Error, match="event_sigma"):
+        glassy.analyse_aging(str(frames), event_sigma=0.0)
+    # None turns an optional option off; the docstring states every table field with its default.
+    c = glassy.correlate(str(frames), max_lag_s=None, multitau=False, map_size=0)
+    assert c["band"]["lag"][-1] > 0
+    for key in ("window_s", "per_decade", "map_size", "hot_sigma", "max_lag_s"):
+        assert key + ":" in glassy.correlate.__doc__
+    for key in ("event_sigma", "regime_penalty", "pearson_windows", "window_s"):
+        assert key + ":" in glassy.analyse_aging.__doc__
+
+
+def test_output_never_replaces_the_input(frames):
+    before = frames.read_bytes()
+    with pytest.raises(OSError, match="is the input"):
+        glassy.correlate(str(frames), out=str(frames))
+    with pytest.raises(OSError, match="is the input"):
+        glassy.analyse_aging(str(frames), out=str(frames))
+    assert frames.read_bytes() == before
 
 
 def test_qmap_geometry():
