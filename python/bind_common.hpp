@@ -93,7 +93,7 @@ void take_fields(py::dict& kw, S& options, const std::vector<Field<S>>& fields) 
 // default-constructed S), so the Python help states what the CLI help states.
 template <typename S>
 std::string fields_doc(const std::vector<Field<S>>& fields) {
-  S defaults{};
+  S defaults;  // the member initialisers: the defaults
   std::string out;
   for (const auto& f : fields) {
     const std::string value = std::visit(
