@@ -136,7 +136,10 @@ TEST(AgingAnalysis, LongTimeViewPrefersTheTrueModel) {
   ml.dynamics = synth::Dynamics::MittagLeffler;
   const auto r_ml = analyse(ml, dir / "ml.h5", 500);
   EXPECT_EQ(r_ml.onetime.preferred, "ml")
-      << "AIC KWW " << r_ml.onetime.kww.aic << " ML " << r_ml.onetime.ml.aic;
+      << "AIC KWW " << r_ml.onetime.kww.aic << " ML " << r_ml.onetime.ml.aic << " chi2_red "
+      << r_ml.onetime.kww.chi2_red << " / " << r_ml.onetime.ml.chi2_red << " over "
+      << r_ml.onetime.ml.n_points << " lags; g2_inf " << r_ml.g2_inf << " +- " << r_ml.g2_inf_err
+      << " " << r_ml.g2_inf_method;
   ASSERT_TRUE(r_ml.onetime.ml.ok);
   EXPECT_NEAR(r_ml.onetime.ml.param("beta"), 0.5, 4 * r_ml.onetime.ml.error_of("beta") + 0.03);
   auto kww = base(3000, 6, 0.5);

@@ -14,6 +14,10 @@ namespace glassy::aging {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// Fewer filled error blocks than this and a window keeps its fit-covariance errors.
+constexpr std::size_t kMinJackknifeBlocks = 4;
+// Windows with a jackknife needed to pool its factor over the run.
+constexpr std::size_t kMinPooledWindows = 5;
 
 // Two-sided p value of a Pearson r over n pairs (Student t with n - 2 degrees of freedom).
 double pearson_p(double r, std::size_t n) {
@@ -66,6 +70,7 @@ void long_time_plateau(const OneTimeReducer& source, int bin, bool named_span, A
     }
   }
   // Never decorrelated: no plateau can be measured; 1 is the Gaussian-statistics limit.
+  r.g2_inf_measured = false;
   r.g2_inf = 1.0;
   r.g2_inf_err = 0.0;
   r.g2_inf_method =
@@ -89,10 +94,63 @@ fit::FitResult fit_normalised(fit::Model model, const std::vector<double>& t,
   return fit::fit(model, t, R, o);
 }
 
-WindowFit fit_window(fit::Model model, const std::vector<double>& t, const std::vector<double>& R,
-                     const std::vector<double>& sigma, double max_lag) {
+// One window's decay as fitted: R = (g2 - g2_inf) / height at each lag with a finite g2 and a
+// positive error. The height is the weighted mean of g2 - g2(inf) over the first three lag bins:
+// the paper's g2(0, t_a) uses the lag-one pairs alone, which at ~0.005 photons per pixel and frame
+// is as noisy as the contrast itself; the free amplitude of the fit absorbs the choice. Means come
+// from `mean(l)` (the window's, or with one error block left out), errors are the window's.
+struct WindowCurve {
+  std::vector<double> t, R, sigma;
+  double height = kNaN, height_err = 0, max_lag = 0;
+};
+
+template <typename Mean>
+WindowCurve window_curve(const std::vector<double>& lag, const double* err, double g2_inf,
+                         Mean mean) {
+  WindowCurve c;
+  const std::size_t nl = lag.size();
+  double hw = 0, hs = 0;
+  for (std::size_t l = 0, used = 0; l < nl && used < 3; ++l) {
+    const double g = mean(l), e = err[l];
+    if (!std::isfinite(g) || !(e > 0)) continue;
+    hs += (g - g2_inf) / (e * e);
+    hw += 1 / (e * e);
+    ++used;
+  }
+  if (hw > 0) c.height = hs / hw, c.height_err = 1 / std::sqrt(hw);
+  for (std::size_t l = 0; l < nl; ++l) {
+    const double g = mean(l), e = err[l];
+    if (!std::isfinite(g) || !std::isfinite(lag[l]) || !(e > 0)) continue;
+    c.t.push_back(lag[l]);
+    c.R.push_back((g - g2_inf) / c.height);
+    c.sigma.push_back(e / std::abs(c.height));
+    c.max_lag = std::max(c.max_lag, lag[l]);
+  }
+  return c;
+}
+
+// Delete-one jackknife variance of an estimate from its leave-one-out values.
+double jackknife_variance(const std::vector<double>& v) {
+  const double n = static_cast<double>(v.size());
+  double mean = 0, acc = 0;
+  for (double x : v) mean += x / n;
+  for (double x : v) acc += (x - mean) * (x - mean);
+  return (n - 1) / n * acc;
+}
+
+// Jackknife variances of one window's tau, beta and <t> (NaN where not available).
+struct JackknifeVariance {
+  double tau = kNaN, beta = kNaN, mean_time = kNaN;
+};
+
+// The fit of one window, with the fit covariance's errors (independent lag bins assumed), and
+// the delete-one jackknife variances over the window's error blocks when every leave-one-out fit
+// succeeds: they carry the correlation between lag bins that per-point errors cannot (one block
+// of bright speckle moves the whole curve). calibrate_errors() combines the two.
+WindowFit fit_window(fit::Model model, const WindowCurve& c,
+                     const std::vector<WindowCurve>& leave_one_out, JackknifeVariance& jk) {
   WindowFit w;
-  const auto f = fit_normalised(model, t, R, sigma);
+  const auto f = fit_normalised(model, c.t, c.R, c.sigma);
   if (!f.ok) {
     w.reason = f.reason;
     return w;
@@ -104,13 +162,189 @@ WindowFit fit_window(fit::Model model, const std::vector<double>& t, const std::
   w.chi2_red = f.chi2_red;
   w.amplitude = f.param("contrast");
   if (f.mean_time) w.mean_time = *f.mean_time, w.mean_time_err = f.mean_time_error.value_or(0);
-  if (w.tau > 3 * max_lag) {
-    w.reason = fmt::format(
-        "decay not resolved: tau {:.3g} s beyond the window's lags (max {:.3g} s)", w.tau, max_lag);
+  if (w.tau > 3 * c.max_lag) {
+    w.reason =
+        fmt::format("decay not resolved: tau {:.3g} s beyond the window's lags (max {:.3g} s)",
+                    w.tau, c.max_lag);
     return w;
   }
   w.ok = true;
+  if (leave_one_out.size() < kMinJackknifeBlocks) return w;
+  std::vector<double> tau, beta, mean_time;
+  for (const auto& sub : leave_one_out) {
+    if (sub.t.size() < 4 || !(sub.height > 0)) return w;
+    const auto g = fit_normalised(model, sub.t, sub.R, sub.sigma);
+    if (!g.ok) return w;
+    tau.push_back(g.param("tau"));
+    beta.push_back(g.param("beta"));
+    if (g.mean_time) mean_time.push_back(*g.mean_time);
+  }
+  jk.tau = jackknife_variance(tau);
+  jk.beta = jackknife_variance(beta);
+  if (mean_time.size() == tau.size() && f.mean_time) jk.mean_time = jackknife_variance(mean_time);
   return w;
+}
+
+// A window's jackknife has the few degrees of freedom of its blocks (7 for 8: error bars 27 %
+// noisy, and a 1-SE interval that holds 65 %, not 68 %). The ratio of jackknife to covariance
+// variance, the part the covariance misses, is pooled instead: its mean over the fitted windows
+// scales every window's covariance error. Fewer than kMinPooledWindows windows with a jackknife:
+// each window keeps its own jackknife error where it has one.
+ErrorCalibration calibrate_errors(std::vector<WindowFit>& fits,
+                                  const std::vector<JackknifeVariance>& jk) {
+  ErrorCalibration cal;
+  double rt = 0, rb = 0, rm = 0;
+  std::size_t nt = 0, nm = 0;
+  for (std::size_t w = 0; w < fits.size(); ++w) {
+    const auto& f = fits[w];
+    if (!f.ok || !std::isfinite(jk[w].tau) || !(f.tau_err > 0) || !(f.beta_err > 0)) continue;
+    rt += jk[w].tau / (f.tau_err * f.tau_err);
+    rb += jk[w].beta / (f.beta_err * f.beta_err);
+    ++nt;
+    if (std::isfinite(jk[w].mean_time) && f.mean_time_err > 0)
+      rm += jk[w].mean_time / (f.mean_time_err * f.mean_time_err), ++nm;
+  }
+  cal.windows = nt;
+  if (nt >= kMinPooledWindows) {
+    cal.method = fmt::format(
+        "fit covariance x pooled jackknife factor (mean over {} windows, {} error blocks each)", nt,
+        kBandErrorBlocks);
+    cal.tau = std::sqrt(rt / nt);
+    cal.beta = std::sqrt(rb / nt);
+    cal.mean_time = nm > 0 ? std::sqrt(rm / nm) : 1.0;
+    for (auto& f : fits) {
+      if (!f.ok) continue;
+      f.tau_err *= cal.tau;
+      f.beta_err *= cal.beta;
+      f.mean_time_err *= cal.mean_time;
+    }
+    return cal;
+  }
+  cal.method = "per-window jackknife where available, else the fit covariance";
+  for (std::size_t w = 0; w < fits.size(); ++w) {
+    if (!fits[w].ok || !std::isfinite(jk[w].tau)) continue;
+    fits[w].tau_err = std::sqrt(jk[w].tau);
+    fits[w].beta_err = std::sqrt(jk[w].beta);
+    if (std::isfinite(jk[w].mean_time)) fits[w].mean_time_err = std::sqrt(jk[w].mean_time);
+  }
+  return cal;
+}
+
+// The long-time view (Fig. 5): one-time g2 over the whole run, normalised by g2_inf, KWW vs ML.
+OnetimeView long_time_view(const OneTimeReducer& one, int bin, double g2_inf) {
+  OnetimeView v;
+  double g0 = kNaN;
+  for (std::size_t l = 0; l < one.lags(); ++l) {
+    const auto g = one.g2(bin, l);
+    if (g.n == 0 || !(g.error > 0)) continue;
+    if (!std::isfinite(g0)) g0 = g.mean;
+    v.lag.push_back(one.lag_seconds(l));
+    v.g2.push_back(g.mean);
+    v.g2_err.push_back(g.error);
+  }
+  const double h = g0 - g2_inf;
+  for (std::size_t i = 0; i < v.lag.size(); ++i) {
+    v.r.push_back((v.g2[i] - g2_inf) / h);
+    v.r_err.push_back(v.g2_err[i] / std::abs(h));
+  }
+  v.preferred = "none";
+  if (v.lag.size() < 4 || !(h > 0)) return v;
+  v.kww = fit_normalised(fit::Model::Kww, v.lag, v.r, v.r_err);
+  v.ml = fit_normalised(fit::Model::MittagLeffler, v.lag, v.r, v.r_err);
+  for (std::size_t i = 0; i < v.lag.size(); ++i) {
+    const double k = v.kww.ok ? fit::evaluate(fit::Model::Kww, v.kww, v.lag[i]) : kNaN;
+    const double m = v.ml.ok ? fit::evaluate(fit::Model::MittagLeffler, v.ml, v.lag[i]) : kNaN;
+    v.kww_residual.push_back((v.r[i] - k) / k);
+    v.ml_residual.push_back((v.r[i] - m) / m);
+  }
+  if (v.kww.ok && v.ml.ok) {
+    v.preferred = v.ml.aic < v.kww.aic ? "ml" : "kww";
+    double worst = -1;
+    const double lo = std::log10(v.lag.front()), hi = std::log10(v.lag.back());
+    for (int i = 0; i <= 400; ++i) {
+      const double t = std::pow(10.0, lo + (hi - lo) * i / 400);
+      const double d = std::abs(fit::evaluate(fit::Model::Kww, v.kww, t) -
+                                fit::evaluate(fit::Model::MittagLeffler, v.ml, t));
+      if (d > worst) worst = d, v.max_difference_time = t;
+    }
+  } else {
+    v.preferred = v.ml.ok ? "ml" : (v.kww.ok ? "kww" : "none");
+  }
+  return v;
+}
+
+// The lag from which the long-time view's fits (both, where both fitted: the slower tail rules)
+// have decayed below `level` (in units of R); infinity when a fit never gets there within 1e4
+// times the longest lag, NaN when neither fitted.
+double decorrelation_lag(const OnetimeView& v, double level) {
+  double lag = kNaN;
+  for (const auto& [model, f] :
+       {std::pair{fit::Model::Kww, &v.kww}, {fit::Model::MittagLeffler, &v.ml}}) {
+    if (!f->ok) continue;
+    double found = std::numeric_limits<double>::infinity();
+    const double lo = std::log10(v.lag.front()), hi = std::log10(v.lag.back()) + 4;
+    for (int i = 0; i <= 600; ++i) {
+      const double t = std::pow(10.0, lo + (hi - lo) * i / 600);
+      if (fit::evaluate(model, *f, t) < level) {
+        found = t;
+        break;
+      }
+    }
+    lag = std::isfinite(lag) ? std::max(lag, found) : found;
+  }
+  return lag;
+}
+
+// g2(inf) over the whole run, really long-time: only from lags where the fitted decay of the
+// long-time view is below half the plateau's own standard error (what is left of the decay
+// cannot bias it), refitting with each new g2(inf) until it settles. The first fits are made
+// against the Siegert limit 1, not the detected plateau: a plateau taken too early sits on the
+// tail, pulls the long lags of R below zero, makes the fits decay faster, and the next plateau
+// would start earlier still; the start only moves later. A heavy tail (Mittag-Leffler) or a
+// slow decay may leave no such lag inside the run: then g2(inf) is the Siegert limit 1, flagged,
+// and the user is told to name a span.
+void settle_long_time_plateau(const OneTimeReducer& one, int bin, AgingResult& r) {
+  double g2_inf = 1.0, from = 0.0, error = r.g2_inf_err;
+  const auto siegert = [&](const std::string& why) {
+    r.g2_inf = 1.0;
+    r.g2_inf_err = 0.0;
+    r.g2_inf_measured = false;
+    r.g2_inf_method = why +
+                      ": g2(inf) set to 1 (Siegert limit), flagged; name a span with "
+                      "--plateau-span-s";
+  };
+  for (int iteration = 0; iteration < 8; ++iteration) {
+    const auto view = long_time_view(one, bin, g2_inf);
+    if (view.lag.empty()) return;
+    const double height = view.g2.front() - g2_inf;
+    if (!(height > 0) || !(error > 0)) return;
+    const double level = 0.5 * error / height;
+    const double lag = decorrelation_lag(view, level);
+    if (std::isnan(lag)) return;  // nothing fitted: keep the detected plateau
+    if (!std::isfinite(lag))
+      return siegert(fmt::format(
+          "no lag of the run is beyond the decay (the fitted long-time decay stays above half the "
+          "plateau's error, {:.2g} of its amplitude, past {:.4g} s)",
+          level, view.lag.back()));
+    from = std::max(from, lag);
+    const auto cand = one.plateau_beyond(bin, from);
+    std::size_t bins = 0;
+    for (std::size_t l = 0; l < one.lags(); ++l)
+      if (one.lag_seconds(l) >= from && one.g2(bin, l).n > 0) ++bins;
+    if (cand.n == 0 || bins < 2)
+      return siegert(
+          fmt::format("fewer than two lag bins beyond {:.4g} s, where the fitted "
+                      "long-time decay falls below half the plateau's error",
+                      from));
+    const bool settled = std::abs(cand.mean - g2_inf) <= 0.1 * cand.error;
+    g2_inf = r.g2_inf = cand.mean;
+    error = r.g2_inf_err = cand.error;
+    r.g2_inf_method = fmt::format(
+        "whole run: mean of C over lags >= {:.4g} s, where the fitted long-time decay is below "
+        "half the plateau's error ({} pairs in {} lag bins)",
+        from, cand.n, bins);
+    if (settled) return;
+  }
 }
 
 }  // namespace
@@ -164,54 +398,47 @@ AgingResult analyse_aging(Correlation correlation, const AgingOptions& options) 
   }
   const bool named_span = c.setup.plateau_span.has_value();
   long_time_plateau(named_span ? *c.plateau : *c.onetime, bin, named_span, r);
+  if (!named_span && r.g2_inf_measured) settle_long_time_plateau(*c.onetime, bin, r);
+  r.onetime = long_time_view(*c.onetime, bin, r.g2_inf);
 
   // 2. Fits per window on R = (g2 - g2_inf) / (g2_0 - g2_inf).
   r.kww.resize(nw);
   r.ml.resize(nw);
+  std::vector<JackknifeVariance> jk_kww(nw), jk_ml(nw);
   for (std::size_t w = 0; w < nw; ++w) {
-    std::vector<double> t, R, sigma;
-    // The scale of R: the weighted mean of g2 - g2(inf) over the first three lag bins. The
-    // paper's g2(0, t_a) uses the lag-one pairs alone, which at ~0.005 photons per pixel and
-    // frame is as noisy as the contrast itself; the free amplitude of the fit absorbs the choice.
-    double hw = 0, hs = 0;
-    for (std::size_t l = 0, used = 0; l < nl && used < 3; ++l) {
-      const double g = r.g2[w * nl + l], e = r.g2_err[w * nl + l];
-      if (!std::isfinite(g) || !(e > 0)) continue;
-      hs += (g - r.g2_inf) / (e * e);
-      hw += 1 / (e * e);
-      ++used;
-    }
-    const double height = hw > 0 ? hs / hw : std::nan("");
-    const double height_err = hw > 0 ? 1 / std::sqrt(hw) : 0.0;
-    double max_lag = 0;
-    for (std::size_t l = 0; l < nl; ++l) {
-      const double g = r.g2[w * nl + l], e = r.g2_err[w * nl + l];
-      if (!std::isfinite(g) || !std::isfinite(r.lag[l]) || !(e > 0)) continue;
-      t.push_back(r.lag[l]);
-      R.push_back((g - r.g2_inf) / height);
-      sigma.push_back(e / std::abs(height));
-      max_lag = std::max(max_lag, r.lag[l]);
-    }
+    const double* err = &r.g2_err[w * nl];
+    const auto full =
+        window_curve(r.lag, err, r.g2_inf, [&](std::size_t l) { return r.g2[w * nl + l]; });
     std::string reason;
-    if (!std::isfinite(height))
+    if (!std::isfinite(full.height))
       reason = "no frame pairs in this window (gap or beyond the run)";
-    else if (t.size() < 4)
-      reason = fmt::format("too few lags ({}) to fit", t.size());
-    else if (height < 3 * height_err)
+    else if (full.t.size() < 4)
+      reason = fmt::format("too few lags ({}) to fit", full.t.size());
+    else if (full.height < 3 * full.height_err)
       reason =
           fmt::format("flat data: g2 at the shortest lags is not above g2(inf) ({:.2g} +- {:.2g})",
-                      height, height_err);
+                      full.height, full.height_err);
     if (!reason.empty()) {
       r.kww[w].reason = r.ml[w].reason = reason;
       continue;
     }
-    if (options.fit_kww) r.kww[w] = fit_window(fit::Model::Kww, t, R, sigma, max_lag);
-    if (options.fit_ml) r.ml[w] = fit_window(fit::Model::MittagLeffler, t, R, sigma, max_lag);
+    // The same curve with each error block of the window left out in turn (jackknife).
+    std::vector<WindowCurve> leave_one_out;
+    for (std::size_t j = 0; j < kBandErrorBlocks; ++j)
+      if (band.block_filled(bin, w, j))
+        leave_one_out.push_back(window_curve(r.lag, err, r.g2_inf, [&](std::size_t l) {
+          return band.g2_without_block(bin, w, l, j);
+        }));
+    if (options.fit_kww) r.kww[w] = fit_window(fit::Model::Kww, full, leave_one_out, jk_kww[w]);
+    if (options.fit_ml)
+      r.ml[w] = fit_window(fit::Model::MittagLeffler, full, leave_one_out, jk_ml[w]);
     // Stored amplitudes refer to the file's R = (g2 - g2_inf) / (g2_0 - g2_inf), the paper's.
-    const double to_file_r = height / (r.g2_0[w] - r.g2_inf);
+    const double to_file_r = full.height / (r.g2_0[w] - r.g2_inf);
     r.kww[w].amplitude *= to_file_r;
     r.ml[w].amplitude *= to_file_r;
   }
+  r.kww_errors = calibrate_errors(r.kww, jk_kww);
+  r.ml_errors = calibrate_errors(r.ml, jk_ml);
 
   // 3. Detrended contrast and its anti-correlation with <t>.
   {
@@ -317,50 +544,6 @@ AgingResult analyse_aging(Correlation correlation, const AgingOptions& options) 
     r.tas.push_back(tf);
   }
 
-  // 6. Long-time view: one-time g2 over the whole run, normalised, KWW vs ML.
-  {
-    auto& v = r.onetime;
-    const auto& one = *c.onetime;
-    double g0 = kNaN;
-    for (std::size_t l = 0; l < one.lags(); ++l) {
-      const auto g = one.g2(bin, l);
-      if (g.n == 0 || !(g.error > 0)) continue;
-      if (!std::isfinite(g0)) g0 = g.mean;
-      v.lag.push_back(one.lag_seconds(l));
-      v.g2.push_back(g.mean);
-      v.g2_err.push_back(g.error);
-    }
-    const double h = g0 - r.g2_inf;
-    for (std::size_t i = 0; i < v.lag.size(); ++i) {
-      v.r.push_back((v.g2[i] - r.g2_inf) / h);
-      v.r_err.push_back(v.g2_err[i] / std::abs(h));
-    }
-    if (v.lag.size() >= 4 && h > 0) {
-      v.kww = fit_normalised(fit::Model::Kww, v.lag, v.r, v.r_err);
-      v.ml = fit_normalised(fit::Model::MittagLeffler, v.lag, v.r, v.r_err);
-      for (std::size_t i = 0; i < v.lag.size(); ++i) {
-        const double k = v.kww.ok ? fit::evaluate(fit::Model::Kww, v.kww, v.lag[i]) : kNaN;
-        const double m = v.ml.ok ? fit::evaluate(fit::Model::MittagLeffler, v.ml, v.lag[i]) : kNaN;
-        v.kww_residual.push_back((v.r[i] - k) / k);
-        v.ml_residual.push_back((v.r[i] - m) / m);
-      }
-      if (v.kww.ok && v.ml.ok) {
-        v.preferred = v.ml.aic < v.kww.aic ? "ml" : "kww";
-        double worst = -1;
-        const double lo = std::log10(v.lag.front()), hi = std::log10(v.lag.back());
-        for (int i = 0; i <= 400; ++i) {
-          const double t = std::pow(10.0, lo + (hi - lo) * i / 400);
-          const double d = std::abs(fit::evaluate(fit::Model::Kww, v.kww, t) -
-                                    fit::evaluate(fit::Model::MittagLeffler, v.ml, t));
-          if (d > worst) worst = d, v.max_difference_time = t;
-        }
-      } else {
-        v.preferred = v.ml.ok ? "ml" : (v.kww.ok ? "kww" : "none");
-      }
-    } else {
-      v.preferred = "none";
-    }
-  }
   return r;
 }
 

@@ -51,6 +51,15 @@ struct WindowFit {
   double mean_time = 0, mean_time_err = 0;  // KWW only
 };
 
+// How the window fits' errors of tau, beta and <t> were made (analysis.cpp calibrate_errors):
+// the fit covariance (independent lag bins) times a factor per parameter, the root mean ratio of
+// the delete-one jackknife variance over the window's error blocks to the covariance variance.
+struct ErrorCalibration {
+  double tau = 1, beta = 1, mean_time = 1;  // the factors
+  std::size_t windows = 0;                  // windows whose jackknife went into them
+  std::string method;
+};
+
 struct TasFit {
   double start, end;
   bool ok;
@@ -82,7 +91,9 @@ struct AgingResult {
   std::vector<double> g2_0, g2_0_err;           // [window]
   double g2_inf = 1, g2_inf_err = 0;
   std::string g2_inf_method;
+  bool g2_inf_measured = true;  // false: no lag qualified, g2(inf) = 1 assumed (see the method)
   std::vector<WindowFit> kww, ml;
+  ErrorCalibration kww_errors, ml_errors;
   double contrast_slope = 0;
   std::vector<double> contrast_detrended;  // g2(0, t_a) - m t_a
   double pearson_all = 0, pearson_all_p = 1;

@@ -68,11 +68,19 @@ void write_aging(const h5::File& file, const AgingResult& r) {
   auto inf = g.write<double>("g2_inf", {r.g2_inf}, {1});
   inf.attrs().set("err", r.g2_inf_err);
   inf.attrs().set("method", r.g2_inf_method);
+  inf.attrs().set("measured", std::int64_t{r.g2_inf_measured ? 1 : 0});
   write_fits(g.require_group("kww"), r.kww, true);
   g.group("kww").attrs().set("formula",
                              "R = exp(-2 (t/tau)^beta); mean_time = (tau/beta) Gamma(1/beta)");
   write_fits(g.require_group("ml"), r.ml, false);
   g.group("ml").attrs().set("formula", "R = E_beta(-(t/tau)^beta)^2 (squared form)");
+  for (const auto& [name, cal] : {std::pair{"kww", &r.kww_errors}, {"ml", &r.ml_errors}}) {
+    if (!g.is_group(name)) continue;
+    const auto fits = g.group(name);  // the attributes live as long as the open group
+    fits.attrs().set("error_method", cal->method);
+    fits.attrs().set("error_factors_tau_beta_mean_time",
+                     std::vector<double>{cal->tau, cal->beta, cal->mean_time});
+  }
 
   auto contrast = g.require_group("contrast");
   contrast.attrs().set("slope_m", r.contrast_slope);
@@ -247,6 +255,18 @@ std::string summarise(const AgingResult& r) {
                        : std::string(),
                    fitted);
   if (fitted) s += fmt::format("<t>: {:.4g} s to {:.4g} s\n", lo, hi);
+  {
+    std::vector<double> chi;
+    for (const auto& k : r.kww)
+      if (k.ok) chi.push_back(k.chi2_red);
+    std::sort(chi.begin(), chi.end());
+    const auto& e = r.kww_errors;
+    if (!chi.empty())
+      s += fmt::format(
+          "window fits: median chi2_red {:.2f}; errors of tau, beta, <t>: {} (factors {:.2f}, "
+          "{:.2f}, {:.2f})\n",
+          chi[chi.size() / 2], e.method, e.tau, e.beta, e.mean_time);
+  }
   s += fmt::format("g2(inf) = {:.6f} +- {:.2g} ({})\n", r.g2_inf, r.g2_inf_err, r.g2_inf_method);
   s += fmt::format(
       "contrast trend m = {:.3g} /s; detrended g2(0) vs <t>: Pearson r = {:.2f} (p = {:.2g})\n",

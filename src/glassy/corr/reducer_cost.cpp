@@ -1,5 +1,6 @@
 #include <glassy/core/error.hpp>
 #include <glassy/corr/reducer_cost.hpp>
+#include <glassy/corr/reducers.hpp>
 
 #include <fmt/format.h>
 
@@ -19,8 +20,9 @@ double lag_bins_of(const ReducerPlan& p) {
 
 double reducer_bytes(const ReducerPlan& p) {
   const double bins = p.bins, frames = static_cast<double>(p.frames);
-  const double band = bins * windows_of(p) * (3 * lag_bins_of(p) + 3) * 8;
-  const double onetime = 2 * bins * 3 * lag_bins_of(p) * 8;
+  // Three sums per cell plus two per error block (reducers.hpp), for the lag bins and the plateau.
+  const double band = bins * windows_of(p) * (lag_bins_of(p) + 1) * (3 + 2 * kBandErrorBlocks) * 8;
+  const double onetime = 2 * bins * lag_bins_of(p) * (3 + 2 * kOneTimeErrorBlocks) * 8;
   const double lag_tables = 3 * lag_frames_of(p) * 8;
   const double per_frame = frames * 8 * 6;  // times, slots, window and map cells, validity
   const double map = bins * static_cast<double>(p.map_size) * static_cast<double>(p.map_size) * 16;

@@ -24,6 +24,52 @@ std::vector<double> distinct_lags(const LagBins& lags) {
   return n;
 }
 
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Variance of the overall mean from block sums and counts (batch means, blocks of unequal size:
+// the ratio-estimator form), and the number of blocks that held pairs.
+struct BatchVariance {
+  double variance;
+  std::size_t blocks;
+};
+
+BatchVariance batch_variance(const double* sum, const double* count, std::size_t blocks) {
+  double n = 0, total = 0;
+  std::size_t used = 0;
+  for (std::size_t b = 0; b < blocks; ++b)
+    if (count[b] > 0) n += count[b], total += sum[b], ++used;
+  if (used < 2) return {kNaN, used};
+  const double mean = total / n;
+  double acc = 0;
+  for (std::size_t b = 0; b < blocks; ++b) {
+    if (count[b] == 0) continue;
+    const double share = count[b] / n, d = sum[b] / count[b] - mean;
+    acc += share * share * d * d;
+  }
+  return {acc * static_cast<double>(used) / static_cast<double>(used - 1), used};
+}
+
+// Variance of a mean of n pairs if they were independent (per-pair variance / n).
+double iid_variance(double sum, double sum2, double n) {
+  if (n < 2) return kNaN;
+  const double mean = sum / n;
+  return std::max(sum2 / n - mean * mean, 0.0) / (n - 1);
+}
+
+// A mean whose variance is `variance` (non-finite: fall back to the conservative estimate).
+Accumulated with_variance(double sum, double sum2, double n, double variance,
+                          double fallback_fraction) {
+  if (!std::isfinite(variance)) return summarise(sum, sum2, n, fallback_fraction);
+  if (n <= 0) return {0.0, 0.0, 0};
+  return {sum / n, std::sqrt(std::max(variance, 0.0)), static_cast<std::size_t>(n)};
+}
+
+// The error block of each frame: `blocks` equal spans of time from `start`, `length` s long.
+std::size_t block_in(double t, double start, double length, std::size_t blocks) {
+  if (!(length > 0) || t <= start) return 0;
+  return std::min(blocks - 1, static_cast<std::size_t>((t - start) / length * blocks));
+}
+
 double max_lag_of(const FrameClock& clock, double max_lag_s) {
   const double span = clock.time(clock.frames() - 1) - clock.time(0);
   return std::max(clock.dt(), std::min(max_lag_s, span));
@@ -75,44 +121,115 @@ AgeBandReducer::AgeBandReducer(const FrameClock& clock, int bins, double max_lag
   const double span = clock.time(clock.frames() - 1) - t0_;
   n_windows_ = static_cast<std::size_t>(std::floor(span / window_s)) + 1;
   window_of_.resize(clock.frames());
-  for (std::size_t f = 0; f < clock.frames(); ++f)
+  block_of_.resize(clock.frames());
+  for (std::size_t f = 0; f < clock.frames(); ++f) {
     window_of_[f] =
         std::min(n_windows_ - 1, static_cast<std::size_t>((clock.time(f) - t0_) / window_s));
+    block_of_[f] = block_in(clock.time(f), window_start(window_of_[f]), window_s, kBandErrorBlocks);
+  }
   lags_per_bin_ = distinct_lags(lags_);
   const std::size_t cells = static_cast<std::size_t>(bins) * n_windows_ * lags_.size();
   sum_.assign(cells, 0.0);
   sum2_.assign(cells, 0.0);
   count_.assign(cells, 0.0);
+  blk_sum_.assign(cells * kBandErrorBlocks, 0.0);
+  blk_count_ = blk_sum_;
   lag_sum_.assign(lags_.size(), 0.0);
   p_sum_.assign(static_cast<std::size_t>(bins) * n_windows_, 0.0);
   p_sum2_ = p_sum_;
   p_count_ = p_sum_;
+  p_blk_sum_.assign(p_sum_.size() * kBandErrorBlocks, 0.0);
+  p_blk_count_ = p_blk_sum_;
 }
 
 std::size_t AgeBandReducer::max_lag_frames() const { return lags_.max_frames(); }
 
 void AgeBandReducer::consume(const Tile& t) {
+  forget_design_effects();
   const auto all_rows = [](std::size_t) { return true; };
   for_each_binned_pair(t, clock_, lags_, all_rows,
                        [&](std::size_t f2, std::size_t lag, std::size_t l, double v) {
                          const std::size_t w = window_of_[f2];
                          const std::size_t c = cell(t.bin, w, l);
+                         const std::size_t cb = c * kBandErrorBlocks + block_of_[f2];
                          sum_[c] += v;
                          sum2_[c] += v * v;
                          count_[c] += 1;
+                         blk_sum_[cb] += v;
+                         blk_count_[cb] += 1;
                          lag_sum_[l] += static_cast<double>(lag);
                          if (lag == 1) {
                            const std::size_t pc = static_cast<std::size_t>(t.bin) * n_windows_ + w;
+                           const std::size_t pb = pc * kBandErrorBlocks + block_of_[f2];
                            p_sum_[pc] += v;
                            p_sum2_[pc] += v * v;
                            p_count_[pc] += 1;
+                           p_blk_sum_[pb] += v;
+                           p_blk_count_[pb] += 1;
                          }
                        });
 }
 
 std::vector<std::pair<std::string, std::vector<double>*>> AgeBandReducer::state() {
-  return {{"sum", &sum_},     {"sum2", &sum2_},     {"count", &count_},    {"lag_sum", &lag_sum_},
-          {"p_sum", &p_sum_}, {"p_sum2", &p_sum2_}, {"p_count", &p_count_}};
+  forget_design_effects();  // the caller may restore the sums through these pointers
+  return {{"sum", &sum_},
+          {"sum2", &sum2_},
+          {"count", &count_},
+          {"lag_sum", &lag_sum_},
+          {"p_sum", &p_sum_},
+          {"p_sum2", &p_sum2_},
+          {"p_count", &p_count_},
+          {"blk_sum", &blk_sum_},
+          {"blk_count", &blk_count_},
+          {"p_blk_sum", &p_blk_sum_},
+          {"p_blk_count", &p_blk_count_}};
+}
+
+bool optional_table_field(const std::string& field) {
+  return field.find("blk_") != std::string::npos;
+}
+
+void AgeBandReducer::compute_design_effects() const {
+  // Pooled over windows: sum of batch variances over sum of iid variances, from windows with at
+  // least half their blocks filled; at least 10 degrees of freedom in all, else NaN.
+  const auto pooled = [&](const std::vector<double>& sum, const std::vector<double>& sum2,
+                          const std::vector<double>& count, const std::vector<double>& bsum,
+                          const std::vector<double>& bcount, auto index) {
+    double batch = 0, iid = 0, dof = 0;
+    for (std::size_t w = 0; w < n_windows_; ++w) {
+      const std::size_t c = index(w);
+      const auto bv = batch_variance(&bsum[c * kBandErrorBlocks], &bcount[c * kBandErrorBlocks],
+                                     kBandErrorBlocks);
+      const double iv = iid_variance(sum[c], sum2[c], count[c]);
+      if (bv.blocks < kBandErrorBlocks / 2 || !std::isfinite(bv.variance) || !(iv > 0)) continue;
+      batch += bv.variance;
+      iid += iv;
+      dof += static_cast<double>(bv.blocks - 1);
+    }
+    return dof >= 10 && iid > 0 ? batch / iid : kNaN;
+  };
+  const std::size_t nl = lags_.size(), nb = static_cast<std::size_t>(bins_);
+  design_.assign(nb * nl + nb, kNaN);
+  for (int b = 0; b < bins_; ++b) {
+    for (std::size_t l = 0; l < nl; ++l)
+      design_[b * nl + l] = pooled(sum_, sum2_, count_, blk_sum_, blk_count_,
+                                   [&](std::size_t w) { return cell(b, w, l); });
+    design_[nb * nl + b] =
+        pooled(p_sum_, p_sum2_, p_count_, p_blk_sum_, p_blk_count_,
+               [&](std::size_t w) { return static_cast<std::size_t>(b) * n_windows_ + w; });
+  }
+}
+
+double AgeBandReducer::design_effect(int bin, std::size_t lag) const {
+  std::lock_guard lock(design_mutex_);
+  if (design_.empty()) compute_design_effects();
+  return design_[static_cast<std::size_t>(bin) * lags_.size() + lag];
+}
+
+double AgeBandReducer::plateau_design_effect(int bin) const {
+  std::lock_guard lock(design_mutex_);
+  if (design_.empty()) compute_design_effects();
+  return design_[static_cast<std::size_t>(bins_) * lags_.size() + static_cast<std::size_t>(bin)];
 }
 
 double AgeBandReducer::lag_seconds(std::size_t l) const {
@@ -125,12 +242,27 @@ double AgeBandReducer::lag_seconds(std::size_t l) const {
 
 Accumulated AgeBandReducer::g2(int bin, std::size_t w, std::size_t l) const {
   const std::size_t c = cell(bin, w, l);
-  return summarise(sum_[c], sum2_[c], count_[c], 1.0 / lags_per_bin_[l]);
+  const double var = design_effect(bin, l) * iid_variance(sum_[c], sum2_[c], count_[c]);
+  return with_variance(sum_[c], sum2_[c], count_[c], var, 1.0 / lags_per_bin_[l]);
+}
+
+double AgeBandReducer::g2_without_block(int bin, std::size_t w, std::size_t l,
+                                        std::size_t j) const {
+  const std::size_t c = cell(bin, w, l), cb = c * kBandErrorBlocks + j;
+  const double n = count_[c] - blk_count_[cb];
+  return n > 0 ? (sum_[c] - blk_sum_[cb]) / n : kNaN;
+}
+
+bool AgeBandReducer::block_filled(int bin, std::size_t w, std::size_t j) const {
+  for (std::size_t l = 0; l < lags_.size(); ++l)
+    if (blk_count_[cell(bin, w, l) * kBandErrorBlocks + j] > 0) return true;
+  return false;
 }
 
 Accumulated AgeBandReducer::plateau(int bin, std::size_t w) const {
   const std::size_t c = static_cast<std::size_t>(bin) * n_windows_ + w;
-  return summarise(p_sum_[c], p_sum2_[c], p_count_[c], 1.0);
+  const double var = plateau_design_effect(bin) * iid_variance(p_sum_[c], p_sum2_[c], p_count_[c]);
+  return with_variance(p_sum_[c], p_sum2_[c], p_count_[c], var, 1.0);
 }
 
 std::unique_ptr<AgeBandReducer> AgeBandReducer::merged_windows(std::size_t k) const {
@@ -142,16 +274,33 @@ std::unique_ptr<AgeBandReducer> AgeBandReducer::merged_windows(std::size_t k) co
     for (std::size_t w = 0; w < n_windows_; ++w) {
       // Clamped like window_of_: the last stored window may end past the run's last frame.
       const std::size_t W = std::min(m->n_windows_ - 1, w / k);
+      // Block j of stored window w (the (w - kW)-th of the k merged) keeps its place in time:
+      // block ((w - kW) B + j) / k of the wide window.
+      const auto wide_block = [&](std::size_t j) {
+        return std::min(kBandErrorBlocks - 1, ((w - W * k) * kBandErrorBlocks + j) / k);
+      };
       for (std::size_t l = 0; l < nl; ++l) {
-        m->sum_[m->cell(b, W, l)] += sum_[cell(b, w, l)];
-        m->sum2_[m->cell(b, W, l)] += sum2_[cell(b, w, l)];
-        m->count_[m->cell(b, W, l)] += count_[cell(b, w, l)];
+        const std::size_t c = cell(b, w, l), C = m->cell(b, W, l);
+        m->sum_[C] += sum_[c];
+        m->sum2_[C] += sum2_[c];
+        m->count_[C] += count_[c];
+        for (std::size_t j = 0; j < kBandErrorBlocks; ++j) {
+          m->blk_sum_[C * kBandErrorBlocks + wide_block(j)] += blk_sum_[c * kBandErrorBlocks + j];
+          m->blk_count_[C * kBandErrorBlocks + wide_block(j)] +=
+              blk_count_[c * kBandErrorBlocks + j];
+        }
       }
       const std::size_t pc = static_cast<std::size_t>(b) * n_windows_ + w;
       const std::size_t PC = static_cast<std::size_t>(b) * m->n_windows_ + W;
       m->p_sum_[PC] += p_sum_[pc];
       m->p_sum2_[PC] += p_sum2_[pc];
       m->p_count_[PC] += p_count_[pc];
+      for (std::size_t j = 0; j < kBandErrorBlocks; ++j) {
+        m->p_blk_sum_[PC * kBandErrorBlocks + wide_block(j)] +=
+            p_blk_sum_[pc * kBandErrorBlocks + j];
+        m->p_blk_count_[PC * kBandErrorBlocks + wide_block(j)] +=
+            p_blk_count_[pc * kBandErrorBlocks + j];
+      }
     }
   m->lag_sum_ = lag_sum_;
   return m;
@@ -170,7 +319,14 @@ OneTimeReducer::OneTimeReducer(const FrameClock& clock, int bins, double max_lag
   sum_.assign(cells, 0.0);
   sum2_ = sum_;
   count_ = sum_;
+  blk_sum_.assign(cells * kOneTimeErrorBlocks, 0.0);
+  blk_count_ = blk_sum_;
   lag_sum_.assign(lags_.size(), 0.0);
+  const double start = span_ ? span_->first : clock.time(0);
+  const double end = span_ ? span_->second : clock.time(clock.frames() - 1);
+  block_of_.resize(clock.frames());
+  for (std::size_t f = 0; f < clock.frames(); ++f)
+    block_of_[f] = block_in(clock.time(f), start, end - start, kOneTimeErrorBlocks);
 }
 
 void OneTimeReducer::consume(const Tile& t) {
@@ -182,15 +338,19 @@ void OneTimeReducer::consume(const Tile& t) {
                        [&](std::size_t f2, std::size_t lag, std::size_t l, double v) {
                          if (span_ && clock_.time(f2) < span_->first) return;
                          const std::size_t c = static_cast<std::size_t>(t.bin) * lags_.size() + l;
+                         const std::size_t cb = c * kOneTimeErrorBlocks + block_of_[f2];
                          sum_[c] += v;
                          sum2_[c] += v * v;
                          count_[c] += 1;
+                         blk_sum_[cb] += v;
+                         blk_count_[cb] += 1;
                          lag_sum_[l] += static_cast<double>(lag);
                        });
 }
 
 std::vector<std::pair<std::string, std::vector<double>*>> OneTimeReducer::state() {
-  return {{"sum", &sum_}, {"sum2", &sum2_}, {"count", &count_}, {"lag_sum", &lag_sum_}};
+  return {{"sum", &sum_},         {"sum2", &sum2_},       {"count", &count_},
+          {"lag_sum", &lag_sum_}, {"blk_sum", &blk_sum_}, {"blk_count", &blk_count_}};
 }
 
 double OneTimeReducer::lag_seconds(std::size_t l) const {
@@ -200,24 +360,38 @@ double OneTimeReducer::lag_seconds(std::size_t l) const {
   return lag_sum_[l] / n * clock_.dt();
 }
 
+// Batch means need enough filled blocks to be an estimate (a quarter of them: long lags leave the
+// late blocks empty, since t2 <= end - lag).
+constexpr std::size_t kOneTimeMinBlocks = kOneTimeErrorBlocks / 4;
+
 Accumulated OneTimeReducer::g2(int bin, std::size_t l) const {
   const std::size_t c = static_cast<std::size_t>(bin) * lags_.size() + l;
-  return summarise(sum_[c], sum2_[c], count_[c], 1.0 / lags_per_bin_[l]);
+  const auto bv = batch_variance(&blk_sum_[c * kOneTimeErrorBlocks],
+                                 &blk_count_[c * kOneTimeErrorBlocks], kOneTimeErrorBlocks);
+  const double var = bv.blocks >= kOneTimeMinBlocks ? bv.variance : kNaN;
+  return with_variance(sum_[c], sum2_[c], count_[c], var, 1.0 / lags_per_bin_[l]);
 }
 
 Accumulated OneTimeReducer::plateau_beyond(int bin, double min_lag_s) const {
   double sum = 0, n = 0;
-  std::vector<double> means;
+  std::vector<double> means, bsum(kOneTimeErrorBlocks, 0.0), bcount(kOneTimeErrorBlocks, 0.0);
   for (std::size_t l = 0; l < lags_.size(); ++l) {
     const std::size_t c = static_cast<std::size_t>(bin) * lags_.size() + l;
     if (count_[c] == 0 || lag_seconds(l) < min_lag_s) continue;
     sum += sum_[c];
     n += count_[c];
     means.push_back(sum_[c] / count_[c]);
+    for (std::size_t j = 0; j < kOneTimeErrorBlocks; ++j) {
+      bsum[j] += blk_sum_[c * kOneTimeErrorBlocks + j];
+      bcount[j] += blk_count_[c * kOneTimeErrorBlocks + j];
+    }
   }
   if (n == 0) return {0.0, 0.0, 0};
   const double mean = sum / n;
-  // Neighbouring lags share frames; the scatter of the bins' means is the honest error.
+  const auto bv = batch_variance(bsum.data(), bcount.data(), kOneTimeErrorBlocks);
+  if (bv.blocks >= kOneTimeMinBlocks && std::isfinite(bv.variance))
+    return {mean, std::sqrt(bv.variance), static_cast<std::size_t>(n)};
+  // Tables without blocks: neighbouring lags share frames; the scatter of the bins' means.
   double var = 0;
   for (double m : means) var += (m - mean) * (m - mean);
   const double err = means.size() > 1 ? std::sqrt(var / (means.size() - 1) / means.size()) : 0.0;

@@ -12,7 +12,9 @@
 #include <glassy/corr/tile.hpp>
 
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace glassy {
@@ -39,6 +41,18 @@ struct Accumulated {
   std::size_t n;
 };
 
+// Errors of means over overlapping frame pairs (pairs share frames, and bright speckle keeps
+// neighbouring pairs alike) come from batch means: the reducers also sum each cell in
+// consecutive blocks of ages (t2), and the scatter of the block means is the variance of the mean
+// whatever the correlation between pairs, as long as it is shorter than a block. The band has 8
+// blocks per stored age window; a window's 7 degrees of freedom would make its error bars 27 %
+// noisy, so each lag bin's design effect (batch variance over the variance the pairs would have
+// if independent) is pooled over all windows, and a window's error is that factor times its own
+// iid variance (well determined: thousands of pairs). Tables restored from a file written before
+// the blocks existed fall back to the conservative "rows are the independent samples" estimate.
+inline constexpr std::size_t kBandErrorBlocks = 8;
+inline constexpr std::size_t kOneTimeErrorBlocks = 32;
+
 class AgeBandReducer : public TileReducer {
  public:
   AgeBandReducer(const FrameClock& clock, int bins, double max_lag_s, int per_decade,
@@ -61,11 +75,21 @@ class AgeBandReducer : public TileReducer {
   // The same band with windows k times wider: window W holds stored windows kW .. kW + k - 1,
   // whose sums add exactly (the boundaries of the wide windows are boundaries of the stored ones).
   std::unique_ptr<AgeBandReducer> merged_windows(std::size_t k) const;
+  // The cell's mean without error block j (delete-one jackknife), and whether block j of the
+  // window holds pairs at all (an empty block's deletion changes nothing).
+  double g2_without_block(int bin, std::size_t window, std::size_t lag, std::size_t block) const;
+  bool block_filled(int bin, std::size_t window, std::size_t block) const;
+  // The pooled design effect of a lag bin (and of the plateau's lag-one pairs): variance of a
+  // window's mean over its iid variance; NaN when no window has enough filled blocks.
+  double design_effect(int bin, std::size_t lag) const;
+  double plateau_design_effect(int bin) const;
 
  private:
   std::size_t cell(int bin, std::size_t w, std::size_t l) const {
     return (static_cast<std::size_t>(bin) * n_windows_ + w) * lags_.size() + l;
   }
+  void forget_design_effects() { design_.clear(); }
+  void compute_design_effects() const;
   const FrameClock& clock_;
   int bins_;
   LagBins lags_;
@@ -77,6 +101,12 @@ class AgeBandReducer : public TileReducer {
   std::vector<double> lags_per_bin_;  // distinct integer lags in each bin
   std::vector<double> sum_, sum2_, count_, lag_sum_;
   std::vector<double> p_sum_, p_sum2_, p_count_;
+  std::vector<std::size_t> block_of_;  // frame -> error block inside its window
+  std::vector<double> blk_sum_, blk_count_, p_blk_sum_, p_blk_count_;  // [cell][block]
+  // [bin][lag], then [bin] for the plateau; computed on first use, cleared whenever the sums
+  // can change (consume, state).
+  mutable std::vector<double> design_;
+  mutable std::mutex design_mutex_;
 };
 
 class OneTimeReducer : public TileReducer {
@@ -90,8 +120,8 @@ class OneTimeReducer : public TileReducer {
   std::size_t lags() const { return lags_.size(); }
   double lag_seconds(std::size_t l) const;
   Accumulated g2(int bin, std::size_t lag) const;
-  // Mean of C over pairs with lag >= min_lag_s (the long-time plateau), error from the scatter
-  // of the lag bins' means.
+  // Mean of C over pairs with lag >= min_lag_s (the long-time plateau); error from the batch
+  // means of those pairs (tables without blocks: the scatter of the lag bins' means).
   Accumulated plateau_beyond(int bin, double min_lag_s) const;
 
  private:
@@ -101,7 +131,13 @@ class OneTimeReducer : public TileReducer {
   std::optional<std::pair<double, double>> span_;
   std::vector<double> lags_per_bin_;
   std::vector<double> sum_, sum2_, count_, lag_sum_;
+  std::vector<std::size_t> block_of_;        // frame -> error block over the run (or span)
+  std::vector<double> blk_sum_, blk_count_;  // [bin][lag][block]
 };
+
+// Names of table fields a file written by an earlier glassy may lack (the error blocks); a
+// restore leaves them zero and the errors fall back as described above.
+bool optional_table_field(const std::string& field);
 
 class MapReducer : public TileReducer {
  public:

@@ -156,6 +156,7 @@ Correlation load_correlation(const std::filesystem::path& path) {
     require(g.is_group(name), where + ": stored tables lack " + name);
     const auto tg = g.group(name);
     for (auto& [field, values] : table->state()) {
+      if (optional_table_field(field) && !tg.exists(field)) continue;  // written before blocks
       const auto stored = tg.read<double>(field);
       require(stored.size() == values->size(),
               fmt::format("{}: /{}/{}/{} holds {} values, the tables need {}", where, kStoredState,

@@ -1,0 +1,98 @@
+// Error bars that mean what they say (issue 12): on seeded stationary runs with known tau and
+// beta, the window fits' reduced chi-square sits near 1 and the truth lies inside one standard
+// error about 68 % of the time. Two noise classes: bright speckle (pairs sharing a frame and the
+// finite number of speckles correlate the pairs of a lag bin) and the paper's photon-starved
+// class (shot noise dominates; pairs are nearly independent).
+#include "test_support.hpp"
+
+#include <glassy/aging/analysis.hpp>
+#include <glassy/synth/generator.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+namespace glassy {
+namespace {
+
+using test::ScratchDir;
+
+struct Calibration {
+  std::vector<double> chi2;
+  int windows = 0, tau_in = 0, beta_in = 0, mean_time_in = 0;
+  double median_chi2() {
+    std::sort(chi2.begin(), chi2.end());
+    return chi2.empty() ? std::nan("") : chi2[chi2.size() / 2];
+  }
+  double fraction(int n) const { return windows ? static_cast<double>(n) / windows : 0.0; }
+};
+
+// Stationary KWW runs over seeds; every fitted window but the last (it may be cut short).
+Calibration calibrate(double rate, double contrast, std::size_t side, std::size_t frames,
+                      double tau, double beta, double window_s, int seeds) {
+  ScratchDir dir;
+  Calibration c;
+  const double mean_time = tau / beta * std::tgamma(1 / beta);
+  for (int seed = 1; seed <= seeds; ++seed) {
+    auto p = synth::preset("tiny");
+    p.frames = frames;
+    p.height = p.width = side;
+    p.rate = rate;
+    p.contrast = contrast;
+    p.tau0 = tau;
+    p.beta = beta;
+    p.seed = static_cast<std::uint64_t>(seed) * 7919;
+    p.output.compression = h5::Compression::None;
+    synth::generate(p, dir / "c.h5");
+    auto src = open_frames(dir / "c.h5");
+    aging::AgingOptions o;
+    o.corr.window_s = window_s;
+    o.corr.multitau = false;
+    o.corr.map_size = 64;
+    o.events.threshold_sigma = 1e9;  // not under test here
+    const auto r = aging::analyse_aging(*src, o);
+    for (std::size_t w = 0; w + 1 < r.t_a.size(); ++w) {
+      const auto& k = r.kww[w];
+      if (!k.ok) continue;
+      ++c.windows;
+      c.chi2.push_back(k.chi2_red);
+      c.tau_in += std::abs(k.tau - tau) < k.tau_err;
+      c.beta_in += std::abs(k.beta - beta) < k.beta_err;
+      c.mean_time_in += std::abs(k.mean_time - mean_time) < k.mean_time_err;
+      if (std::getenv("GLASSY_CALIBRATION_DUMP"))
+        std::printf("w %zu tau %.3f +- %.3f beta %.3f +- %.3f mt %.3f +- %.3f chi2 %.2f\n", w,
+                    k.tau, k.tau_err, k.beta, k.beta_err, k.mean_time, k.mean_time_err, k.chi2_red);
+    }
+  }
+  return c;
+}
+
+void expect_calibrated(Calibration c, const char* what) {
+  const double median = c.median_chi2();
+  std::printf("%s: %d windows, median chi2_red %.3f, inside 1 SE: tau %.2f beta %.2f <t> %.2f\n",
+              what, c.windows, median, c.fraction(c.tau_in), c.fraction(c.beta_in),
+              c.fraction(c.mean_time_in));
+  ASSERT_GE(c.windows, 60);
+  EXPECT_GT(median, 0.7) << what;
+  EXPECT_LT(median, 1.5) << what;
+  // 68 % expected; with n windows the binomial spread is sqrt(0.68 0.32 / n) (0.06 at n = 60):
+  // three of those either side.
+  const double spread = 3 * std::sqrt(0.68 * 0.32 / c.windows);
+  for (const auto& [n, name] :
+       {std::pair{c.tau_in, "tau"}, {c.beta_in, "beta"}, {c.mean_time_in, "<t>"}}) {
+    EXPECT_GT(c.fraction(n), 0.68 - spread) << what << " " << name;
+    EXPECT_LT(c.fraction(n), 0.68 + spread) << what << " " << name;
+  }
+}
+
+TEST(AgingErrors, BrightSpeckleFitsAreCalibrated) {
+  expect_calibrated(calibrate(1.5, 0.3, 40, 2400, 12, 0.7, 150, 5), "bright");
+}
+
+TEST(AgingErrors, PhotonStarvedFitsAreCalibrated) {
+  expect_calibrated(calibrate(0.03, 0.2, 80, 2400, 12, 0.7, 150, 5), "starved");
+}
+
+}  // namespace
+}  // namespace glassy
