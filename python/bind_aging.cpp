@@ -58,6 +58,10 @@ py::dict aging_dict(const aging::AgingResult& r) {
   d["g2"] = to_numpy(r.g2, shape);
   d["g2_err"] = to_numpy(r.g2_err, shape);
   d["g2_0"] = to_numpy(r.g2_0);
+  d["chi4"] = to_numpy(r.chi4, shape);
+  d["chi4_excess"] = to_numpy(r.chi4_excess, shape);
+  d["chi4_peak"] = to_numpy(r.chi4_peak);
+  d["chi4_peak_lag"] = to_numpy(r.chi4_peak_lag);
   d["g2_0_err"] = to_numpy(r.g2_0_err);
   d["g2_inf"] = r.g2_inf;
   d["g2_inf_err"] = r.g2_inf_err;

@@ -44,7 +44,8 @@ std::vector<double> kww_map(std::uint64_t seed = 5) {
 
 // g2(t, t_a) per window and lag bin by brute force over the lower triangle of each piece.
 struct Brute {
-  std::vector<double> g2;  // [window][lag bin], NaN when empty
+  std::vector<double> g2;   // [window][lag bin], NaN when empty
+  std::vector<double> var;  // variance of the cells (per pair, n - 1), NaN under two
   std::size_t windows, lags;
 };
 Brute brute_force(const std::vector<std::vector<double>>& pieces, std::size_t n, double window_s) {
@@ -52,8 +53,8 @@ Brute brute_force(const std::vector<std::vector<double>>& pieces, std::size_t n,
   for (const auto& p : pieces) total += static_cast<std::size_t>(std::sqrt(p.size()) + 0.5);
   const LagBins bins(kDt, static_cast<double>(n - 1) * kDt, 5);
   const double span = static_cast<double>(total - 1) * kDt;
-  Brute b{{}, static_cast<std::size_t>(std::floor(span / window_s)) + 1, bins.size()};
-  std::vector<double> sum(b.windows * b.lags, 0.0), count(sum.size(), 0.0);
+  Brute b{{}, {}, static_cast<std::size_t>(std::floor(span / window_s)) + 1, bins.size()};
+  std::vector<double> sum(b.windows * b.lags, 0.0), count(sum.size(), 0.0), sum2(sum.size(), 0.0);
   std::size_t first = 0;
   for (const auto& p : pieces) {
     const std::size_t size = static_cast<std::size_t>(std::sqrt(p.size()) + 0.5);
@@ -65,12 +66,17 @@ Brute brute_force(const std::vector<std::vector<double>>& pieces, std::size_t n,
             std::min(b.windows - 1,
                      static_cast<std::size_t>(static_cast<double>(first + j) * kDt / window_s));
         sum[w * b.lags + l] += p[i * size + j];
+        sum2[w * b.lags + l] += p[i * size + j] * p[i * size + j];
         count[w * b.lags + l] += 1;
       }
     first += size;
   }
-  for (std::size_t k = 0; k < sum.size(); ++k)
-    b.g2.push_back(count[k] > 0 ? sum[k] / count[k] : std::nan(""));
+  for (std::size_t k = 0; k < sum.size(); ++k) {
+    const double mean = sum[k] / count[k];
+    b.g2.push_back(count[k] > 0 ? mean : std::nan(""));
+    b.var.push_back(count[k] > 1 ? (sum2[k] - count[k] * mean * mean) / (count[k] - 1)
+                                 : std::nan(""));
+  }
   return b;
 }
 
@@ -121,6 +127,37 @@ void write_mat(const std::filesystem::path& file, const std::vector<double>& m, 
   ASSERT_EQ(Mat_VarWrite(mat, v, MAT_COMPRESSION_NONE), 0);
   Mat_VarFree(v);
   Mat_Close(mat);
+}
+
+// chi4(t, t_a) is the variance of the window's pairs at each lag over the squared contrast of the
+// window, and its excess the same less the mean of the last three filled lag bins.
+TEST(MapSource, Chi4IsTheBruteForceVarianceOverTheSquaredContrast) {
+  ScratchDir dir;
+  const auto m = kww_map();
+  write_npy_map(dir / "map.npy", m, kT);
+  const auto r = analyse({dir / "map.npy"}, 20);
+  const auto b = brute_force({m}, kT, 20);
+  ASSERT_EQ(r.chi4.size(), b.var.size());
+  std::size_t compared = 0;
+  for (std::size_t w = 0; w < b.windows; ++w) {
+    const double contrast = r.g2_0[w] - r.g2_inf;
+    std::vector<std::size_t> filled;
+    for (std::size_t l = 0; l < b.lags; ++l) {
+      const std::size_t k = w * b.lags + l;
+      if (!std::isfinite(b.var[k])) continue;
+      filled.push_back(l);
+      const double expect = b.var[k] / (contrast * contrast);
+      EXPECT_NEAR(r.chi4[k], expect, 1e-9 * expect + 1e-15) << "window " << w << " lag bin " << l;
+      ++compared;
+    }
+    if (filled.size() < 4) continue;
+    double floor = 0;
+    for (std::size_t i = filled.size() - 3; i < filled.size(); ++i)
+      floor += b.var[w * b.lags + filled[i]] / (contrast * contrast) / 3;
+    EXPECT_NEAR(r.chi4_excess[w * b.lags + filled[0]],
+                b.var[w * b.lags + filled[0]] / (contrast * contrast) - floor, 1e-9);
+  }
+  EXPECT_GT(compared, b.g2.size() / 2);
 }
 
 TEST(MapSource, NpyMapGivesTheBruteForceBand) {

@@ -24,7 +24,7 @@ namespace {
 
 using test::ScratchDir;
 
-const char* const kFigureIds[] = {"fig2", "fig3a", "fig3b", "fig3c", "fig5", "figg2"};
+const char* const kFigureIds[] = {"fig2", "fig3a", "fig3b", "fig3c", "figchi4", "fig5", "figg2"};
 
 std::string slurp(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -132,7 +132,7 @@ TEST_F(Report, PageHoldsEveryFigureWithTheFilesData) {
   // Fig. 5: the ML curve is the stored fit (model = R / (1 + residual) at the first lag, where
   // the grid starts) with the shape of the power series of E_beta.
   const nlohmann::json* ml = nullptr;
-  for (const auto& t : figs[4]["data"])
+  for (const auto& t : figs[5]["data"])
     if (t["name"].get<std::string>().rfind("ML A", 0) == 0) ml = &t;
   ASSERT_NE(ml, nullptr);
   const auto& mx = (*ml)["x"];
@@ -151,7 +151,17 @@ TEST_F(Report, PageHoldsEveryFigureWithTheFilesData) {
   EXPECT_NEAR(my[k].get<double>() / my[0].get<double>(),
               series_sq(mx[k].get<double>()) / series_sq(mx[0].get<double>()), 1e-4);
   // g2(t, t_a): six ages, each with its fit.
-  EXPECT_EQ(figs[5]["data"].size(), 12u);
+  EXPECT_EQ(figs[6]["data"].size(), 12u);
+  // chi4: the stored peak per window beside <t>.
+  ASSERT_EQ(d.chi4_peak.size(), d.t_a.size());
+  const auto& chi4 = figs[4]["data"][1];
+  std::size_t drawn = 0;
+  for (std::size_t w = 0; w < d.t_a.size(); ++w) {
+    if (!std::isfinite(d.chi4_peak[w])) continue;
+    EXPECT_NEAR(chi4["y"][w].get<double>(), d.chi4_peak[w], 1e-5 * std::abs(d.chi4_peak[w]));
+    ++drawn;
+  }
+  EXPECT_GT(drawn, d.t_a.size() / 2);
 }
 
 // The provenance section: version, command, each input with its size, and the options.
@@ -263,7 +273,7 @@ TEST_F(Report, ChromiumDrawsEveryFigureWithoutErrors) {
             0);
   const auto dom = slurp(out / "dom.html");
   EXPECT_NE(dom.find("data-js-errors=\"\""), std::string::npos) << dom.substr(0, 2000);
-  EXPECT_NE(dom.find("data-plots-drawn=\"6\""), std::string::npos);
+  EXPECT_NE(dom.find("data-plots-drawn=\"7\""), std::string::npos);
   EXPECT_NE(dom.find("<details id=\"provenance\">"), std::string::npos);
   for (const char* id : kFigureIds) {
     const auto a = dom.find(std::string("id=\"") + id + "\"");

@@ -401,6 +401,32 @@ AgingResult analyse_aging(Correlation correlation, const AgingOptions& options) 
   if (!named_span && r.g2_inf_measured) settle_long_time_plateau(*c.onetime, bin, r);
   r.onetime = long_time_view(*c.onetime, bin, r.g2_inf);
 
+  // Dynamical heterogeneity, normalised by each window's squared contrast.
+  r.chi4.assign(nw * nl, kNaN);
+  r.chi4_excess.assign(nw * nl, kNaN);
+  r.chi4_peak.assign(nw, kNaN);
+  r.chi4_peak_lag.assign(nw, kNaN);
+  for (std::size_t w = 0; w < nw; ++w) {
+    const double contrast = r.g2_0[w] - r.g2_inf;
+    if (!(contrast > 0)) continue;
+    std::vector<std::size_t> filled;
+    for (std::size_t l = 0; l < nl; ++l) {
+      const double v = band.pair_variance(bin, w, l);
+      if (!std::isfinite(v)) continue;
+      r.chi4[w * nl + l] = v / (contrast * contrast);
+      filled.push_back(l);
+    }
+    if (filled.size() < 4) continue;
+    double floor = 0;
+    for (std::size_t i = filled.size() - 3; i < filled.size(); ++i)
+      floor += r.chi4[w * nl + filled[i]] / 3;
+    for (std::size_t l : filled) {
+      const double e = r.chi4[w * nl + l] - floor;
+      r.chi4_excess[w * nl + l] = e;
+      if (!(e <= r.chi4_peak[w])) r.chi4_peak[w] = e, r.chi4_peak_lag[w] = r.lag[l];
+    }
+  }
+
   // 2. Fits per window on R = (g2 - g2_inf) / (g2_0 - g2_inf).
   r.kww.resize(nw);
   r.ml.resize(nw);

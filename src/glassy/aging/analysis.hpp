@@ -89,6 +89,13 @@ struct AgingResult {
   std::vector<double> t_a, window_centre, lag;  // s
   std::vector<double> g2, g2_err;               // [window][lag]
   std::vector<double> g2_0, g2_0_err;           // [window]
+  // Dynamical heterogeneity chi4(t, t_a) [window][lag]: the variance of C(t_a + t, t_a) over the
+  // window's pairs at each lag, over (g2(0, t_a) - g2(inf))^2 (pyCHX's normalised four-point
+  // susceptibility). The pairs' shot noise adds a floor that hardly depends on the lag, so
+  // chi4_excess is chi4 minus its mean over the window's last three lag bins (decorrelated pairs
+  // where the window reaches them), and chi4_peak / chi4_peak_lag its maximum per window.
+  std::vector<double> chi4, chi4_excess;
+  std::vector<double> chi4_peak, chi4_peak_lag;
   double g2_inf = 1, g2_inf_err = 0;
   std::string g2_inf_method;
   bool g2_inf_measured = true;  // false: no lag qualified, g2(inf) = 1 assumed (see the method)

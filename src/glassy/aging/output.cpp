@@ -63,6 +63,16 @@ void write_aging(const h5::File& file, const AgingResult& r) {
     for (std::size_t l = 0; l < nl; ++l)
       R[w * nl + l] = (r.g2[w * nl + l] - r.g2_inf) / (r.g2_0[w] - r.g2_inf);
   g.write<double>("R", R, {nw, nl});
+  auto chi4 = g.require_group("chi4");
+  chi4.attrs().set(
+      "definition",
+      "chi4 = variance of C(t_a + t, t_a) over the window's pairs at each lag / "
+      "(g2(0, t_a) - g2(inf))^2; excess = chi4 - its mean over the window's last three "
+      "lag bins (the shot-noise floor); peak = max of the excess over lags");
+  chi4.write<double>("chi4", r.chi4, {nw, nl});
+  chi4.write<double>("excess", r.chi4_excess, {nw, nl});
+  chi4.write<double>("peak", r.chi4_peak);
+  chi4.write<double>("peak_lag", r.chi4_peak_lag).attrs().set("units", "s");
   g.write<double>("g2_0", r.g2_0);
   g.write<double>("g2_0_err", r.g2_0_err);
   auto inf = g.write<double>("g2_inf", {r.g2_inf}, {1});

@@ -246,6 +246,11 @@ Accumulated AgeBandReducer::g2(int bin, std::size_t w, std::size_t l) const {
   return with_variance(sum_[c], sum2_[c], count_[c], var, 1.0 / lags_per_bin_[l]);
 }
 
+double AgeBandReducer::pair_variance(int bin, std::size_t w, std::size_t l) const {
+  const std::size_t c = cell(bin, w, l);
+  return iid_variance(sum_[c], sum2_[c], count_[c]) * count_[c];
+}
+
 double AgeBandReducer::g2_without_block(int bin, std::size_t w, std::size_t l,
                                         std::size_t j) const {
   const std::size_t c = cell(bin, w, l), cb = c * kBandErrorBlocks + j;

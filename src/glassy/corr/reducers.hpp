@@ -70,6 +70,8 @@ class AgeBandReducer : public TileReducer {
   // g2(t, t_a); error from the scatter of C in the cell over the effective number of
   // independent rows (pairs / distinct lags in the bin).
   Accumulated g2(int bin, std::size_t window, std::size_t lag) const;
+  // Variance of C over the pairs of the cell (per pair, not of the mean); NaN under two pairs.
+  double pair_variance(int bin, std::size_t window, std::size_t lag) const;
   // g2(0, t_a): mean of C(t, t +- 1 frame) in the window.
   Accumulated plateau(int bin, std::size_t window) const;
   // The same band with windows k times wider: window W holds stored windows kW .. kW + k - 1,

@@ -69,6 +69,7 @@ ReportData read_report_data(const std::filesystem::path& file) {
   d.chi2_red = g.read<double>("kww/chi2_red");
   d.amplitude = g.read<double>("kww/amplitude");
   d.flag = g.read_strings("kww/flag");
+  if (g.exists("chi4/peak")) d.chi4_peak = g.read<double>("chi4/peak");  // older results lack it
 
   d.lag = g.read<double>("lag");
   d.g2 = g.read<double>("g2");

@@ -34,6 +34,8 @@ struct ReportData {
   std::vector<double> tau, tau_err, beta, beta_err, mean_time, mean_time_err, chi2_red;
   std::vector<double> amplitude;  // A of the KWW window fit, R = A exp(-2 (t/tau)^beta)
   std::vector<std::string> flag;
+  std::vector<double>
+      chi4_peak;  // max over lags of chi4's excess over its noise floor; may be empty
   double pearson_all = 0;
   // g2(t, t_a) [windows x lags] and the plateaus it is normalised with.
   std::vector<double> lag, g2, g2_err;
