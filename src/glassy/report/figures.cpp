@@ -252,27 +252,28 @@ Figure fig3b(const ReportData& d) {
   return f;
 }
 
-// Fig. 3c: detrended contrast (flipped axis, as in the paper) against <t>.
-Figure fig3c(const ReportData& d) {
-  Figure f{"fig3c",
-           fmt::format("Fig. 3c: detrended contrast g2'(0, t_a) (flipped) and <t>; "
-                       "Pearson r = {:.2f}",
-                       d.pearson_all),
-           {},
-           {}};
+// A history on a right-hand axis beside <t> (left), events marked: Fig. 3c and the chi4 peak.
+struct RightHistory {
+  const std::vector<double>& y;
+  std::string name, colour, axis_title;
+  bool reversed;
+};
+
+Figure beside_mean_time(const ReportData& d, std::string id, std::string title,
+                        const RightHistory& right) {
+  Figure f{std::move(id), std::move(title), {}, {}};
   auto mt = scatter(d.t_a_centre, d.mean_time, "<t>", "lines+markers");
   mt["marker"] = {{"color", "#d62728"}, {"size", 4}};
   mt["line"] = {{"color", "#d62728"}, {"width", 1}};
-  auto c = scatter(d.t_a_centre, d.contrast_detrended, "g2'(0, t_a) = g2(0, t_a) - m t_a",
-                   "lines+markers");
+  auto c = scatter(d.t_a_centre, right.y, right.name, "lines+markers");
   c["yaxis"] = "y2";
-  c["marker"] = {{"color", "#2ca02c"}, {"size", 4}};
-  c["line"] = {{"color", "#2ca02c"}, {"width", 1}};
+  c["marker"] = {{"color", right.colour}, {"size", 4}};
+  c["line"] = {{"color", right.colour}, {"width", 1}};
   f.data = {mt, c};
-  auto y2 = axis("g2'(0, t_a) (reversed)");
+  auto y2 = axis(right.axis_title);
   y2["overlaying"] = "y";
   y2["side"] = "right";
-  y2["autorange"] = "reversed";
+  if (right.reversed) y2["autorange"] = "reversed";
   f.layout = {{"margin", margin()},
               {"height", 380},
               {"xaxis", axis("t_a (s)")},
@@ -284,33 +285,22 @@ Figure fig3c(const ReportData& d) {
   return f;
 }
 
+// Fig. 3c: detrended contrast (flipped axis, as in the paper) against <t>.
+Figure fig3c(const ReportData& d) {
+  return beside_mean_time(
+      d, "fig3c",
+      fmt::format("Fig. 3c: detrended contrast g2'(0, t_a) (flipped) and <t>; Pearson r = {:.2f}",
+                  d.pearson_all),
+      {d.contrast_detrended, "g2'(0, t_a) = g2(0, t_a) - m t_a", "#2ca02c",
+       "g2'(0, t_a) (reversed)", true});
+}
+
 // Dynamical heterogeneity beside <t>: the peak of chi4(t, t_a) over lags per window.
 Figure fig_chi4(const ReportData& d) {
-  Figure f{"figchi4",
-           "Dynamical heterogeneity: peak of chi4(t, t_a) above its shot-noise floor, beside <t>",
-           {},
-           {}};
-  auto mt = scatter(d.t_a_centre, d.mean_time, "<t>", "lines+markers");
-  mt["marker"] = {{"color", "#d62728"}, {"size", 4}};
-  mt["line"] = {{"color", "#d62728"}, {"width", 1}};
-  auto c = scatter(d.t_a_centre, d.chi4_peak, "chi4 peak (excess over the noise floor)",
-                   "lines+markers");
-  c["yaxis"] = "y2";
-  c["marker"] = {{"color", "#9467bd"}, {"size", 4}};
-  c["line"] = {{"color", "#9467bd"}, {"width", 1}};
-  f.data = {mt, c};
-  auto y2 = axis("chi4 peak");
-  y2["overlaying"] = "y";
-  y2["side"] = "right";
-  f.layout = {{"margin", margin()},
-              {"height", 380},
-              {"xaxis", axis("t_a (s)")},
-              {"yaxis", axis("<t> (s)")},
-              {"yaxis2", y2},
-              {"shapes", json::array()},
-              {"legend", {{"x", 0.01}, {"y", 0.99}}}};
-  add_events(d, f.layout["shapes"]);
-  return f;
+  return beside_mean_time(
+      d, "figchi4",
+      "Dynamical heterogeneity: peak of chi4(t, t_a) above its shot-noise floor, beside <t>",
+      {d.chi4_peak, "chi4 peak (excess over the noise floor)", "#9467bd", "chi4 peak", false});
 }
 
 // Fig. 5: one-time R(t) with KWW and ML fits (log-log), relative residuals below.
