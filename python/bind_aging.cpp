@@ -67,6 +67,7 @@ py::dict aging_dict(const aging::AgingResult& r) {
   d["g2_inf_err"] = r.g2_inf_err;
   d["g2_inf_method"] = r.g2_inf_method;
   d["g2_inf_measured"] = r.g2_inf_measured;
+  d["straddling_pairs"] = r.straddling;
   d["kww"] = window_fits_dict(r.kww);
   d["ml"] = window_fits_dict(r.ml);
   d["contrast_slope"] = r.contrast_slope;
@@ -193,7 +194,7 @@ const std::string& aging_doc() {
       R"doc(The GIL is released while analysing.
 
 Returns a dict: t_a, window_centre, lag (s); g2, g2_err [windows, lags]; g2_0, g2_0_err
-[windows]; g2_inf, g2_inf_err, g2_inf_method, g2_inf_measured; kww, ml: per-window arrays {ok, reason, tau,
+[windows]; g2_inf, g2_inf_err, g2_inf_method, g2_inf_measured, straddling_pairs; kww, ml: per-window arrays {ok, reason, tau,
 tau_err, beta, beta_err, chi2_red, mean_time, mean_time_err} (NaN where a fit failed; mean_time
 for KWW only); contrast_slope, contrast_detrended; pearson_all, pearson_all_p, pearson {t_a, r,
 p_value}; tas (list of dicts); events (list of dicts: frame, time, strength, significance,

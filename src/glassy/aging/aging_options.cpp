@@ -33,6 +33,10 @@ const std::vector<Field<AgingOptions>>& aging_fields() {
          "Keep the band at this finer age step so later re-analyses from the result may use any "
          "multiple of it as --window-s (frames and maps)",
          Range::positive(), GLASSY_FIELD_REF(O, age_step_s)},
+        {"keep_straddling_pairs", "--keep-straddling-pairs", "",
+         "Keep the pairs that straddle a detected event or a gap in g2(t, t_a) (the paper's "
+         "definition; default: removed, so no window mixes before and after)",
+         Range::any(), GLASSY_FIELD_REF(O, keep_straddling_pairs)},
         {"event_band", "--event-band", "frames",
          "Frames of the diagonal band kept for event detection", Range::between(1, 4096),
          GLASSY_FIELD_REF(O, event_band)},

@@ -1,5 +1,6 @@
 #include <glassy/aging/analysis.hpp>
 #include <glassy/core/error.hpp>
+#include <glassy/corr/straddle.hpp>
 #include <glassy/corr/tables.hpp>
 
 #include <fmt/format.h>
@@ -355,7 +356,22 @@ AgingResult analyse_aging(FrameSource& source, const AgingOptions& options) {
   co.twotime = true;
   co.diagonal_band = std::max<std::size_t>(co.diagonal_band, options.event_band);
   if (options.age_step_s) co.window_s = *options.age_step_s;
-  return analyse_aging(correlate(source, co), options);
+  auto c = correlate(source, co);
+  if (!options.keep_straddling_pairs && c.band && c.diagonal && c.clock &&
+      options.bin < c.partition.n_dynamic()) {
+    // Cut at the gaps and at the events the analysis will report (same band, same detector).
+    auto cuts = frames_after_gaps(c);
+    std::vector<double> times(c.clock->frames());
+    for (std::size_t f = 0; f < times.size(); ++f) times[f] = c.clock->time(f);
+    for (const auto& e : detect_events(c.diagonal->band(options.bin), c.diagonal->width(), times,
+                                       c.stats.frame_valid, options.events))
+      cuts.push_back(e.frame);
+    const auto removal = remove_straddling_pairs(source, c, cuts, co.budget);
+    std::vector<double> cut_times;
+    for (std::size_t f : removal.cut_frames) cut_times.push_back(times[f]);
+    c.straddle_cuts = cut_times;
+  }
+  return analyse_aging(std::move(c), options);
 }
 
 AgingResult analyse_aging(Correlation correlation, const AgingOptions& options) {
@@ -363,6 +379,18 @@ AgingResult analyse_aging(Correlation correlation, const AgingOptions& options) 
   AgingResult r;
   r.corr = std::move(correlation);
   const auto& c = r.corr;
+  if (c.straddle_cuts) {
+    std::string at;
+    for (double t : *c.straddle_cuts) at += fmt::format("{}{:.6g} s", at.empty() ? "" : ", ", t);
+    r.straddling = c.straddle_cuts->empty()
+                       ? "removed (no event or gap to cut at)"
+                       : fmt::format("removed: no pair straddles the cuts at {}", at);
+  } else {
+    r.straddling = options.keep_straddling_pairs || c.origin.rfind("frames", 0) == 0
+                       ? "kept (--keep-straddling-pairs: the paper's definition)"
+                       : "kept: the correlation was not made from frames here, and a band cannot "
+                         "be cut without them (run glassy age on the frames)";
+  }
   require(c.band && c.onetime && c.plateau && c.clock,
           "the correlation has no two-time tables (a multi-tau-only result): run glassy corr "
           "with --mode twotime or both");

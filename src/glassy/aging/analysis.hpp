@@ -34,6 +34,9 @@ struct AgingOptions {
   RegimeOptions regimes;
   NoveltyOptions events;
   std::size_t event_band = 32;  // frames of the diagonal band kept for event detection
+  // Frames path: g2(t, t_a) keeps the pairs that straddle a detected event or a gap (the paper's
+  // definition); by default they are removed (corr/straddle), so no window mixes before and after.
+  bool keep_straddling_pairs = false;
 
   // Every field in range (the correlation's included); throws glassy::Error naming the field.
   void validate() const;
@@ -112,6 +115,7 @@ struct AgingResult {
   std::vector<std::pair<double, double>> gaps;
   double window_s = 0;      // the analysis windows (a multiple of the stored age step)
   std::string events_note;  // why events were not searched, when they were not
+  std::string straddling;   // whether pairs across events and gaps are in g2(t, t_a), and why
 };
 
 // From frames: correlate() (keeping the band at age_step_s when given), then the tables.

@@ -78,6 +78,7 @@ void write_aging(const h5::File& file, const AgingResult& r) {
   auto inf = g.write<double>("g2_inf", {r.g2_inf}, {1});
   inf.attrs().set("err", r.g2_inf_err);
   inf.attrs().set("method", r.g2_inf_method);
+  g.attrs().set("straddling_pairs", r.straddling.empty() ? std::string("-") : r.straddling);
   inf.attrs().set("measured", std::int64_t{r.g2_inf_measured ? 1 : 0});
   write_fits(g.require_group("kww"), r.kww, true);
   g.group("kww").attrs().set("formula",
@@ -278,6 +279,7 @@ std::string summarise(const AgingResult& r) {
           chi[chi.size() / 2], e.method, e.tau, e.beta, e.mean_time);
   }
   s += fmt::format("g2(inf) = {:.6f} +- {:.2g} ({})\n", r.g2_inf, r.g2_inf_err, r.g2_inf_method);
+  s += fmt::format("pairs across events and gaps in g2(t, t_a): {}\n", r.straddling);
   s += fmt::format(
       "contrast trend m = {:.3g} /s; detrended g2(0) vs <t>: Pearson r = {:.2f} (p = {:.2g})\n",
       r.contrast_slope, r.pearson_all, r.pearson_all_p);

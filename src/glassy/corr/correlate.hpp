@@ -72,6 +72,9 @@ struct Correlation {
   std::unique_ptr<DiagonalBandReducer> diagonal;
   TableSetup setup;    // how the tables above were built (stored with them)
   std::string origin;  // which correlation this is: frames, a stored result or a foreign map
+  // Times (s) of the cuts whose straddling pairs were removed from the band (corr/straddle);
+  // nullopt: the band holds every pair (the paper's definition, or not cut yet).
+  std::optional<std::vector<double>> straddle_cuts;
   std::optional<MultiTauResult> multitau;
   // The static-bin intensity profile over equal spans of the run, [segment][static bin]
   // (pyXpcsViewer's stability view), and the geometry the q map was made with.

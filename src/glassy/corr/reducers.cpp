@@ -311,6 +311,40 @@ std::unique_ptr<AgeBandReducer> AgeBandReducer::merged_windows(std::size_t k) co
   return m;
 }
 
+std::unique_ptr<AgeBandReducer> AgeBandReducer::empty_like() const {
+  return std::make_unique<AgeBandReducer>(clock_, bins_, max_lag_s_, per_decade_, window_s_);
+}
+
+void AgeBandReducer::subtract(const AgeBandReducer& pairs) {
+  require(pairs.sum_.size() == sum_.size() && pairs.p_sum_.size() == p_sum_.size(),
+          "age bands of different shapes cannot be subtracted");
+  forget_design_effects();
+  const auto minus = [](std::vector<double>& a, const std::vector<double>& b) {
+    for (std::size_t i = 0; i < a.size(); ++i) a[i] -= b[i];
+  };
+  minus(sum_, pairs.sum_);
+  minus(sum2_, pairs.sum2_);
+  minus(count_, pairs.count_);
+  minus(lag_sum_, pairs.lag_sum_);
+  minus(blk_sum_, pairs.blk_sum_);
+  minus(blk_count_, pairs.blk_count_);
+  minus(p_sum_, pairs.p_sum_);
+  minus(p_sum2_, pairs.p_sum2_);
+  minus(p_count_, pairs.p_count_);
+  minus(p_blk_sum_, pairs.p_blk_sum_);
+  minus(p_blk_count_, pairs.p_blk_count_);
+  // Sums of the same pairs in another order differ in the last bits: an emptied cell is exactly
+  // empty.
+  for (std::size_t c = 0; c < count_.size(); ++c)
+    if (count_[c] < 0.5) count_[c] = sum_[c] = sum2_[c] = 0;
+  for (std::size_t c = 0; c < p_count_.size(); ++c)
+    if (p_count_[c] < 0.5) p_count_[c] = p_sum_[c] = p_sum2_[c] = 0;
+  for (std::size_t c = 0; c < blk_count_.size(); ++c)
+    if (blk_count_[c] < 0.5) blk_count_[c] = blk_sum_[c] = 0;
+  for (std::size_t c = 0; c < p_blk_count_.size(); ++c)
+    if (p_blk_count_[c] < 0.5) p_blk_count_[c] = p_blk_sum_[c] = 0;
+}
+
 // ---------------- OneTimeReducer ----------------
 
 OneTimeReducer::OneTimeReducer(const FrameClock& clock, int bins, double max_lag_s, int per_decade,

@@ -77,6 +77,10 @@ class AgeBandReducer : public TileReducer {
   // The same band with windows k times wider: window W holds stored windows kW .. kW + k - 1,
   // whose sums add exactly (the boundaries of the wide windows are boundaries of the stored ones).
   std::unique_ptr<AgeBandReducer> merged_windows(std::size_t k) const;
+  // An empty band with the same clock, lags and windows (to collect pairs to remove), and the
+  // removal: every accumulator of `pairs` subtracted from this one.
+  std::unique_ptr<AgeBandReducer> empty_like() const;
+  void subtract(const AgeBandReducer& pairs);
   // The cell's mean without error block j (delete-one jackknife), and whether block j of the
   // window holds pairs at all (an empty block's deletion changes nothing).
   double g2_without_block(int bin, std::size_t window, std::size_t lag, std::size_t block) const;

@@ -48,6 +48,8 @@ void write_correlation_state(const h5::File& file, const Correlation& c) {
   a.set("diagonal_width", static_cast<std::int64_t>(s.diagonal_width));
   a.set("dt", c.clock->dt());
   a.set("origin", c.origin);
+  a.set("straddling_pairs_removed", std::int64_t{c.straddle_cuts ? 1 : 0});
+  if (c.straddle_cuts && !c.straddle_cuts->empty()) a.set("straddle_cut_times", *c.straddle_cuts);
   g.write<double>("frame_total", c.stats.frame_total, {}, compressed(c.stats.frame_total.size()));
   for (const auto& [name, table] : named_tables(c)) {
     const auto tg = g.require_group(name);
@@ -93,6 +95,9 @@ Correlation load_correlation(const std::filesystem::path& path) {
   s.diagonal_width = static_cast<std::size_t>(a.get_int("diagonal_width"));
   const double dt = a.get_double("dt");
   const std::string stored_origin = a.has("origin") ? a.get_string("origin") : "frames";
+  if (a.has("straddling_pairs_removed") && a.get_int("straddling_pairs_removed") == 1)
+    c.straddle_cuts =
+        a.has("straddle_cut_times") ? a.get_doubles("straddle_cut_times") : std::vector<double>{};
 
   // Frames: times, validity, gaps, empty frames, totals.
   const auto times = f.read<double>("glassy/corr/frames/time");

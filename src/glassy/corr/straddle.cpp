@@ -1,0 +1,118 @@
+#include <glassy/core/error.hpp>
+#include <glassy/corr/straddle.hpp>
+#include <glassy/corr/twotime.hpp>
+#include <glassy/io/frame_range.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+namespace glassy {
+namespace {
+
+// Hands a band the pairs of a re-correlated stretch [offset, ...) that straddle `cut` and no
+// earlier cut (so a pair across two cuts is collected once), in the run's frame numbers.
+class StraddleCollector : public TileReducer {
+ public:
+  StraddleCollector(AgeBandReducer& target, std::size_t offset, std::size_t cut,
+                    std::vector<std::size_t> earlier)
+      : target_(target), offset_(offset), cut_(cut), earlier_(std::move(earlier)) {}
+  std::size_t max_lag_frames() const override { return target_.max_lag_frames(); }
+  std::vector<std::pair<std::string, std::vector<double>*>> state() override { return {}; }
+
+  void consume(const Tile& t) override {
+    buffer_.assign(t.t1_count * t.t2_count, std::numeric_limits<double>::quiet_NaN());
+    bool any = false;
+    for (std::size_t i = 0; i < t.t1_count; ++i) {
+      const std::size_t f1 = offset_ + t.t1_first + i;
+      if (f1 < cut_) continue;
+      for (std::size_t j = 0; j < t.t2_count; ++j) {
+        const std::size_t f2 = offset_ + t.t2_first + j;
+        if (f2 >= cut_ || f1 <= f2) continue;
+        const bool counted = std::any_of(earlier_.begin(), earlier_.end(),
+                                         [&](std::size_t e) { return f2 < e && e <= f1; });
+        if (counted) continue;
+        buffer_[i * t.t2_count + j] = t.at(i, j);
+        any = true;
+      }
+    }
+    if (!any) return;
+    Tile shifted = t;
+    shifted.t1_first += offset_;
+    shifted.t2_first += offset_;
+    shifted.c = buffer_.data();
+    target_.consume(shifted);
+  }
+
+ private:
+  AgeBandReducer& target_;
+  std::size_t offset_, cut_;
+  std::vector<std::size_t> earlier_;
+  std::vector<double> buffer_;
+};
+
+double total_count(AgeBandReducer& band) {
+  for (const auto& [name, values] : band.state())
+    if (name == "count") {
+      double n = 0;
+      for (double v : *values) n += v;
+      return n;
+    }
+  return 0;
+}
+
+}  // namespace
+
+std::vector<std::size_t> frames_after_gaps(const Correlation& c) {
+  std::vector<std::size_t> cuts;
+  if (!c.clock) return cuts;
+  for (const auto& g : c.stats.gaps)
+    for (std::size_t f = 0; f < c.clock->frames(); ++f)
+      if (c.clock->time(f) >= g.end) {
+        cuts.push_back(f);
+        break;
+      }
+  return cuts;
+}
+
+StraddleRemoval remove_straddling_pairs(FrameSource& source, Correlation& c,
+                                        std::vector<std::size_t> cut_frames,
+                                        const MemoryBudget& budget) {
+  require(c.band && c.clock, "the correlation has no age band to cut");
+  const auto start = std::chrono::steady_clock::now();
+  std::sort(cut_frames.begin(), cut_frames.end());
+  cut_frames.erase(std::unique(cut_frames.begin(), cut_frames.end()), cut_frames.end());
+  std::erase_if(cut_frames, [&](std::size_t f) { return f == 0 || f >= c.clock->frames(); });
+  StraddleRemoval report;
+  report.cut_frames = cut_frames;
+  if (cut_frames.empty()) return report;
+
+  auto straddling = c.band->empty_like();
+  const std::size_t reach = c.band->max_lag_frames(), frames = c.clock->frames();
+  for (std::size_t k = 0; k < cut_frames.size(); ++k) {
+    const std::size_t cut = cut_frames[k];
+    const std::size_t first = cut > reach ? cut - reach : 0;
+    const std::size_t last = std::min(frames, cut + reach);
+    FrameRangeSource stretch(source, first, last - first);
+    std::vector<std::uint8_t> valid(
+        c.stats.frame_valid.begin() + static_cast<std::ptrdiff_t>(first),
+        c.stats.frame_valid.begin() + static_cast<std::ptrdiff_t>(last));
+    StraddleCollector collector(
+        *straddling, first, cut,
+        std::vector<std::size_t>(cut_frames.begin(),
+                                 cut_frames.begin() + static_cast<std::ptrdiff_t>(k)));
+    TwoTimeOptions to;
+    to.path = c.twotime_report.path;
+    to.budget = budget;
+    to.nonzero_fraction = c.stats.nonzero_fraction;
+    TileReducer* reducers[] = {&collector};
+    run_twotime(stretch, TwoTimeInputs{c.partition, c.weights, valid}, to, reducers);
+  }
+  report.pairs_removed = total_count(*straddling);
+  c.band->subtract(*straddling);
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+}  // namespace glassy
