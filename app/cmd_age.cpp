@@ -65,9 +65,10 @@ void register_age(CLI::App& app) {
   cmd->add_option("--out", a->out, "Result file (HDF5)")->required();
   cmd->add_option("--models", a->models, "Models fitted per window: kww,ml (default both)");
   cmd->add_option("--bin", a->bin, "Dynamic q bin analysed (1-based, default 1)");
-  bind_fields(*cmd, a->aging, aging::aging_fields(),
-              {"contrast_slope", "pearson_windows", "regime_penalty", "regime_min_windows",
-               "regime_slope_sigma", "event_sigma", "event_band", "age_step_s"});
+  bind_fields(
+      *cmd, a->aging, aging::aging_fields(),
+      {"contrast_slope", "pearson_windows", "regime_penalty", "regime_min_windows",
+       "regime_slope_sigma", "event_sigma", "event_band", "age_step_s", "keep_straddling_pairs"});
   cmd->add_option("--tas-span", a->tas,
                   "A:B span (s) for a time-aging superposition fit (repeatable)");
   cmd->add_option("--csv-dir", a->csv_dir, "Folder for the CSV histories (default: beside --out)");

@@ -49,10 +49,18 @@ TEST(CliMaps, ResultIsReanalysedWithoutItsFrames) {
                    (dir / "a.h5").string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("correlation: frames"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("in g2(t, t_a): removed"), std::string::npos) << r.output;
+  auto kept = run_cli("age " + (dir / "frames.h5").string() +
+                      " --window-s 100 --keep-straddling-pairs --out " + (dir / "k.h5").string());
+  ASSERT_EQ(kept.exit_code, 0) << kept.output;
+  EXPECT_NE(kept.output.find("in g2(t, t_a): kept (--keep-straddling-pairs"), std::string::npos)
+      << kept.output;
   std::filesystem::remove(dir / "frames.h5");  // the re-analysis must not need them
   r = run_cli("age " + (dir / "a.h5").string() + " --out " + (dir / "b.h5").string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("correlation: stored correlation in"), std::string::npos) << r.output;
+  // The stored tables remember that they were cut.
+  EXPECT_NE(r.output.find("in g2(t, t_a): removed"), std::string::npos) << r.output;
   const auto a = h5::File::open(dir / "a.h5"), b = h5::File::open(dir / "b.h5");
   for (const char* name : {"glassy/aging/g2", "glassy/aging/g2_err", "glassy/aging/g2_0",
                            "glassy/aging/kww/tau", "glassy/aging/onetime/g2"}) {

@@ -106,6 +106,7 @@ StraddleRemoval remove_straddling_pairs(FrameSource& source, Correlation& c,
     to.path = c.twotime_report.path;
     to.budget = budget;
     to.nonzero_fraction = c.stats.nonzero_fraction;
+    to.straddle = cut - first;
     TileReducer* reducers[] = {&collector};
     run_twotime(stretch, TwoTimeInputs{c.partition, c.weights, valid}, to, reducers);
   }

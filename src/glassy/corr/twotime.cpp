@@ -361,11 +361,16 @@ TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const Tw
   auto last_checkpoint = std::chrono::steady_clock::now();
 
   for (std::size_t a = first_row; a < n_blocks; ++a) {
+    // With a straddle frame: rows wholly before it and t2 blocks wholly after it hold no pair
+    // across it and are neither read nor computed.
+    if (o.straddle && (a + 1) * block <= *o.straddle) continue;
     const auto block_a = cache.get(a);
     const std::size_t b_min = a + 1 >= lag_blocks ? a + 1 - lag_blocks : 0;
     std::vector<std::shared_ptr<Block>> row_blocks;  // t2 blocks of this row, nearest first
-    for (std::size_t bi = a + 1; bi-- > b_min;)
+    for (std::size_t bi = a + 1; bi-- > b_min;) {
+      if (o.straddle && bi * block >= *o.straddle) continue;
       row_blocks.push_back(bi == a ? block_a : cache.get(bi));
+    }
     for (std::size_t first = 0; first < row_blocks.size(); first += slots) {
       const std::size_t count = std::min(slots, row_blocks.size() - first);
       for (std::size_t k = 0; k < bin_pixels.size(); ++k) {

@@ -41,6 +41,9 @@ struct TwoTimeOptions {
   // For tests: called after each completed row of tiles; returning false stops the run early
   // (as an interruption would), after the checkpoint is written.
   std::function<bool(std::size_t rows_done)> after_row;
+  // Only the tiles that hold pairs t2 < straddle <= t1 (frame numbers of this source) are
+  // computed: the pairs across a cut (corr/straddle), at a fraction of the whole triangle.
+  std::optional<std::size_t> straddle;
 };
 
 struct TwoTimeInputs {
