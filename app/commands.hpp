@@ -18,6 +18,7 @@ void register_corr(CLI::App& app);
 void register_age(CLI::App& app);
 void register_fit(CLI::App& app);
 void register_report(CLI::App& app);
+void register_plan(CLI::App& app);
 void register_md(CLI::App& app);
 // The `glassy md` subcommands (cmd_md_*.cpp), registered on the md group.
 void register_md_engine(CLI::App& md);    // prepare, tg, run

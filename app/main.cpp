@@ -129,6 +129,7 @@ int main(int argc, char** argv) {
   glassy::cli::register_age(app);
   glassy::cli::register_fit(app);
   glassy::cli::register_report(app);
+  glassy::cli::register_plan(app);
   glassy::cli::register_md(app);
   glassy::provenance::record_command_line(argc, argv);  // for /glassy/provenance
   try {

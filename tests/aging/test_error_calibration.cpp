@@ -6,6 +6,7 @@
 #include "test_support.hpp"
 
 #include <glassy/aging/analysis.hpp>
+#include <glassy/aging/plan.hpp>
 #include <glassy/synth/generator.hpp>
 
 #include <algorithm>
@@ -19,7 +20,10 @@ namespace {
 using test::ScratchDir;
 
 struct Calibration {
-  std::vector<double> chi2;
+  std::vector<double> chi2, tau_err, beta_err, mean_time_err;
+  std::vector<std::vector<double>> g2_err;  // [lag bin][window], first lag bins
+  std::vector<double> lag;
+  double pixels = 0;
   int windows = 0, tau_in = 0, beta_in = 0, mean_time_in = 0;
   double median_chi2() {
     std::sort(chi2.begin(), chi2.end());
@@ -52,11 +56,21 @@ Calibration calibrate(double rate, double contrast, std::size_t side, std::size_
     o.corr.map_size = 64;
     o.events.threshold_sigma = 1e9;  // not under test here
     const auto r = aging::analyse_aging(*src, o);
+    c.pixels = static_cast<double>(r.corr.partition.dynamic_pixels().at(0).size());
+    const std::size_t nl = r.lag.size();
+    c.g2_err.resize(std::min<std::size_t>(nl, 8));
+    c.lag.assign(r.lag.begin(), r.lag.begin() + static_cast<std::ptrdiff_t>(c.g2_err.size()));
+    for (std::size_t w = 0; w + 1 < r.t_a.size(); ++w)
+      for (std::size_t l = 0; l < c.g2_err.size(); ++l)
+        if (std::isfinite(r.g2_err[w * nl + l])) c.g2_err[l].push_back(r.g2_err[w * nl + l]);
     for (std::size_t w = 0; w + 1 < r.t_a.size(); ++w) {
       const auto& k = r.kww[w];
       if (!k.ok) continue;
       ++c.windows;
       c.chi2.push_back(k.chi2_red);
+      c.tau_err.push_back(k.tau_err);
+      c.beta_err.push_back(k.beta_err);
+      c.mean_time_err.push_back(k.mean_time_err);
       c.tau_in += std::abs(k.tau - tau) < k.tau_err;
       c.beta_in += std::abs(k.beta - beta) < k.beta_err;
       c.mean_time_in += std::abs(k.mean_time - mean_time) < k.mean_time_err;
@@ -68,7 +82,7 @@ Calibration calibrate(double rate, double contrast, std::size_t side, std::size_
   return c;
 }
 
-void expect_calibrated(Calibration c, const char* what) {
+void expect_calibrated(Calibration c, const char* what) {  // a copy: the medians sort
   const double median = c.median_chi2();
   std::printf("%s: %d windows, median chi2_red %.3f, inside 1 SE: tau %.2f beta %.2f <t> %.2f\n",
               what, c.windows, median, c.fraction(c.tau_in), c.fraction(c.beta_in),
@@ -90,8 +104,36 @@ TEST(AgingErrors, BrightSpeckleFitsAreCalibrated) {
   expect_calibrated(calibrate(1.5, 0.3, 40, 2400, 12, 0.7, 150, 5), "bright");
 }
 
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? std::nan("") : v[v.size() / 2];
+}
+
 TEST(AgingErrors, PhotonStarvedFitsAreCalibrated) {
-  expect_calibrated(calibrate(0.03, 0.2, 80, 2400, 12, 0.7, 150, 5), "starved");
+  const auto c = calibrate(0.03, 0.2, 80, 2400, 12, 0.7, 150, 5);
+  expect_calibrated(c, "starved");
+  // glassy plan predicts the same errors from the noise model alone (issue 12: within 20 %).
+  aging::PlanOptions po;
+  po.rate = 0.03;
+  po.contrast = 0.2;
+  po.pixels = c.pixels;
+  po.frame_time = 1;
+  po.window_s = 150;
+  po.tau = 12;
+  po.beta = 0.7;
+  const auto plan = aging::plan_beamtime(po);
+  for (std::size_t l = 0; l < c.g2_err.size(); ++l) {
+    ASSERT_NEAR(plan.lags.at(l).lag, c.lag[l], 1e-3 * c.lag[l]);  // measured: pair-weighted
+    EXPECT_NEAR(plan.lags[l].g2_err / median(c.g2_err[l]), 1.0, 0.2) << "lag " << c.lag[l];
+  }
+  std::printf(
+      "plan vs measured (median): tau err %.3g / %.3g, beta err %.3g / %.3g, <t> err "
+      "%.3g / %.3g\n",
+      plan.tau_err, median(c.tau_err), plan.beta_err, median(c.beta_err), plan.mean_time_err,
+      median(c.mean_time_err));
+  EXPECT_NEAR(plan.tau_err / median(c.tau_err), 1.0, 0.2);
+  EXPECT_NEAR(plan.beta_err / median(c.beta_err), 1.0, 0.2);
+  EXPECT_NEAR(plan.mean_time_err / median(c.mean_time_err), 1.0, 0.2);
 }
 
 }  // namespace
