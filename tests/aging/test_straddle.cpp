@@ -30,15 +30,22 @@ synth::SynthParams event_run(std::uint64_t seed) {
   return p;
 }
 
-TEST(Straddle, RemovedPairsAreExactlyThoseAcrossTheCut) {
+// Dense frames and photon events (the paper preset's layout) alike.
+class Straddle : public ::testing::TestWithParam<FrameLayout> {};
+
+TEST_P(Straddle, RemovedPairsAreExactlyThoseAcrossTheCut) {
   ScratchDir dir;
-  synth::generate(event_run(3), dir / "e.h5");
+  auto p = event_run(3);
+  p.output.layout = GetParam();
+  synth::generate(p, dir / "e.h5");
   auto src = open_frames(dir / "e.h5");
   CorrelateOptions o;
   o.window_s = 250;
   o.multitau = false;
   o.map_size = 64;
+  o.path = GetParam() == FrameLayout::Sparse ? CorrPath::Sparse : CorrPath::Dense;
   auto c = correlate(*src, o);
+  ASSERT_EQ(c.twotime_report.path, o.path);
   const auto& before = *c.band;
   std::vector<double> n_before;
   for (std::size_t w = 0; w < before.windows(); ++w)
@@ -69,7 +76,29 @@ TEST(Straddle, RemovedPairsAreExactlyThoseAcrossTheCut) {
     }
 }
 
-TEST(Straddle, WindowsBeforeAnEventKeepTheirTau) {
+INSTANTIATE_TEST_SUITE_P(Layouts, Straddle,
+                         ::testing::Values(FrameLayout::Dense, FrameLayout::Sparse));
+
+// A gap is a cut too: its end frame is found from the frame statistics.
+TEST(StraddleGaps, GapEndIsACut) {
+  ScratchDir dir;
+  auto p = event_run(4);
+  p.events.clear();
+  p.gaps = {{1000, 1100}};
+  synth::generate(p, dir / "g.h5");
+  auto src = open_frames(dir / "g.h5");
+  CorrelateOptions o;
+  o.window_s = 250;
+  o.multitau = false;
+  o.map_size = 64;
+  const auto c = correlate(*src, o);
+  const auto cuts = frames_after_gaps(c);
+  ASSERT_EQ(cuts.size(), 1u);
+  EXPECT_GE(c.clock->time(cuts[0]), 1100);
+  EXPECT_LT(c.clock->time(cuts[0] - 1), 1000);
+}
+
+TEST(StraddleEffect, WindowsBeforeAnEventKeepTheirTau) {
   ScratchDir dir;
   double cut_bias = 0;
   int windows = 0;
