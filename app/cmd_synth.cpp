@@ -19,7 +19,8 @@ void register_synth(CLI::App& app) {
     std::string preset = "tiny", out, dynamics, layout, compression, dtype;
     std::optional<std::size_t> frames;
     std::vector<std::size_t> shape;
-    std::optional<double> frame_time, rate, contrast, tau, beta, tstar;
+    std::optional<double> frame_time, rate, contrast, tau, beta, tstar, fast_amplitude,
+        fast_coupling;
     std::optional<int> modes;
     std::vector<std::string> jumps, gaps;
     std::optional<std::uint64_t> seed;
@@ -38,6 +39,12 @@ void register_synth(CLI::App& app) {
   cmd->add_option("--tau", a->tau, "Relaxation time at t = 0, s");
   cmd->add_option("--beta", a->beta, "Stretching exponent / Mittag-Leffler index, 0 < beta <= 1");
   cmd->add_option("--dynamics", a->dynamics, "kww, ml or ctrw");
+  cmd->add_option("--fast-amplitude", a->fast_amplitude,
+                  "Fraction of the speckle a process faster than a frame blurs, [0, 0.95) "
+                  "(default 0)");
+  cmd->add_option("--fast-coupling", a->fast_coupling,
+                  "d(fast fraction) / d ln tau: > 0 lowers the contrast where <t> is long (the "
+                  "paper's anti-correlation; default 0)");
   cmd->add_option("--aging-tstar", a->tstar, "Age the whole run: tau(t) = tau0 exp(t / t*)");
   cmd->add_option("--jump-at", a->jumps,
                   "Intermittent event T[:FRACTION[:TAU_FACTOR]] (default fraction 0.5, factor 2)");
@@ -73,6 +80,8 @@ void register_synth(CLI::App& app) {
     if (a->modes) p.modes = *a->modes;
     if (a->tau) p.tau0 = *a->tau;
     if (a->beta) p.beta = *a->beta;
+    if (a->fast_amplitude) p.fast_amplitude = *a->fast_amplitude;
+    if (a->fast_coupling) p.fast_coupling = *a->fast_coupling;
     if (!a->dynamics.empty()) p.dynamics = synth::parse_dynamics(a->dynamics);
     if (a->tstar) {
       require(*a->tstar > 0, "--aging-tstar must be positive seconds");

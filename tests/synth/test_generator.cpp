@@ -84,6 +84,20 @@ TEST(SynthGenerator, ContrastFromPhotonStatistics) {
   }
 }
 
+// A process faster than a frame blurs the fraction a of the speckle: the contrast the frames show
+// is contrast (1 - a)^2, in both sampling modes.
+TEST(SynthGenerator, FastProcessLowersTheContrastByOneMinusASquared) {
+  ScratchDir dir;
+  for (const double rate : {2.0, 0.05}) {  // dense sampling, then thinning
+    auto p = small(300, 48, rate, 0.3);
+    p.tau0 = 3.0;
+    p.fast_amplitude = 0.3;
+    const auto run = test::make_run(p, dir / "f.h5");
+    const Estimate m = test::measured_contrast(run);
+    EXPECT_NEAR(m.value, 0.3 * 0.7 * 0.7, 4.5 * m.error) << run.sampling;
+  }
+}
+
 TEST(SynthGenerator, KwwDecorrelation) {
   ScratchDir dir;
   auto p = small(1500, 48, 2.0, 0.3);

@@ -67,6 +67,10 @@ SynthSummary generate(const SynthParams& p, const std::filesystem::path& out) {
   const std::vector<double> mean_rate = static_intensity(p);
   const std::vector<double> i0 = incident_intensity(p, schedule, stream_seed(p.seed, kFrameStream));
   const double gamma = std::sqrt(p.contrast * p.modes);  // coherent fraction of the intensity
+  // Per frame: a fast process blurs the fraction a of the coherent part within the exposure, so
+  // it arrives as flat (incoherent) intensity.
+  std::vector<double> gamma_f(nf);
+  for (std::size_t f = 0; f < nf; ++f) gamma_f[f] = gamma * (1 - p.fast_fraction(schedule.tau[f]));
   PronySeries series;
   auto field = make_field(p, schedule, clock, &series);
 
@@ -102,10 +106,10 @@ SynthSummary generate(const SynthParams& p, const std::filesystem::path& out) {
       std::vector<std::uint32_t> hits;
       for (std::size_t f = 0; f < nf; ++f) {
         hits.clear();
-        const std::uint32_t incoherent = poisson(i0[f] * (1 - gamma) * total_rate, rng);
+        const std::uint32_t incoherent = poisson(i0[f] * (1 - gamma_f[f]) * total_rate, rng);
         for (std::uint32_t i = 0; i < incoherent; ++i)
           hits.push_back(static_cast<std::uint32_t>(where(rng)));
-        const std::uint32_t candidates = poisson(i0[f] * gamma * bound * total_rate, rng);
+        const std::uint32_t candidates = poisson(i0[f] * gamma_f[f] * bound * total_rate, rng);
         for (std::uint32_t i = 0; i < candidates; ++i) {
           const std::size_t px = where(rng);
           const double s = field->advance(px, f);
@@ -137,7 +141,7 @@ SynthSummary generate(const SynthParams& p, const std::filesystem::path& out) {
 #pragma omp parallel for schedule(static) reduction(+ : photons)
         for (std::size_t px = 0; px < pixels; ++px) {
           const double s = field->advance(px, f);
-          const double lambda = i0[f] * mean_rate[px] * ((1 - gamma) + gamma * s);
+          const double lambda = i0[f] * mean_rate[px] * ((1 - gamma_f[f]) + gamma_f[f] * s);
           const std::uint32_t n = poisson(lambda, rng[px]);
           frame[px] = static_cast<float>(n);
           photons += n;

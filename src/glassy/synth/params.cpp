@@ -171,6 +171,9 @@ void SynthParams::validate() const {
   bad(!(drift >= 0 && drift < 1), "I0 drift amplitude must be in [0, 1)");
   bad(!(jitter >= 0 && jitter < 0.3), "I0 jitter must be in [0, 0.3)");
   bad(prony_per_decade < 1 || prony_per_decade > 20, "relaxation modes per decade must be 1..20");
+  bad(!(fast_amplitude >= 0 && fast_amplitude < 0.95),
+      "--fast-amplitude must be in [0, 0.95): the fraction of the speckle a fast process blurs");
+  bad(!std::isfinite(fast_coupling), "--fast-coupling must be a finite number");
   for (const auto& s : clock) {
     bad(!(s.end > s.start) || s.start < 0,
         fmt::format("clock segment [{}, {}] is empty or negative", s.start, s.end));
@@ -194,6 +197,10 @@ void SynthParams::validate() const {
   }
 }
 
+double SynthParams::fast_fraction(double tau) const {
+  return std::clamp(fast_amplitude + fast_coupling * std::log(tau / tau0), 0.0, 0.95);
+}
+
 std::string SynthParams::to_json() const {
   nlohmann::json j;
   j["preset"] = preset;
@@ -206,6 +213,8 @@ std::string SynthParams::to_json() const {
   j["dynamics"] = to_string(dynamics);
   j["tau0"] = tau0;
   j["beta"] = beta;
+  j["fast_amplitude"] = fast_amplitude;
+  j["fast_coupling"] = fast_coupling;
   for (const auto& s : clock)
     j["clock"].push_back(
         {{"start", s.start}, {"end", s.end}, {"kind", to_string(s.kind)}, {"tstar", s.tstar}});

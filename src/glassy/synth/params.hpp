@@ -59,6 +59,14 @@ struct SynthParams {
   double jitter = 0.0;          // relative std of frame-to-frame I0 fluctuations
   double ctrw_jump_correlation = 0.5;  // <exp(i q.dr)> per jump of a walker
   int ctrw_walkers = 24;               // walkers per speckle mode
+  // A process faster than one frame (the paper's short-time plateau, Fig. 3c): the fraction a(t)
+  // of the coherent scattering that decorrelates within a frame, so the contrast seen at lags of a
+  // frame or more is contrast (1 - a)^2. a(t) = fast_amplitude + fast_coupling ln(tau(t) / tau0),
+  // clipped to [0, 0.95]: a positive coupling lowers the contrast where <t> is long (the paper's
+  // anti-correlation). fast_contrast() gives the contrast a frame sees.
+  double fast_amplitude = 0.0;
+  double fast_coupling = 0.0;
+  double fast_fraction(double tau) const;
   std::uint64_t seed = 1;
   FrameFileSpec output;       // layout, compression, element type
   DetectorMetadata geometry;  // written to the frames file

@@ -61,6 +61,8 @@ void write_truth(const h5::File& file, const TruthRecord& t) {
   a.set("beta", p.beta);
   a.set("tau0", p.tau0);
   a.set("contrast", p.contrast);
+  a.set("fast_amplitude", p.fast_amplitude);
+  a.set("fast_coupling", p.fast_coupling);
   a.set("modes", static_cast<std::int64_t>(p.modes));
   a.set("coherent_fraction", t.coherent_fraction);
   a.set("rate", p.rate);
@@ -76,6 +78,14 @@ void write_truth(const h5::File& file, const TruthRecord& t) {
   std::vector<std::int64_t> slots(s.slot.begin(), s.slot.end());
   g.write<std::int64_t>("frame_slot", slots);
   g.write<double>("tau", s.tau).attrs().set("units", "s");
+  // The contrast each frame shows at lags of a frame or more (a fast process lowers it).
+  std::vector<double> fast(s.tau.size()), seen(s.tau.size());
+  for (std::size_t f = 0; f < s.tau.size(); ++f) {
+    fast[f] = p.fast_fraction(s.tau[f]);
+    seen[f] = p.contrast * (1 - fast[f]) * (1 - fast[f]);
+  }
+  g.write<double>("fast_fraction", fast);
+  g.write<double>("contrast_seen", seen);
   g.write<double>("material_time", s.material);
   g.write<double>("event_decorrelation", s.decorrelation);
   g.write<double>("I0", t.i0);
