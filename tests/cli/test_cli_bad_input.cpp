@@ -90,6 +90,8 @@ TEST(CliBadInput, EachCaseIsOneLineExitTwoNoFileInputUntouched) {
       {"--threads -3 corr" + in + " --out " + out, "--threads"},
       {"corr" + in + " --out " + out + " --window-s abc", "--window-s"},
       {"synth --preset tiny --out " + out + " --jump-at 5:x", "--jump-at"},
+      {"synth --preset tiny --out " + out + " --fast-amplitude 0.99", "--fast-amplitude"},
+      {"synth --preset tiny --out " + out + " --fast-coupling nan", "--fast-coupling"},
       {"corr " + (dir / "negative.npy").string() + " --frame-time 1 --out " + out, "negative"},
       {"corr " + (dir / "short.npy").string() + " --frame-time 1 --out " + out, "newline"},
       {"corr " + (dir / "unwritten.h5").string() + " --frame-time 1 --out " + out, "holds no data"},
