@@ -194,7 +194,8 @@ const std::string& aging_doc() {
       R"doc(The GIL is released while analysing.
 
 Returns a dict: t_a, window_centre, lag (s); g2, g2_err [windows, lags]; g2_0, g2_0_err
-[windows]; g2_inf, g2_inf_err, g2_inf_method, g2_inf_measured, straddling_pairs; kww, ml: per-window arrays {ok, reason, tau,
+[windows]; chi4, chi4_excess [windows, lags], chi4_peak, chi4_peak_lag [windows]; g2_inf,
+g2_inf_err, g2_inf_method, g2_inf_measured, straddling_pairs; kww, ml: per-window arrays {ok, reason, tau,
 tau_err, beta, beta_err, chi2_red, mean_time, mean_time_err} (NaN where a fit failed; mean_time
 for KWW only); contrast_slope, contrast_detrended; pearson_all, pearson_all_p, pearson {t_a, r,
 p_value}; tas (list of dicts); events (list of dicts: frame, time, strength, significance,
