@@ -4,6 +4,7 @@
 // finite number of speckles correlate the pairs of a lag bin) and the paper's photon-starved
 // class (shot noise dominates; pairs are nearly independent). The same runs measure the regimes'
 // false-label rate: a stationary run should be one stationary regime.
+#include "synth/synth_run.hpp"
 #include "test_support.hpp"
 
 #include <glassy/aging/analysis.hpp>
@@ -42,15 +43,8 @@ Calibration calibrate(double rate, double contrast, std::size_t side, std::size_
   Calibration c;
   const double mean_time = tau / beta * std::tgamma(1 / beta);
   for (int seed = 1; seed <= seeds; ++seed) {
-    auto p = synth::preset("tiny");
-    p.frames = frames;
-    p.height = p.width = side;
-    p.rate = rate;
-    p.contrast = contrast;
-    p.tau0 = tau;
-    p.beta = beta;
-    p.seed = static_cast<std::uint64_t>(seed) * 7919;
-    p.output.compression = h5::Compression::None;
+    const auto p = test::speckle_params(frames, side, rate, contrast, tau, beta,
+                                        static_cast<std::uint64_t>(seed) * 7919);
     synth::generate(p, dir / "c.h5");
     auto src = open_frames(dir / "c.h5");
     aging::AgingOptions o;

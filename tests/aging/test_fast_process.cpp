@@ -2,6 +2,7 @@
 // amplitude grows with tau lowers the contrast where <t> is long, the paper's Fig. 3c
 // anti-correlation. glassy age recovers its sign and strength from the frames; without the
 // coupling there is none.
+#include "synth/synth_run.hpp"
 #include "test_support.hpp"
 
 #include <glassy/aging/analysis.hpp>
@@ -18,19 +19,11 @@ using test::ScratchDir;
 // tau 40 s -> ~300 s -> 40 s (aging, then acceleration), so a linear detrend in t_a leaves the
 // tau-driven part of the contrast.
 aging::AgingResult run(double coupling, const std::filesystem::path& file) {
-  auto p = synth::preset("tiny");
-  p.frames = 6000;
-  p.height = p.width = 40;
-  p.rate = 1.5;
-  p.contrast = 0.3;
-  p.tau0 = 40;
-  p.beta = 0.8;
+  auto p = test::speckle_params(6000, 40, 1.5, 0.3, 40, 0.8, 11);
   p.clock = {{0, 3000, synth::ClockSegment::Aging, 1500},
              {3000, 6000, synth::ClockSegment::Accelerating, 1500}};
   p.fast_amplitude = 0.1;
   p.fast_coupling = coupling;
-  p.seed = 11;
-  p.output.compression = h5::Compression::None;
   synth::generate(p, file);
   auto src = open_frames(file);
   aging::AgingOptions o;

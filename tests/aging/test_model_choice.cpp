@@ -1,5 +1,6 @@
 // The long-time KWW-vs-ML choice by AIC (issue 12, item 5): its false-preference rate over seeds,
 // on runs whose truth is each model. The weights are the batch-means errors of the one-time g2.
+#include "synth/synth_run.hpp"
 #include "test_support.hpp"
 
 #include <glassy/aging/analysis.hpp>
@@ -16,16 +17,9 @@ int wrong_choices(synth::Dynamics truth, double beta, int seeds, std::vector<dou
   ScratchDir dir;
   int wrong = 0;
   for (int seed = 1; seed <= seeds; ++seed) {
-    auto p = synth::preset("tiny");
-    p.frames = 3000;
-    p.height = p.width = 40;
-    p.rate = 1.5;
-    p.contrast = 0.3;
-    p.tau0 = 6;
-    p.beta = beta;
+    auto p = test::speckle_params(3000, 40, 1.5, 0.3, 6, beta,
+                                  static_cast<std::uint64_t>(seed) * 104729);
     p.dynamics = truth;
-    p.seed = static_cast<std::uint64_t>(seed) * 104729;
-    p.output.compression = h5::Compression::None;
     synth::generate(p, dir / "m.h5");
     auto src = open_frames(dir / "m.h5");
     aging::AgingOptions o;

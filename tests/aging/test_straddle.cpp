@@ -2,6 +2,7 @@
 // those with t2 < cut <= t1 (counted by brute force per window and lag bin), and on an easy run
 // (stationary, one event that renews most of the speckle, tau unchanged) the windows before the
 // event keep the true tau, which they lose when the straddling pairs are kept.
+#include "synth/synth_run.hpp"
 #include "test_support.hpp"
 
 #include <glassy/aging/analysis.hpp>
@@ -17,16 +18,8 @@ namespace {
 using test::ScratchDir;
 
 synth::SynthParams event_run(std::uint64_t seed) {
-  auto p = synth::preset("tiny");
-  p.frames = 3000;
-  p.height = p.width = 40;
-  p.rate = 1.5;
-  p.contrast = 0.3;
-  p.tau0 = 60;
-  p.beta = 0.8;
-  p.seed = seed;
+  auto p = test::speckle_params(3000, 40, 1.5, 0.3, 60, 0.8, seed);
   p.events = {{1500, 0.85, 1.0}};  // renews 85 % of the speckle, tau unchanged
-  p.output.compression = h5::Compression::None;
   return p;
 }
 

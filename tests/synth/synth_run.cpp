@@ -7,6 +7,20 @@
 
 namespace glassy::test {
 
+synth::SynthParams speckle_params(std::size_t frames, std::size_t side, double rate,
+                                  double contrast, double tau, double beta, std::uint64_t seed) {
+  auto p = synth::preset("tiny");
+  p.frames = frames;
+  p.height = p.width = side;
+  p.rate = rate;
+  p.contrast = contrast;
+  p.tau0 = tau;
+  p.beta = beta;
+  p.seed = seed;
+  p.output.compression = h5::Compression::None;
+  return p;
+}
+
 SynthRun make_run(const synth::SynthParams& params, const std::filesystem::path& file) {
   synth::generate(params, file);
   SynthRun run = load_run(file);

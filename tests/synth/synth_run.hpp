@@ -22,6 +22,11 @@ struct SynthRun {
   float n(std::size_t f, std::size_t p) const { return counts[f * pixels + p]; }
 };
 
+// The tiny preset as a stationary speckle run of `side` x `side` pixels (uncompressed frames),
+// the starting point of the analysis tests; segments, events and gaps are added by each test.
+synth::SynthParams speckle_params(std::size_t frames, std::size_t side, double rate,
+                                  double contrast, double tau, double beta, std::uint64_t seed = 1);
+
 SynthRun make_run(const synth::SynthParams& params, const std::filesystem::path& file);
 SynthRun load_run(const std::filesystem::path& file);
 
