@@ -23,6 +23,15 @@ synth::SynthParams event_run(std::uint64_t seed) {
   return p;
 }
 
+// 250 s age windows, two-time only, a small map: what these tests correlate with.
+CorrelateOptions band_options() {
+  CorrelateOptions o;
+  o.window_s = 250;
+  o.multitau = false;
+  o.map_size = 64;
+  return o;
+}
+
 // Dense frames and photon events (the paper preset's layout) alike.
 class Straddle : public ::testing::TestWithParam<FrameLayout> {};
 
@@ -32,10 +41,7 @@ TEST_P(Straddle, RemovedPairsAreExactlyThoseAcrossTheCut) {
   p.output.layout = GetParam();
   synth::generate(p, dir / "e.h5");
   auto src = open_frames(dir / "e.h5");
-  CorrelateOptions o;
-  o.window_s = 250;
-  o.multitau = false;
-  o.map_size = 64;
+  auto o = band_options();
   o.path = GetParam() == FrameLayout::Sparse ? CorrPath::Sparse : CorrPath::Dense;
   auto c = correlate(*src, o);
   ASSERT_EQ(c.twotime_report.path, o.path);
@@ -80,10 +86,7 @@ TEST(StraddleGaps, GapEndIsACut) {
   p.gaps = {{1000, 1100}};
   synth::generate(p, dir / "g.h5");
   auto src = open_frames(dir / "g.h5");
-  CorrelateOptions o;
-  o.window_s = 250;
-  o.multitau = false;
-  o.map_size = 64;
+  auto o = band_options();
   const auto c = correlate(*src, o);
   const auto cuts = frames_after_gaps(c);
   ASSERT_EQ(cuts.size(), 1u);

@@ -348,6 +348,13 @@ void settle_long_time_plateau(const OneTimeReducer& one, int bin, AgingResult& r
   }
 }
 
+// The intermittent events of the analysed bin, from the correlation's diagonal band: the cuts
+// of the frames path and the events the analysis reports are this one call.
+std::vector<Event> events_of(const Correlation& c, const AgingOptions& options) {
+  return detect_events(c.diagonal->band(options.bin), c.diagonal->width(), c.clock->times(),
+                       c.stats.frame_valid, options.events);
+}
+
 }  // namespace
 
 AgingResult analyse_aging(FrameSource& source, const AgingOptions& options) {
@@ -361,14 +368,10 @@ AgingResult analyse_aging(FrameSource& source, const AgingOptions& options) {
       options.bin < c.partition.n_dynamic()) {
     // Cut at the gaps and at the events the analysis will report (same band, same detector).
     auto cuts = frames_after_gaps(c);
-    std::vector<double> times(c.clock->frames());
-    for (std::size_t f = 0; f < times.size(); ++f) times[f] = c.clock->time(f);
-    for (const auto& e : detect_events(c.diagonal->band(options.bin), c.diagonal->width(), times,
-                                       c.stats.frame_valid, options.events))
-      cuts.push_back(e.frame);
+    for (const auto& e : events_of(c, options)) cuts.push_back(e.frame);
     const auto removal = remove_straddling_pairs(source, c, cuts, co.budget);
     std::vector<double> cut_times;
-    for (std::size_t f : removal.cut_frames) cut_times.push_back(times[f]);
+    for (std::size_t f : removal.cut_frames) cut_times.push_back(c.clock->time(f));
     c.straddle_cuts = cut_times;
   }
   return analyse_aging(std::move(c), options);
@@ -541,11 +544,7 @@ AgingResult analyse_aging(Correlation correlation, const AgingOptions& options) 
         "not searched: the correlation keeps no diagonal band (glassy corr does not; "
         "run glassy age on the frames)";
   if (c.diagonal) {
-    std::vector<double> times(c.info.frames);
-    for (std::size_t f = 0; f < times.size(); ++f) times[f] = c.clock->time(f);
-    const auto events = detect_events(c.diagonal->band(bin), c.diagonal->width(), times,
-                                      c.stats.frame_valid, options.events);
-    for (const auto& e : events) {
+    for (const auto& e : events_of(c, options)) {
       EventReport rep{e, 0, 0};
       double sb = 0, nb = 0, sa = 0, na = 0;
       for (std::size_t w = 0; w < nw; ++w) {

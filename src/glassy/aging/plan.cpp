@@ -1,6 +1,8 @@
 #include <glassy/aging/plan.hpp>
 #include <glassy/core/error.hpp>
 #include <glassy/corr/lag_bins.hpp>
+#include <glassy/fit/fit.hpp>
+#include <glassy/fit/models.hpp>
 
 #include <fmt/format.h>
 #include <Eigen/Dense>
@@ -10,7 +12,13 @@
 namespace glassy::aging {
 namespace {
 
-double kww_r(double t, double tau, double beta) { return std::exp(-2 * std::pow(t / tau, beta)); }
+// R(t) = exp(-2 (t/tau)^beta), the fit library's KWW.
+double kww_r(double t, double tau, double beta) {
+  const double params[2] = {tau, beta};
+  double r = 0;
+  fit::model_values(fit::Model::Kww, false, params, {&t, 1}, {&r, 1});
+  return r;
+}
 
 }  // namespace
 
@@ -76,35 +84,24 @@ Plan plan_beamtime(const PlanOptions& o) {
   }
   p.g2_0_err = std::sqrt(pair_variance(1) / window_frames);
 
-  // Fisher matrix of g2 - 1 = b A exp(-2 (t/tau)^beta) in (A, tau, beta) at A = 1.
-  const auto model = [&](double t, double A, double tau, double beta) {
-    return b * A * kww_r(t, tau, beta);
-  };
+  // Fisher matrix of g2 = baseline + contrast exp(-2 (t/tau)^beta) in (tau, beta, contrast),
+  // baseline held, with the fit library's analytic Jacobian.
+  std::vector<double> x, y(p.lags.size()), jac(p.lags.size() * 4);
+  for (const auto& L : p.lags) x.push_back(L.lag);
+  const std::vector<double> params{o.tau, o.beta, b, 0.0};
+  fit::model_values(fit::Model::Kww, true, params, x, y, jac, {true, true, true, false});
   Eigen::Matrix3d F = Eigen::Matrix3d::Zero();
-  for (const auto& L : p.lags) {
-    const double h[3] = {1e-6, 1e-6 * o.tau, 1e-6 * o.beta};
-    double x[3] = {1, o.tau, o.beta};
-    Eigen::Vector3d J;
-    for (int i = 0; i < 3; ++i) {
-      double up[3] = {x[0], x[1], x[2]}, dn[3] = {x[0], x[1], x[2]};
-      up[i] += h[i];
-      dn[i] -= h[i];
-      J(i) = (model(L.lag, up[0], up[1], up[2]) - model(L.lag, dn[0], dn[1], dn[2])) / (2 * h[i]);
-    }
-    F += J * J.transpose() / (L.g2_err * L.g2_err);
+  for (std::size_t i = 0; i < p.lags.size(); ++i) {
+    const Eigen::Vector3d J(jac[i * 4], jac[i * 4 + 1], jac[i * 4 + 2]);
+    F += J * J.transpose() / (p.lags[i].g2_err * p.lags[i].g2_err);
   }
   const Eigen::Matrix3d C = F.inverse();
-  p.tau_err = std::sqrt(C(1, 1));
-  p.beta_err = std::sqrt(C(2, 2));
-  p.mean_time = o.tau / o.beta * std::tgamma(1 / o.beta);
-  // <t> = (tau / beta) Gamma(1 / beta): gradient in (tau, beta).
-  const double dm_dtau = p.mean_time / o.tau;
-  const double hb = 1e-6 * o.beta;
-  const double dm_dbeta = (o.tau / (o.beta + hb) * std::tgamma(1 / (o.beta + hb)) -
-                           o.tau / (o.beta - hb) * std::tgamma(1 / (o.beta - hb))) /
-                          (2 * hb);
-  p.mean_time_err = std::sqrt(dm_dtau * dm_dtau * C(1, 1) + 2 * dm_dtau * dm_dbeta * C(1, 2) +
-                              dm_dbeta * dm_dbeta * C(2, 2));
+  p.tau_err = std::sqrt(C(0, 0));
+  p.beta_err = std::sqrt(C(1, 1));
+  double dm_dtau = 0, dm_dbeta = 0;
+  p.mean_time = fit::kww_mean_time(o.tau, o.beta, &dm_dtau, &dm_dbeta);
+  p.mean_time_err = std::sqrt(dm_dtau * dm_dtau * C(0, 0) + 2 * dm_dtau * dm_dbeta * C(0, 1) +
+                              dm_dbeta * dm_dbeta * C(1, 1));
 
   // The event score over lags k = 1..h-1 of the kernel: within pairs 2 (h - k), cross pairs k.
   double wsum = 0, signal = 0;

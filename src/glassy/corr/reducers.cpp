@@ -335,14 +335,21 @@ void AgeBandReducer::subtract(const AgeBandReducer& pairs) {
   minus(p_blk_count_, pairs.p_blk_count_);
   // Sums of the same pairs in another order differ in the last bits: an emptied cell is exactly
   // empty.
-  for (std::size_t c = 0; c < count_.size(); ++c)
-    if (count_[c] < 0.5) count_[c] = sum_[c] = sum2_[c] = 0;
-  for (std::size_t c = 0; c < p_count_.size(); ++c)
-    if (p_count_[c] < 0.5) p_count_[c] = p_sum_[c] = p_sum2_[c] = 0;
-  for (std::size_t c = 0; c < blk_count_.size(); ++c)
-    if (blk_count_[c] < 0.5) blk_count_[c] = blk_sum_[c] = 0;
-  for (std::size_t c = 0; c < p_blk_count_.size(); ++c)
-    if (p_blk_count_[c] < 0.5) p_blk_count_[c] = p_blk_sum_[c] = 0;
+  const auto clear_emptied = [](std::vector<double>& count, std::vector<double>& sum,
+                                std::vector<double>* sum2) {
+    for (std::size_t c = 0; c < count.size(); ++c)
+      if (count[c] < 0.5) count[c] = sum[c] = sum2 ? ((*sum2)[c] = 0) : 0;
+  };
+  clear_emptied(count_, sum_, &sum2_);
+  clear_emptied(p_count_, p_sum_, &p_sum2_);
+  clear_emptied(blk_count_, blk_sum_, nullptr);
+  clear_emptied(p_blk_count_, p_blk_sum_, nullptr);
+}
+
+double AgeBandReducer::pairs() const {
+  double n = 0;
+  for (double c : count_) n += c;
+  return n;
 }
 
 // ---------------- OneTimeReducer ----------------

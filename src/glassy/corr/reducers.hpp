@@ -81,6 +81,7 @@ class AgeBandReducer : public TileReducer {
   // removal: every accumulator of `pairs` subtracted from this one.
   std::unique_ptr<AgeBandReducer> empty_like() const;
   void subtract(const AgeBandReducer& pairs);
+  double pairs() const;  // over all bins, windows and lag bins
   // The cell's mean without error block j (delete-one jackknife), and whether block j of the
   // window holds pairs at all (an empty block's deletion changes nothing).
   double g2_without_block(int bin, std::size_t window, std::size_t lag, std::size_t block) const;

@@ -52,27 +52,16 @@ class StraddleCollector : public TileReducer {
   std::vector<double> buffer_;
 };
 
-double total_count(AgeBandReducer& band) {
-  for (const auto& [name, values] : band.state())
-    if (name == "count") {
-      double n = 0;
-      for (double v : *values) n += v;
-      return n;
-    }
-  return 0;
-}
-
 }  // namespace
 
 std::vector<std::size_t> frames_after_gaps(const Correlation& c) {
   std::vector<std::size_t> cuts;
   if (!c.clock) return cuts;
-  for (const auto& g : c.stats.gaps)
-    for (std::size_t f = 0; f < c.clock->frames(); ++f)
-      if (c.clock->time(f) >= g.end) {
-        cuts.push_back(f);
-        break;
-      }
+  const auto& times = c.clock->times();
+  for (const auto& g : c.stats.gaps) {
+    const auto after = std::lower_bound(times.begin(), times.end(), g.end);
+    if (after != times.end()) cuts.push_back(static_cast<std::size_t>(after - times.begin()));
+  }
   return cuts;
 }
 
@@ -110,7 +99,7 @@ StraddleRemoval remove_straddling_pairs(FrameSource& source, Correlation& c,
     TileReducer* reducers[] = {&collector};
     run_twotime(stretch, TwoTimeInputs{c.partition, c.weights, valid}, to, reducers);
   }
-  report.pairs_removed = total_count(*straddling);
+  report.pairs_removed = straddling->pairs();
   c.band->subtract(*straddling);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
