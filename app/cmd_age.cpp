@@ -128,7 +128,7 @@ void register_age(CLI::App& app) {
       if (cmd->count("--map-size")) want.map_size = o.corr.map_size;
       const bool full_map = c.map && c.map->full_resolution();
       if (want.diagonal_width == 0 && full_map)
-        want.diagonal_width = std::min(o.event_band, c.info.frames - 1);
+        want.diagonal_width = std::min(o.event_lags(c.clock->dt()), c.info.frames - 1);
       want.window_s = cmd->count("--window-s") ? o.corr.window_s : c.setup.window_s;
       adapt_tables(c, want, first);
       o.corr.window_s = want.window_s;
@@ -140,7 +140,10 @@ void register_age(CLI::App& app) {
       mo.form = form;
       mo.bin = a->bin;
       mo.tables = o.corr;
-      mo.tables.diagonal_band = o.event_band;
+      if (o.event_band)
+        mo.tables.diagonal_band = *o.event_band;
+      else
+        mo.band_window_s = o.corr.window_s;
       if (o.age_step_s) mo.tables.window_s = *o.age_step_s;
       std::vector<std::filesystem::path> pieces(a->in.begin(), a->in.end());
       o.bin = 0;  // the map's correlation holds the chosen bin only

@@ -91,13 +91,13 @@ py::dict aging_dict(const aging::AgingResult& r) {
   d["tas"] = tas;
   py::list events;
   for (const auto& e : r.events)
-    events.append(py::dict(py::arg("frame") = e.event.frame, py::arg("time") = e.event.time,
-                           py::arg("strength") = e.event.strength,
-                           py::arg("significance") = e.event.significance,
-                           py::arg("p_value") = e.event.p_value,
-                           py::arg("correlation_drop") = e.event.correlation_drop,
-                           py::arg("mean_time_before") = e.mean_time_before,
-                           py::arg("mean_time_after") = e.mean_time_after));
+    events.append(py::dict(
+        py::arg("frame") = e.event.frame, py::arg("time") = e.event.time,
+        py::arg("strength") = e.event.strength, py::arg("strength_err") = e.event.strength_err,
+        py::arg("significance") = e.event.significance, py::arg("p_value") = e.event.p_value,
+        py::arg("correlation_drop") = e.event.correlation_drop,
+        py::arg("mean_time_before") = e.mean_time_before,
+        py::arg("mean_time_after") = e.mean_time_after));
   d["events"] = events;
   py::list segments, steps;
   for (const auto& s : r.regimes.segments)
@@ -198,7 +198,7 @@ Returns a dict: t_a, window_centre, lag (s); g2, g2_err [windows, lags]; g2_0, g
 g2_inf_err, g2_inf_method, g2_inf_measured, straddling_pairs; kww, ml: per-window arrays {ok, reason, tau,
 tau_err, beta, beta_err, chi2_red, mean_time, mean_time_err} (NaN where a fit failed; mean_time
 for KWW only); contrast_slope, contrast_detrended; pearson_all, pearson_all_p, pearson {t_a, r,
-p_value}; tas (list of dicts); events (list of dicts: frame, time, strength, significance,
+p_value}; tas (list of dicts); events (list of dicts: frame, time, strength (fraction of g2 - 1 lost), strength_err, significance,
 p_value, correlation_drop, mean_time_before, mean_time_after); regimes (list of dicts: start,
 end, label, slope, ...); steps; onetime {lag, g2, g2_err, r, r_err, kww, ml (fit dicts),
 kww_residual, ml_residual, max_difference_time, preferred}; gaps; summary (text).)doc";

@@ -38,8 +38,9 @@ const std::vector<Field<AgingOptions>>& aging_fields() {
          "definition; default: removed, so no window mixes before and after)",
          Range::any(), GLASSY_FIELD_REF(O, keep_straddling_pairs)},
         {"event_band", "--event-band", "frames",
-         "Frames of the diagonal band kept for event detection", Range::between(1, 4096),
-         GLASSY_FIELD_REF(O, event_band)},
+         "Lags of the diagonal band pooled by event detection (default: one window's frames, "
+         "2 to 512)",
+         Range::between(1, 4096), GLASSY_FIELD_REF(O, event_band)},
     };
     append_nested(f, correlate_fields(), [](O& o) -> CorrelateOptions& { return o.corr; });
     return f;

@@ -361,7 +361,7 @@ AgingResult analyse_aging(FrameSource& source, const AgingOptions& options) {
   options.validate();  // at the library entry: a bad value is named before any work
   CorrelateOptions co = options.corr;
   co.twotime = true;
-  co.diagonal_band = std::max<std::size_t>(co.diagonal_band, options.event_band);
+  co.diagonal_band = std::max(co.diagonal_band, options.event_lags(source.info().step()));
   if (options.age_step_s) co.window_s = *options.age_step_s;
   auto c = correlate(source, co);
   if (!options.keep_straddling_pairs && c.band && c.diagonal && c.clock &&

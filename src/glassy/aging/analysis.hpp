@@ -33,13 +33,19 @@ struct AgingOptions {
   std::vector<std::pair<double, double>> tas_spans;  // s; empty: each detected aging regime
   RegimeOptions regimes;
   NoveltyOptions events;
-  std::size_t event_band = 32;  // frames of the diagonal band kept for event detection
+  // Lags (frames) of the diagonal band kept for event detection; absent: one analysis window's
+  // frames, 2 to 512 (window_band_frames).
+  std::optional<std::size_t> event_band;
   // Frames path: g2(t, t_a) keeps the pairs that straddle a detected event or a gap (the paper's
   // definition); by default they are removed (corr/straddle), so no window mixes before and after.
   bool keep_straddling_pairs = false;
 
   // Every field in range (the correlation's included); throws glassy::Error naming the field.
   void validate() const;
+  // The band's lags for frames dt seconds apart.
+  std::size_t event_lags(double dt) const {
+    return event_band ? *event_band : window_band_frames(corr.window_s, dt);
+  }
 };
 
 // The numeric fields of AgingOptions, the correlation's included (core/options.hpp).

@@ -23,7 +23,7 @@ void to_json(nlohmann::json& j, const AgingOptions& o) {
         {{"half_width", o.events.half_width},
          {"threshold_sigma", o.events.threshold_sigma},
          {"min_separation", o.events.min_separation}}},
-       {"event_band", o.event_band}};
+       {"event_band", provenance::value_or_null(o.event_band)}};
 }
 
 }  // namespace glassy::aging

@@ -132,15 +132,19 @@ void write_aging(const h5::File& file, const AgingResult& r) {
     if (f->tail_exponent) m.attrs().set("tail_exponent", *f->tail_exponent);
   }
 
-  std::vector<double> et, es, ez, ep, ed, eb, ea;
+  std::vector<double> et, es, ee, ez, ep, ed, eb, ea;
   for (const auto& e : r.events) {
     et.push_back(e.event.time), es.push_back(e.event.strength), ez.push_back(e.event.significance);
+    ee.push_back(e.event.strength_err);
     ep.push_back(e.event.p_value), ed.push_back(e.event.correlation_drop);
     eb.push_back(e.mean_time_before), ea.push_back(e.mean_time_after);
   }
   auto ev = g.require_group("events");
   ev.write<double>("time", et).attrs().set("units", "s");
-  ev.write<double>("strength", es);
+  ev.write<double>("strength", es)
+      .attrs()
+      .set("meaning", "fraction of the correlation g2 - 1 lost across the event (matched filter)");
+  ev.write<double>("strength_err", ee);
   ev.write<double>("significance", ez);
   ev.write<double>("p_value", ep);
   ev.write<double>("correlation_drop", ed);
@@ -237,12 +241,13 @@ void write_history_csv(const std::filesystem::path& dir, const std::string& pref
   }
   {
     auto out = open("events");
-    out << "time_s,strength,significance,p_value,correlation_drop,mean_time_before_s,mean_time_"
-           "after_s\n";
+    out << "time_s,strength,strength_err,significance,p_value,correlation_drop,mean_time_before_"
+           "s,mean_time_after_s\n";
     for (const auto& e : r.events)
-      out << fmt::format("{:.8g},{:.6g},{:.4g},{:.3g},{:.6g},{:.6g},{:.6g}\n", e.event.time,
-                         e.event.strength, e.event.significance, e.event.p_value,
-                         e.event.correlation_drop, e.mean_time_before, e.mean_time_after);
+      out << fmt::format("{:.8g},{:.6g},{:.3g},{:.4g},{:.3g},{:.6g},{:.6g},{:.6g}\n", e.event.time,
+                         e.event.strength, e.event.strength_err, e.event.significance,
+                         e.event.p_value, e.event.correlation_drop, e.mean_time_before,
+                         e.mean_time_after);
   }
   {
     auto out = open("regimes");
@@ -289,10 +294,10 @@ std::string summarise(const AgingResult& r) {
     s += "events: " + r.events_note + "\n";
   for (const auto& e : r.events)
     s += fmt::format(
-        "  at {:.0f} s: loss of correlation across it {:.3g} ({:.1f} sigma), <t> {:.4g} s -> "
-        "{:.4g} s\n",
-        e.event.time, e.event.strength, e.event.significance, e.mean_time_before,
-        e.mean_time_after);
+        "  at {:.0f} s: loss of correlation across it {:.3g} +- {:.2g} ({:.1f} sigma), <t> {:.4g} "
+        "s -> {:.4g} s\n",
+        e.event.time, e.event.strength, e.event.strength_err, e.event.significance,
+        e.mean_time_before, e.mean_time_after);
   s += fmt::format("regimes: {}\n", r.regimes.segments.size());
   for (const auto& seg : r.regimes.segments)
     s += fmt::format("  {:<13} {:>9.0f} s to {:>9.0f} s (confidence {:.2f})\n", seg.label,

@@ -1,6 +1,8 @@
+#include <glassy/aging/events.hpp>
 #include <glassy/aging/plan.hpp>
 #include <glassy/core/error.hpp>
 #include <glassy/corr/lag_bins.hpp>
+#include <glassy/corr/table_setup.hpp>
 #include <glassy/fit/fit.hpp>
 #include <glassy/fit/models.hpp>
 
@@ -41,8 +43,9 @@ const std::vector<Field<PlanOptions>>& plan_fields() {
        GLASSY_FIELD_REF(O, beta)},
       {"per_decade", "--points-per-decade", "", "Lag bins per decade", Range::between(1, 100),
        GLASSY_FIELD_REF(O, per_decade)},
-      {"event_half_width", "--event-half-width", "frames", "Half-width of the event kernel",
-       Range::between(2, 4096), GLASSY_FIELD_REF(O, event_half_width)},
+      {"event_band", "--event-band", "frames",
+       "Lags pooled by the event search (default: one window's frames, 2 to 512, as glassy age)",
+       Range::between(1, 4096), GLASSY_FIELD_REF(O, event_band)},
   };
   return fields;
 }
@@ -103,17 +106,13 @@ Plan plan_beamtime(const PlanOptions& o) {
   p.mean_time_err = std::sqrt(dm_dtau * dm_dtau * C(0, 0) + 2 * dm_dtau * dm_dbeta * C(0, 1) +
                               dm_dbeta * dm_dbeta * C(1, 1));
 
-  // The event score over lags k = 1..h-1 of the kernel: within pairs 2 (h - k), cross pairs k.
-  double wsum = 0, signal = 0;
-  const std::size_t h = o.event_half_width;
-  for (std::size_t k = 1; k < h; ++k) {
-    const double nw = 2.0 * static_cast<double>(h - k), nc = static_cast<double>(k);
-    const double w = nw * nc / (nw + nc);
-    wsum += w;
-    signal += w * b * kww_r(static_cast<double>(k) * o.frame_time, o.tau, o.beta);
-  }
-  p.event_sigma = std::sqrt(pair_variance(0) / wsum);
-  p.event_fraction_5sigma = signal > 0 ? 5 * p.event_sigma / (signal / wsum) : INFINITY;
+  // The event search's matched filter over the band's lags, on the expected g2 - 1.
+  p.event_lags = o.event_band ? *o.event_band : window_band_frames(o.window_s, o.frame_time);
+  std::vector<double> expected(p.event_lags);
+  for (std::size_t k = 1; k <= p.event_lags; ++k)
+    expected[k - 1] = b * kww_r(static_cast<double>(k) * o.frame_time, o.tau, o.beta);
+  p.event_sigma = loss_error(expected, p.pair_sigma, default_half_width(p.event_lags));
+  p.event_fraction_5sigma = 5 * p.event_sigma;
 
   if (n * (1 + b) > 0.2)
     p.validity = fmt::format(
@@ -138,12 +137,12 @@ std::string describe(const Plan& p, const PlanOptions& o) {
       o.beta, o.contrast, p.g2_0_err, p.tau_err, 100 * p.tau_err / o.tau, p.beta_err, p.mean_time,
       p.mean_time_err, 100 * p.mean_time_err / p.mean_time,
       p.event_fraction_5sigma < 1
-          ? fmt::format("smallest event flagged at 5 sigma: {:.3g} of the correlation lost (event "
-                        "score noise {:.2g})",
-                        p.event_fraction_5sigma, p.event_sigma)
+          ? fmt::format("smallest event flagged at 5 sigma: {:.3g} of the correlation lost (error "
+                        "{:.2g}, lags pooled: {} frames)",
+                        p.event_fraction_5sigma, p.event_sigma, p.event_lags)
           : fmt::format("no event is flagged at 5 sigma: even a complete loss of correlation "
-                        "moves the event score (half-width {} frames) only {:.2g} sigma",
-                        o.event_half_width, 5 / p.event_fraction_5sigma));
+                        "is only {:.2g} sigma (lags pooled: {} frames)",
+                        5 / p.event_fraction_5sigma, p.event_lags));
   for (const auto& L : p.lags)
     s += fmt::format("  {:.4g}, {:.4g}, {:.3g}, {:.2g}\n", L.lag, L.pairs, L.g2_minus_1, L.g2_err);
   if (!p.validity.empty()) s += "note: " + p.validity + "\n";

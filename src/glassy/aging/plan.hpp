@@ -11,28 +11,29 @@
 //    the bin's distinct lags: the batch-means design effect is ~1 there);
 //  - the window fit's errors from the Fisher matrix of R = A exp(-2 (t/tau)^beta) on those lag
 //    bins, <t> = (tau/beta) Gamma(1/beta) by the delta method;
-//  - the event score (aging/events: lag-matched checkerboard, half-width 20 frames) has variance
-//    sigma_C^2 / sum_k w_k with w_k = n_within n_cross / (n_within + n_cross); an event that
-//    removes a fraction f of the correlation moves it by f beta <g1^2>_w.
+//  - the event search (aging/events: matched filter over the lags of the diagonal band) estimates
+//    the fraction of correlation lost with the error aging::loss_error() gives for the expected
+//    g2 - 1 at each lag; 5 times that error is the smallest event flagged.
 #pragma once
 
 #include <glassy/core/options.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace glassy::aging {
 
 struct PlanOptions {
-  double rate = 0.005;                // photons per pixel per frame (the paper: ~0.005)
-  double contrast = 0.05;             // speckle contrast beta = g2(0) - 1
-  double pixels = 266256;             // pixels in the q bin (516 x 516)
-  double frame_time = 2.5;            // s
-  double window_s = 1000;             // s, age window of g2(t, t_a)
-  double tau = 500;                   // s, KWW relaxation time expected
-  double beta = 0.7;                  // KWW stretching expected
-  int per_decade = 5;                 // lag bins per decade
-  std::size_t event_half_width = 20;  // frames, the event kernel's half-width
+  double rate = 0.005;                    // photons per pixel per frame (the paper: ~0.005)
+  double contrast = 0.05;                 // speckle contrast beta = g2(0) - 1
+  double pixels = 266256;                 // pixels in the q bin (516 x 516)
+  double frame_time = 2.5;                // s
+  double window_s = 1000;                 // s, age window of g2(t, t_a)
+  double tau = 500;                       // s, KWW relaxation time expected
+  double beta = 0.7;                      // KWW stretching expected
+  int per_decade = 5;                     // lag bins per decade
+  std::optional<std::size_t> event_band;  // frames of lags pooled; absent: as glassy age
   void validate() const;
 };
 
@@ -50,7 +51,8 @@ struct Plan {
   std::vector<PlanLag> lags;
   double g2_0_err = 0;  // the lag-one plateau of one window
   double tau_err = 0, beta_err = 0, mean_time = 0, mean_time_err = 0;
-  double event_sigma = 0;            // noise of the event score
+  std::size_t event_lags = 0;        // lags pooled by the event search
+  double event_sigma = 0;            // error of the fraction of correlation lost
   double event_fraction_5sigma = 0;  // smallest fraction of correlation lost flagged at 5 sigma
   std::string validity;              // where the noise model stops holding, when it does
 };

@@ -32,14 +32,7 @@ Correlation correlate(FrameSource& source, const CorrelateOptions& o) {
   c.origin = "frames " + source.info().format;
   const auto& info = c.info;
   info.require_times();
-  // The frame spacing: the stated frame time, else the first step of the timestamps.
-  double dt = 1.0;
-  if (info.meta.frame_time) {
-    dt = *info.meta.frame_time;
-  } else if (info.timestamps.size() > 1) {
-    dt = info.timestamps[1] - info.timestamps[0];
-  }
-  require(dt > 0, "frame time must be positive");
+  const double dt = info.step();
 
   check_claimed_size(info, o.budget);
   // Mask: file or everything; then hot pixels from the data.

@@ -229,7 +229,9 @@ Correlation correlate_maps(const std::vector<std::filesystem::path>& files, cons
   setup.window_s = o.tables.window_s;
   setup.plateau_span = o.tables.plateau_span;
   setup.map_size = o.tables.map_size;
-  setup.diagonal_width = std::min(o.tables.diagonal_band, total - 1);
+  setup.diagonal_width =
+      std::min(o.band_window_s ? window_band_frames(*o.band_window_s, *dt) : o.tables.diagonal_band,
+               total - 1);
   check_reducer_plan(
       {total, 1, static_cast<double>(total - 1) * *dt, *dt, setup.window_s, setup.band_max_lag_s,
        setup.per_decade, std::min(setup.map_size, total), setup.diagonal_width},

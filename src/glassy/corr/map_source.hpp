@@ -55,6 +55,9 @@ struct MapOptions {
   int bin = 1;                       // 1-based q bin of files with several
   // Tables: window_s, per_decade, max_lag_s, plateau_span, map_size, diagonal_band are used.
   CorrelateOptions tables;
+  // Set: the diagonal band spans one window of this length (window_band_frames), overriding
+  // tables.diagonal_band (the frame time is only known once the maps are read).
+  std::optional<double> band_window_s;
 };
 
 // Rows [r0, r0 + nr) x columns [0, ncols) of C(t1 = row, t2 = column) of one bin: entries with

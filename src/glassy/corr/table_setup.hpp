@@ -3,6 +3,8 @@
 // compares its request with.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <optional>
 #include <utility>
@@ -19,5 +21,13 @@ struct TableSetup {
   std::size_t map_size = 0;                               // 0: no map kept
   std::size_t diagonal_width = 0;                         // 0: no diagonal band kept
 };
+
+// The diagonal band an event search pools: one analysis window's frames (a window spans a few
+// local tau, the lags that carry an event's signal), from 2 to 512 frames (the band costs frames x
+// width x 8 bytes per q bin).
+inline std::size_t window_band_frames(double window_s, double dt) {
+  const double frames = std::round(window_s / dt);
+  return frames >= 512 ? 512 : std::max<std::size_t>(2, static_cast<std::size_t>(frames));
+}
 
 }  // namespace glassy

@@ -22,6 +22,17 @@ double FrameInfo::time(std::size_t i) const {
   return static_cast<double>(i) * *meta.frame_time;
 }
 
+double FrameInfo::step() const {
+  double dt = 1.0;
+  if (meta.frame_time) {
+    dt = *meta.frame_time;
+  } else if (timestamps.size() > 1) {
+    dt = timestamps[1] - timestamps[0];
+  }
+  require(dt > 0, "frame time must be positive");
+  return dt;
+}
+
 void validate_frame_values(const float* data, std::size_t n, std::size_t frame,
                            const std::string& where) {
   for (std::size_t i = 0; i < n; ++i) {

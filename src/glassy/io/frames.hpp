@@ -29,6 +29,9 @@ struct FrameInfo {
   std::size_t pixels() const { return height * width; }
   // Start time of frame i: the stored timestamp, else i * frame_time (error when neither exists).
   double time(std::size_t i) const;
+  // The frame spacing (s): the stated frame time, else the first step of the timestamps, else 1;
+  // throws when it is not positive.
+  double step() const;
   bool has_times() const { return !timestamps.empty() || meta.frame_time.has_value(); }
   // Throws the one message for a run whose frame times are unknown (it names --frame-time).
   void require_times() const;
