@@ -85,12 +85,17 @@ struct EventReport {
   double mean_time_before = 0, mean_time_after = 0;  // <t> of the windows next to it
 };
 
+// AIC difference below which the long-time KWW-vs-ML comparison states no preference.
+inline constexpr double kDecisiveAicGap = 4.0;
+
 struct OnetimeView {
   std::vector<double> lag, g2, g2_err, r, r_err;  // exponentially binned, R normalised
   fit::FitResult kww, ml;
   std::vector<double> kww_residual, ml_residual;  // relative: (R - model) / model
   double max_difference_time = 0;                 // where the two fits differ most (s)
-  std::string preferred;                          // "kww" or "ml" by AIC
+  // "kww" or "ml" by AIC, "undecided" when their AICs differ by less than kDecisiveAicGap,
+  // "none" when neither fit.
+  std::string preferred;
 };
 
 struct AgingResult {
