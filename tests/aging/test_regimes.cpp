@@ -110,6 +110,33 @@ TEST(AgingRegimes, GapSplitsSegmentsWithoutAStep) {
   }
 }
 
+TEST(AgingRegimes, EventBreaksTheSegmentAtItsTime) {
+  // Stationary, then a small rise of 0.05 in level at window 40 (<t> x1.12, below the step
+  // criteria at noise 0.02): without a break the flat history stays one segment; with the event's
+  // time as a break no segment spans it, over seeds, and each side stays stationary.
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    const History h = make_history(
+        80, [](std::size_t i) { return i < 40 ? 3.0 : 3.05; }, 0.02, seed);
+    const std::vector<double> breaks{40 * kWindow};
+    const Regimes r = segment_history(h.t, h.y, h.err, {}, {}, breaks);
+    for (const auto& s : r.segments) {
+      EXPECT_FALSE(s.start < breaks[0] && s.end > breaks[0]) << "seed " << seed;
+      EXPECT_EQ(s.label, "stationary") << "seed " << seed;
+    }
+    bool ends_at = false;
+    for (const auto& s : r.segments) ends_at = ends_at || s.last == 39;
+    EXPECT_TRUE(ends_at) << "seed " << seed;
+  }
+  // A break too close to the end for min_windows on both sides is not honoured (no partition
+  // would exist), and the history is still segmented.
+  const History h = make_history(
+      20, [](std::size_t) { return 3.0; }, 0.02, 1);
+  const std::vector<double> late{19 * kWindow};
+  const Regimes r = segment_history(h.t, h.y, h.err, {}, {}, late);
+  ASSERT_EQ(r.segments.size(), 1u);
+  EXPECT_EQ(r.segments[0].last, 19u);
+}
+
 TEST(AgingRegimes, SkippedWindowsDoNotBreakSegments) {
   History h = make_history(
       100, [](std::size_t) { return 3.0; }, 0.02, 4);

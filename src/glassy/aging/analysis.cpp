@@ -573,7 +573,9 @@ AgingResult analyse_aging(Correlation correlation, const AgingOptions& options) 
       e.push_back(k.ok && k.mean_time > 0 ? k.mean_time_err / (k.mean_time * std::log(10.0))
                                           : kNaN);
     }
-    r.regimes = segment_history(t, y, e, r.gaps, options.regimes);
+    std::vector<double> breaks;  // no regime spans a detected event
+    for (const auto& ev : r.events) breaks.push_back(ev.event.time);
+    r.regimes = segment_history(t, y, e, r.gaps, options.regimes, breaks);
   }
 
   // Time-aging superposition on named spans, else on each aging regime.

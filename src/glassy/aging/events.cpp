@@ -120,7 +120,7 @@ NoveltyScore novelty_score(std::span<const float> band, std::size_t K, std::size
       const double r_mean = (psum[hi] - psum[lo]) / r_n;
       const double r_var = ((psq[hi] - psq[lo]) - r_n * r_mean * r_mean) / (r_n - 1);
       const double shape = r_mean - 1.0;
-      if (!(r_var > 0) || !(shape > 3 * std::sqrt(r_var / r_n))) continue;
+      if (!(shape > 0) || !(r_var > 0)) continue;
       const double v = r_var * (1.0 / w_n + 1.0 / x_n);
       num[f] += shape * (w_sum / w_n - x_sum / x_n) / v;
       info[f] += shape * shape / v;

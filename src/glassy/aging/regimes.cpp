@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 namespace glassy::aging {
@@ -107,7 +108,17 @@ double hinge_rss(std::span<const double> t, std::span<const double> y, std::span
 // returns the block-relative start of each piece.
 std::vector<std::size_t> partition(std::span<const double> t, std::span<const double> y,
                                    std::span<const double> err, std::span<const std::size_t> idx,
-                                   std::size_t min_windows, double penalty) {
+                                   std::size_t min_windows, double penalty,
+                                   std::span<const double> breaks) {
+  // break_before[i]: a break between window i - 1 and window i of the block, honoured where it
+  // leaves min_windows windows on each side (else no partition exists).
+  std::vector<std::uint8_t> break_before(idx.size(), 0);
+  for (std::size_t i = 1, last = 0; i < idx.size(); ++i) {
+    const bool here = std::any_of(breaks.begin(), breaks.end(),
+                                  [&](double b) { return t[idx[i - 1]] < b && b <= t[idx[i]]; });
+    if (here && i - last >= min_windows && idx.size() - i >= min_windows)
+      break_before[i] = 1, last = i;
+  }
   const std::size_t m = idx.size();
   const double t0 = t[idx.front()];
   const double span = std::max(t[idx.back()] - t0, 1e-300);
@@ -123,6 +134,7 @@ std::vector<std::size_t> partition(std::span<const double> t, std::span<const do
     for (std::size_t i = j; i-- > 0;) {
       const std::size_t w = idx[i];
       s.add(1.0 / (err[w] * err[w]), (t[w] - tj) / span, y[w] - y0);
+      if (i + 1 < j && break_before[i + 1]) break;  // the piece would span a break
       if (j - i < min_windows || best[i] == kInf) continue;
       const double cost = best[i] + s.rss() + (i > 0 ? penalty : 0.0);
       if (cost < best[j]) best[j] = cost, from[j] = i;
@@ -190,7 +202,7 @@ void check_input(std::span<const double> t, std::span<const double> y,
 Regimes segment_history(std::span<const double> t, std::span<const double> y,
                         std::span<const double> y_err,
                         std::span<const std::pair<double, double>> gaps,
-                        const RegimeOptions& options) {
+                        const RegimeOptions& options, std::span<const double> breaks) {
   check_input(t, y, y_err, gaps, options);
 
   // Fitted windows, cut into gap-free blocks.
@@ -218,7 +230,7 @@ Regimes segment_history(std::span<const double> t, std::span<const double> y,
   for (const auto& block : blocks) {
     if (block.size() < options.min_windows) continue;
     const std::vector<std::size_t> starts =
-        partition(t, y, y_err, block, options.min_windows, penalty);
+        partition(t, y, y_err, block, options.min_windows, penalty, breaks);
     std::vector<Line> lines;
     for (std::size_t p = 0; p < starts.size(); ++p) {
       const std::size_t end = p + 1 < starts.size() ? starts[p + 1] : block.size();

@@ -54,10 +54,12 @@ struct Regimes {
 // t: window times (s, increasing); y, y_err: the history and its standard errors; gaps: [start,
 // end) spans in s without data. Windows with non-finite y or y_err <= 0, or lying in a gap, are not
 // fitted; only gaps break segments (no segment spans one, and no step is reported across one).
-// Stretches between gaps with fewer than min_windows fitted windows get no segment.
+// Stretches between gaps with fewer than min_windows fitted windows get no segment. breaks: times
+// (s) no segment may span (detected intermittent events: the dynamics on either side are not one
+// regime); unlike a gap a step may be reported there.
 Regimes segment_history(std::span<const double> t, std::span<const double> y,
                         std::span<const double> y_err,
                         std::span<const std::pair<double, double>> gaps,
-                        const RegimeOptions& options);
+                        const RegimeOptions& options, std::span<const double> breaks = {});
 
 }  // namespace glassy::aging
