@@ -130,9 +130,9 @@ int main(int argc, char** argv) {
   glassy::cli::register_fit(app);
   glassy::cli::register_report(app);
   glassy::cli::register_plan(app);
-  glassy::cli::register_md(app);
   glassy::provenance::record_command_line(argc, argv);  // for /glassy/provenance
   try {
+    glassy::cli::register_md_lazily(app, glassy::cli::mentions_md(argc, argv));
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
     return app.exit(e);

@@ -50,15 +50,19 @@ TEST_P(Straddle, RemovedPairsAreExactlyThoseAcrossTheCut) {
   for (std::size_t w = 0; w < before.windows(); ++w)
     for (std::size_t l = 0; l < before.lags(); ++l) n_before.push_back(before.g2(0, w, l).n);
   const std::size_t cut = 1500;
-  const auto removal = remove_straddling_pairs(*src, c, {cut, 2900, cut}, o.budget);
+  // Dense: the whole band's lags; sparse: a reach of 700 frames (pairs beyond it stay).
+  const std::size_t reach = GetParam() == FrameLayout::Sparse ? 700 : 0;
+  const std::size_t longest = reach ? reach : before.max_lag_frames();
+  const auto removal = remove_straddling_pairs(*src, c, {cut, 2900, cut}, o.budget, reach);
   ASSERT_EQ(removal.cut_frames.size(), 2u);
+  EXPECT_EQ(removal.reach_frames, longest);
   // Brute force: pairs (f1, f2) with f2 < cut <= f1 (either cut, counted once) per window of f2
-  // and lag bin of f1 - f2, within the band's lags (uniform 1 s frames from 0 s).
+  // and lag bin of f1 - f2, within the reach (uniform 1 s frames from 0 s).
   const LagBins bins(1.0, before.max_lag_frames(), 5);
   std::vector<double> straddling(n_before.size(), 0.0);
   double total = 0;
   for (std::size_t f2 = 0; f2 < 3000; ++f2)
-    for (std::size_t f1 = f2 + 1; f1 < 3000 && f1 - f2 <= before.max_lag_frames(); ++f1) {
+    for (std::size_t f1 = f2 + 1; f1 < 3000 && f1 - f2 <= longest; ++f1) {
       if (!((f2 < cut && cut <= f1) || (f2 < 2900 && 2900 <= f1))) continue;
       const std::size_t l = bins.bin_of_frames(f1 - f2);
       if (l >= before.lags()) continue;

@@ -6,6 +6,9 @@
 #include <glassy/io/hdf5.hpp>
 
 #include <algorithm>
+#include <array>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 namespace glassy {
@@ -67,6 +70,32 @@ TEST(CliMd, BadInputExitsTwoWithOneLine) {
     EXPECT_EQ(line_count(r.output), 1) << args << "\n" << r.output;
     EXPECT_FALSE(std::filesystem::exists(out)) << args;
   }
+}
+
+TEST(CliMd, MdPluginIsLoadedOnlyForMd) {
+  // The other commands start without LAMMPS and its dependencies (the executable does not link
+  // them; app/md_plugin.cpp loads glassy_md_cli.so for `glassy md`).
+  FILE* pipe = popen((std::string("ldd ") + GLASSY_CLI).c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string libs;
+  std::array<char, 4096> buf;
+  while (std::fgets(buf.data(), buf.size(), pipe) != nullptr) libs += buf.data();
+  pclose(pipe);
+  EXPECT_EQ(libs.find("liblammps"), std::string::npos) << libs;
+  EXPECT_EQ(libs.find("libmpi"), std::string::npos) << libs;
+  EXPECT_NE(run_cli("md --help").output.find("prepare"), std::string::npos);
+  EXPECT_NE(run_cli("--help").output.find("md"), std::string::npos);
+
+  // A broken plugin named by GLASSY_MD_PLUGIN: one line, exit 2.
+  ScratchDir dir;
+  const auto fake = (dir / "fake.so").string();
+  std::ofstream(fake) << "not a shared library\n";
+  ::setenv("GLASSY_MD_PLUGIN", fake.c_str(), 1);
+  const auto r = run_cli("md prepare --atoms 100 --out " + (dir / "g.h5").string());
+  ::unsetenv("GLASSY_MD_PLUGIN");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(line_count(r.output), 1) << r.output;
+  EXPECT_NE(r.output.find("MD plugin"), std::string::npos) << r.output;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include <glassy/aging/analysis.hpp>
 #include <glassy/core/error.hpp>
+#include <glassy/core/median.hpp>
 #include <glassy/corr/straddle.hpp>
 #include <glassy/corr/tables.hpp>
 
@@ -188,31 +189,39 @@ WindowFit fit_window(fit::Model model, const WindowCurve& c,
 
 // A window's jackknife has the few degrees of freedom of its blocks (7 for 8: error bars 27 %
 // noisy, and a 1-SE interval that holds 65 %, not 68 %). The ratio of jackknife to covariance
-// variance, the part the covariance misses, is pooled instead: its mean over the fitted windows
-// scales every window's covariance error. Fewer than kMinPooledWindows windows with a jackknife:
-// each window keeps its own jackknife error where it has one.
+// variance, the part the covariance misses, is pooled instead: its median over the fitted
+// windows, over the median of the chi-square the ratio follows (kBandErrorBlocks - 1 degrees of
+// freedom), scales every window's covariance error. A median, not a mean: at the paper's photon
+// rate a few windows' leave-one-block-out fits run off (tau x100) and a mean of ratios became a
+// factor of 5,000. Fewer than kMinPooledWindows windows with a jackknife: each window keeps its own
+// jackknife error where it has one.
 ErrorCalibration calibrate_errors(std::vector<WindowFit>& fits,
                                   const std::vector<JackknifeVariance>& jk) {
   ErrorCalibration cal;
-  double rt = 0, rb = 0, rm = 0;
-  std::size_t nt = 0, nm = 0;
+  std::vector<double> rt, rb, rm;
   for (std::size_t w = 0; w < fits.size(); ++w) {
     const auto& f = fits[w];
     if (!f.ok || !std::isfinite(jk[w].tau) || !(f.tau_err > 0) || !(f.beta_err > 0)) continue;
-    rt += jk[w].tau / (f.tau_err * f.tau_err);
-    rb += jk[w].beta / (f.beta_err * f.beta_err);
-    ++nt;
+    rt.push_back(jk[w].tau / (f.tau_err * f.tau_err));
+    rb.push_back(jk[w].beta / (f.beta_err * f.beta_err));
     if (std::isfinite(jk[w].mean_time) && f.mean_time_err > 0)
-      rm += jk[w].mean_time / (f.mean_time_err * f.mean_time_err), ++nm;
+      rm.push_back(jk[w].mean_time / (f.mean_time_err * f.mean_time_err));
   }
+  const std::size_t nt = rt.size();
   cal.windows = nt;
   if (nt >= kMinPooledWindows) {
     cal.method = fmt::format(
-        "fit covariance x pooled jackknife factor (mean over {} windows, {} error blocks each)", nt,
-        kBandErrorBlocks);
-    cal.tau = std::sqrt(rt / nt);
-    cal.beta = std::sqrt(rb / nt);
-    cal.mean_time = nm > 0 ? std::sqrt(rm / nm) : 1.0;
+        "fit covariance x pooled jackknife factor (median over {} windows, {} error blocks each)",
+        nt, kBandErrorBlocks);
+    // Median of chi-square_k / k (Wilson-Hilferty), k = blocks - 1.
+    const double k = static_cast<double>(kBandErrorBlocks - 1);
+    const double chi2_median = std::pow(1 - 2 / (9 * k), 3);
+    auto factor = [&](std::vector<double>& r) {
+      return r.empty() ? 1.0 : std::sqrt(median(r) / chi2_median);
+    };
+    cal.tau = factor(rt);
+    cal.beta = factor(rb);
+    cal.mean_time = factor(rm);
     for (auto& f : fits) {
       if (!f.ok) continue;
       f.tau_err *= cal.tau;
@@ -359,6 +368,33 @@ std::vector<Event> events_of(const Correlation& c, const AgingOptions& options) 
                        c.stats.frame_valid, options.events);
 }
 
+// How far from a cut its straddling pairs are removed. Pairs at lags where C has decorrelated
+// carry no bias from an event they straddle (C = g2(inf) either way), and removing them costs
+// ~reach^2 pairs per cut (the whole run's lags made the cuts cost as much as the correlation at
+// the paper preset). The reach is the lag from which the run's one-time g2 stays within 3 errors
+// of its far level (mean over the last quarter of the lags), at least 10 age windows.
+std::size_t cut_reach_frames(const Correlation& c, const AgingOptions& options) {
+  const double floor_s = 10 * options.corr.window_s;
+  const auto& one = *c.onetime;
+  const std::size_t nl = one.lags();
+  double reach_s = floor_s;
+  if (nl >= 8 && options.bin < c.partition.n_dynamic()) {
+    const auto far = one.plateau_beyond(options.bin, one.lag_seconds(3 * nl / 4));
+    std::size_t from = nl;
+    while (from > 0) {
+      const auto g = one.g2(options.bin, from - 1);
+      if (g.n == 0) {
+        --from;
+        continue;
+      }
+      if (std::abs(g.mean - far.mean) > 3 * std::hypot(g.error, far.error)) break;
+      --from;
+    }
+    if (from < nl) reach_s = std::max(reach_s, one.lag_seconds(from));
+  }
+  return static_cast<std::size_t>(std::ceil(reach_s / c.clock->dt()));
+}
+
 }  // namespace
 
 AgingResult analyse_aging(FrameSource& source, const AgingOptions& options) {
@@ -373,10 +409,12 @@ AgingResult analyse_aging(FrameSource& source, const AgingOptions& options) {
     // Cut at the gaps and at the events the analysis will report (same band, same detector).
     auto cuts = frames_after_gaps(c);
     for (const auto& e : events_of(c, options)) cuts.push_back(e.frame);
-    const auto removal = remove_straddling_pairs(source, c, cuts, co.budget);
+    const auto removal =
+        remove_straddling_pairs(source, c, cuts, co.budget, cut_reach_frames(c, options));
     std::vector<double> cut_times;
     for (std::size_t f : removal.cut_frames) cut_times.push_back(c.clock->time(f));
     c.straddle_cuts = cut_times;
+    c.straddle_reach_s = static_cast<double>(removal.reach_frames) * c.clock->dt();
   }
   return analyse_aging(std::move(c), options);
 }
@@ -391,7 +429,10 @@ AgingResult analyse_aging(Correlation correlation, const AgingOptions& options) 
     for (double t : *c.straddle_cuts) at += fmt::format("{}{:.6g} s", at.empty() ? "" : ", ", t);
     r.straddling = c.straddle_cuts->empty()
                        ? "removed (no event or gap to cut at)"
-                       : fmt::format("removed: no pair straddles the cuts at {}", at);
+                       : fmt::format(
+                             "removed: no pair within {:.6g} s straddles the cuts at {} "
+                             "(beyond that lag C has decorrelated)",
+                             c.straddle_reach_s.value_or(0), at);
   } else {
     r.straddling = options.keep_straddling_pairs || c.origin.rfind("frames", 0) == 0
                        ? "kept (--keep-straddling-pairs: the paper's definition)"

@@ -1,5 +1,6 @@
 #include <glassy/aging/events.hpp>
 #include <glassy/core/error.hpp>
+#include <glassy/core/median.hpp>
 
 #include <fmt/format.h>
 
@@ -12,13 +13,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kMadToSigma = 1.4826;  // MAD of a Gaussian times this is its standard deviation
-
-double median(std::vector<double> v) {
-  const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
-  std::nth_element(v.begin(), mid, v.end());
-  if (v.size() % 2 == 1) return *mid;
-  return 0.5 * (*mid + *std::max_element(v.begin(), mid));
-}
 
 void check_band(std::span<const float> band, std::size_t K, std::size_t frames) {
   require(K >= 1, "event detection: band width K must be at least 1 lag");

@@ -1,5 +1,6 @@
 #include <glassy/aging/regimes.hpp>
 #include <glassy/core/error.hpp>
+#include <glassy/core/median.hpp>
 
 #include <fmt/format.h>
 #include <Eigen/Dense>
@@ -16,13 +17,6 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
-
-double median(std::vector<double> v) {
-  const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
-  std::nth_element(v.begin(), mid, v.end());
-  if (v.size() % 2 == 1) return *mid;
-  return 0.5 * (*mid + *std::max_element(v.begin(), mid));
-}
 
 // Weighted sums of a run of windows, in coordinates the caller keeps small (times relative to a
 // nearby window, levels relative to a nearby mean) so that the centred sums do not cancel.

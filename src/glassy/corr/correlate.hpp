@@ -75,6 +75,7 @@ struct Correlation {
   // Times (s) of the cuts whose straddling pairs were removed from the band (corr/straddle);
   // nullopt: the band holds every pair (the paper's definition, or not cut yet).
   std::optional<std::vector<double>> straddle_cuts;
+  std::optional<double> straddle_reach_s;  // s, the longest lag of the pairs removed
   std::optional<MultiTauResult> multitau;
   // The static-bin intensity profile over equal spans of the run, [segment][static bin]
   // (pyXpcsViewer's stability view), and the geometry the q map was made with.

@@ -50,6 +50,7 @@ void write_correlation_state(const h5::File& file, const Correlation& c) {
   a.set("origin", c.origin);
   a.set("straddling_pairs_removed", std::int64_t{c.straddle_cuts ? 1 : 0});
   if (c.straddle_cuts && !c.straddle_cuts->empty()) a.set("straddle_cut_times", *c.straddle_cuts);
+  if (c.straddle_reach_s) a.set("straddle_reach_s", *c.straddle_reach_s);
   g.write<double>("frame_total", c.stats.frame_total, {}, compressed(c.stats.frame_total.size()));
   for (const auto& [name, table] : named_tables(c)) {
     const auto tg = g.require_group(name);
@@ -98,6 +99,7 @@ Correlation load_correlation(const std::filesystem::path& path) {
   if (a.has("straddling_pairs_removed") && a.get_int("straddling_pairs_removed") == 1)
     c.straddle_cuts =
         a.has("straddle_cut_times") ? a.get_doubles("straddle_cut_times") : std::vector<double>{};
+  if (a.has("straddle_reach_s")) c.straddle_reach_s = a.get_double("straddle_reach_s");
 
   // Frames: times, validity, gaps, empty frames, totals.
   const auto times = f.read<double>("glassy/corr/frames/time");

@@ -16,9 +16,9 @@ namespace {
 class StraddleCollector : public TileReducer {
  public:
   StraddleCollector(AgeBandReducer& target, std::size_t offset, std::size_t cut,
-                    std::vector<std::size_t> earlier)
-      : target_(target), offset_(offset), cut_(cut), earlier_(std::move(earlier)) {}
-  std::size_t max_lag_frames() const override { return target_.max_lag_frames(); }
+                    std::vector<std::size_t> earlier, std::size_t reach)
+      : target_(target), offset_(offset), cut_(cut), reach_(reach), earlier_(std::move(earlier)) {}
+  std::size_t max_lag_frames() const override { return reach_; }
   std::vector<std::pair<std::string, std::vector<double>*>> state() override { return {}; }
 
   void consume(const Tile& t) override {
@@ -29,7 +29,7 @@ class StraddleCollector : public TileReducer {
       if (f1 < cut_) continue;
       for (std::size_t j = 0; j < t.t2_count; ++j) {
         const std::size_t f2 = offset_ + t.t2_first + j;
-        if (f2 >= cut_ || f1 <= f2) continue;
+        if (f2 >= cut_ || f1 <= f2 || f1 - f2 > reach_) continue;
         const bool counted = std::any_of(earlier_.begin(), earlier_.end(),
                                          [&](std::size_t e) { return f2 < e && e <= f1; });
         if (counted) continue;
@@ -47,7 +47,7 @@ class StraddleCollector : public TileReducer {
 
  private:
   AgeBandReducer& target_;
-  std::size_t offset_, cut_;
+  std::size_t offset_, cut_, reach_;
   std::vector<std::size_t> earlier_;
   std::vector<double> buffer_;
 };
@@ -67,7 +67,7 @@ std::vector<std::size_t> frames_after_gaps(const Correlation& c) {
 
 StraddleRemoval remove_straddling_pairs(FrameSource& source, Correlation& c,
                                         std::vector<std::size_t> cut_frames,
-                                        const MemoryBudget& budget) {
+                                        const MemoryBudget& budget, std::size_t reach_frames) {
   require(c.band && c.clock, "the correlation has no age band to cut");
   const auto start = std::chrono::steady_clock::now();
   std::sort(cut_frames.begin(), cut_frames.end());
@@ -78,7 +78,9 @@ StraddleRemoval remove_straddling_pairs(FrameSource& source, Correlation& c,
   if (cut_frames.empty()) return report;
 
   auto straddling = c.band->empty_like();
-  const std::size_t reach = c.band->max_lag_frames(), frames = c.clock->frames();
+  const std::size_t longest = c.band->max_lag_frames(), frames = c.clock->frames();
+  const std::size_t reach = reach_frames == 0 ? longest : std::min(reach_frames, longest);
+  report.reach_frames = reach;
   for (std::size_t k = 0; k < cut_frames.size(); ++k) {
     const std::size_t cut = cut_frames[k];
     const std::size_t first = cut > reach ? cut - reach : 0;
@@ -90,7 +92,8 @@ StraddleRemoval remove_straddling_pairs(FrameSource& source, Correlation& c,
     StraddleCollector collector(
         *straddling, first, cut,
         std::vector<std::size_t>(cut_frames.begin(),
-                                 cut_frames.begin() + static_cast<std::ptrdiff_t>(k)));
+                                 cut_frames.begin() + static_cast<std::ptrdiff_t>(k)),
+        reach);
     TwoTimeOptions to;
     to.path = c.twotime_report.path;
     to.budget = budget;
