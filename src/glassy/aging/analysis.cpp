@@ -372,9 +372,12 @@ std::vector<Event> events_of(const Correlation& c, const AgingOptions& options) 
 // carry no bias from an event they straddle (C = g2(inf) either way), and removing them costs
 // ~reach^2 pairs per cut (the whole run's lags made the cuts cost as much as the correlation at
 // the paper preset). The reach is the lag from which the run's one-time g2 stays within 3 errors
-// of its far level (mean over the last quarter of the lags), at least 10 age windows.
+// of its far level (mean over the last quarter of the lags), from 10 to 40 age windows: a
+// heavy-tailed decay that has not ended within the run (the paper preset's, ML 0.6 with tau
+// aging to ~10^4 s) would otherwise make it the whole run. Beyond 40 windows a straddling pair
+// carries a bias of the event's loss times g2(40 windows) - 1, and there are few of them.
 std::size_t cut_reach_frames(const Correlation& c, const AgingOptions& options) {
-  const double floor_s = 10 * options.corr.window_s;
+  const double floor_s = 10 * options.corr.window_s, cap_s = 40 * options.corr.window_s;
   const auto& one = *c.onetime;
   const std::size_t nl = one.lags();
   double reach_s = floor_s;
@@ -392,6 +395,7 @@ std::size_t cut_reach_frames(const Correlation& c, const AgingOptions& options) 
     }
     if (from < nl) reach_s = std::max(reach_s, one.lag_seconds(from));
   }
+  reach_s = std::min(reach_s, cap_s);
   return static_cast<std::size_t>(std::ceil(reach_s / c.clock->dt()));
 }
 
