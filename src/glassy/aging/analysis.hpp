@@ -6,7 +6,7 @@
 //  3. Histories <t>, tau, beta, g2(0, t_a); the detrended contrast and its anti-correlation with
 //     <t> (sliding Pearson with significance); time-aging superposition on spans or regimes.
 //  4. Intermittent events from a checkerboard kernel along the diagonal of the map.
-//  5. Aging regimes by change-point segmentation of log <t>(t_a).
+//  5. Aging regimes by change-point segmentation of log tau(t_a) (KWW).
 //  6. The long-time view (Fig. 5): one-time g2(t) over the whole run, KWW vs ML.
 #pragma once
 

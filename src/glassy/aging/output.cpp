@@ -303,7 +303,7 @@ std::string summarise(const AgingResult& r) {
     s += fmt::format("  {:<13} {:>9.0f} s to {:>9.0f} s (confidence {:.2f})\n", seg.label,
                      seg.start, seg.end, seg.confidence);
   for (const auto& st : r.regimes.steps)
-    s += fmt::format("  step at {:.0f} s: log10 <t> jumps by {:.3f}\n", st.time, st.jump);
+    s += fmt::format("  step at {:.0f} s: log10 tau jumps by {:.3f}\n", st.time, st.jump);
   for (const auto& t : r.tas)
     if (t.ok)
       s += fmt::format(
