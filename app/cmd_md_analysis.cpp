@@ -52,19 +52,32 @@ void register_waiting(CLI::App& md) {
     const auto s = md::study_waiting_times(a->in, a->out, o);
     std::printf("wrote %s: %zu atoms, %zu snapshots (%.4g tau apart), %zu moves\n", a->out.c_str(),
                 s.times.atoms, s.times.snapshots, s.snapshot_interval_tau, s.times.event_count());
-    auto show = [](const char* name, const md::WaitingFit& f) {
+    const double run_tau = s.times.snapshot_time.back() - s.times.snapshot_time.front();
+    auto show = [run_tau](const char* name, const md::WaitingFit& f) {
       if (!f.ok) {
         std::printf("  %s: no fit (%s)\n", name, f.reason.c_str());
         return;
       }
-      std::printf(
-          "  %s: 1 + beta' = %.3f +- %.3f (x_min %.4g tau, %zu in the tail, %zu censored, "
-          "KS %.3f)",
-          name, f.alpha, f.alpha_error, f.xmin_tau, f.n_tail, f.n_censored, f.ks_distance);
-      if (f.p_value) std::printf(", p = %.2f", *f.p_value);
+      std::printf("  %s: %zu uncensored waits >= x_min %.4g tau over %.2f decades, %zu censored",
+                  name, f.n_tail, f.xmin_tau, f.tail_decades, f.n_censored);
+      if (f.p_value)
+        std::printf("; goodness of fit p = %.2f (%zu runs simulated with the censoring)",
+                    *f.p_value, f.n_boot);
       std::printf("\n    vs exponential: R = %.3g (p %.2g); vs log-normal: R = %.3g (p %.2g)\n",
                   f.vs_exponential.log_ratio, f.vs_exponential.p_value, f.vs_lognormal.log_ratio,
                   f.vs_lognormal.p_value);
+      if (!f.stated) {
+        std::printf("    no exponent stated:\n");
+        for (const auto& why : f.refusals) std::printf("      - %s\n", why.c_str());
+        if (f.run_factor_needed > 0)
+          std::printf(
+              "    a run about %.3g times longer (%.4g tau) would meet the span and count "
+              "conditions, at the measured rate of moves\n",
+              f.run_factor_needed, f.run_factor_needed * run_tau);
+        return;
+      }
+      std::printf("    1 + beta' = %.3f +- %.3f (KS %.3f)\n", f.alpha, f.alpha_error,
+                  f.ks_distance);
       if (f.fractional_diffusion)
         std::printf("    fractional diffusion: g2 ~ E_beta'(-(t/tau)^beta'), beta' = %.3f\n",
                     f.predicted_beta);

@@ -121,10 +121,12 @@ void register_run(CLI::App& md) {
     parse_temperature(a->temperature, a->o);
     a->o.duration_tau = md::parse_duration_tau(a->duration, a->o.units);
     const auto r = md::run_production(a->in, a->out, a->o);
-    std::printf("%s %s: T = %.4f, steps %lld..%lld, %zu snapshots, %.3g atom-steps/s (%.1f s)\n",
-                r.complete ? "wrote" : "stopped; resume with --resume:",
-                r.trajectory.string().c_str(), r.temperature, static_cast<long long>(r.first_step),
-                static_cast<long long>(r.steps), r.frames, r.atom_steps_per_second, r.seconds);
+    if (!r.root) return;  // under mpirun only rank 0 writes the file and reports it
+    std::printf(
+        "%s %s: T = %.4f, steps %lld..%lld of %lld, %zu snapshots, %.3g atom-steps/s (%.1f s)\n",
+        r.complete ? "wrote" : "stopped; resume with --resume:", r.trajectory.string().c_str(),
+        r.temperature, static_cast<long long>(r.first_step), static_cast<long long>(r.last_step),
+        static_cast<long long>(r.steps), r.frames, r.atom_steps_per_second, r.seconds);
   });
 }
 

@@ -10,6 +10,9 @@
 #include <glassy/core/provenance.hpp>
 #include <glassy/md/xpcs.hpp>
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <cstdio>
 
 namespace glassy::cli {
@@ -20,6 +23,8 @@ void register_md_xpcs(CLI::App& md) {
   struct Args {
     std::string in, out, shell, method = "auto", pairs = "one", memory = "2", intensities;
     md::MdXpcsOptions o;
+    double spot_width = 0;
+    std::vector<double> spot_direction;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("TRAJECTORY", a->in, "Trajectory (glassy HDF5, LAMMPS dump or data file)")
@@ -33,8 +38,13 @@ void register_md_xpcs(CLI::App& md) {
   cmd->add_option(
       "--q-target", a->o.q_target,
       "q in 1/A the first S(q) peak is mapped onto (sets the length unit; default 2.63)");
-  cmd->add_option("--spot-width", a->o.spot_width, "|dq| of the 1D spot in 1/A (default 0.21)");
-  cmd->add_option("--spot-direction", a->o.spot_direction,
+  cmd->add_option("--spot-width", a->spot_width,
+                  fmt::format("|dq| of the 1D spot in 1/A (default {:g}, widened until the spot "
+                              "holds {} q points of the box)",
+                              a->o.paper_spot_width, a->o.min_spot_points));
+  // A vector, not the std::array of the options: CLI11 reads a std::array<double, 3> as a
+  // tuple-like of three values per element and asks for 9.
+  cmd->add_option("--spot-direction", a->spot_direction,
                   "Direction X Y Z of the spot centre (default 1 0 0)")
       ->expected(3);
   cmd->add_option("--section-axis", a->o.section_axis,
@@ -54,6 +64,9 @@ void register_md_xpcs(CLI::App& md) {
     check_output(a->out, {a->in});
     auto& o = a->o;
     if (!a->shell.empty()) o.shell = parse_span(a->shell, "--shell");
+    if (cmd->count("--spot-width") > 0) o.spot_width = a->spot_width;
+    if (!a->spot_direction.empty())
+      std::copy(a->spot_direction.begin(), a->spot_direction.end(), o.spot_direction.begin());
     require(a->method == "auto" || a->method == "direct" || a->method == "nufft",
             "--method must be auto, direct or nufft");
     o.method = a->method == "direct"  ? md::IntensityMethod::Direct
@@ -72,6 +85,11 @@ void register_md_xpcs(CLI::App& md) {
         "%.3f..%.3f 1/sigma, %s method\n",
         a->out.c_str(), r.times_tau.size(), r.q1, r.units.sigma_angstrom(), r.shell.first,
         r.shell.second, md::to_string(r.method).c_str());
+    if (r.spot_widened)
+      std::printf(
+          "  1D spot widened to %.3g 1/A (the paper's %.3g holds fewer than %zu q points in this "
+          "box; --spot-width to set it)\n",
+          r.spot_width, o.paper_spot_width, o.min_spot_points);
     for (const auto& reg : r.regions) {
       double mean = 0;
       for (double c : reg.contrast) mean += c;

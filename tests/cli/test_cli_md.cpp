@@ -34,9 +34,18 @@ TEST(CliMd, PrepareTgRunAndAnalyses) {
     EXPECT_EQ(f.dataset("md/trajectory/time").dims().at(0),
               151u);  // 6000 steps / 40 + 1
   }
-  r = run_cli("-q md xpcs " + traj + " --out " + (dir / "xpcs.h5").string() + " --spot-width 1");
+  // --spot-direction takes three numbers; the spot is widened to hold 8 q points of this box.
+  r = run_cli("md xpcs " + traj + " --out " + (dir / "xpcs.h5").string() +
+              " --spot-direction 1 1 0");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("shell_3d"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("1D spot widened"), std::string::npos) << r.output;
+  // A given width too narrow for this box: one line naming the atoms needed, exit 2.
+  r = run_cli("md xpcs " + traj + " --out " + (dir / "narrow.h5").string() + " --spot-width 0.21");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(line_count(r.output), 1) << r.output;
+  EXPECT_NE(r.output.find("use a box of at least"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir / "narrow.h5"));
   {
     auto f = h5::File::open(dir / "xpcs.h5");
     EXPECT_TRUE(f.is_dataset("xpcs/twotime/correlation_map/c2_00003"));
@@ -46,6 +55,11 @@ TEST(CliMd, PrepareTgRunAndAnalyses) {
               " --threshold 0.5 --window 3");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("exchange times"), std::string::npos) << r.output;
+  // 250 atoms over 30 tau: far too short a tail for an exponent; none is printed, only why.
+  EXPECT_EQ(r.output.find("1 + beta' ="), std::string::npos) << r.output;
+  EXPECT_TRUE(r.output.find("no exponent stated") != std::string::npos ||
+              r.output.find("no fit") != std::string::npos)
+      << r.output;
   r = run_cli("-q md ifk " + traj + " --out " + (dir / "ifk.h5").string() +
               " --snapshots 3 --string-lag 20");
   ASSERT_EQ(r.exit_code, 0) << r.output;

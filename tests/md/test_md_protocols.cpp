@@ -281,6 +281,9 @@ TEST(MdProtocols, ResumeGivesTheUninterruptedTrajectory) {
   first.stop_after_step = 460;
   const auto r1 = run_production(dir / "g.h5", dir / "split.h5", first);
   EXPECT_FALSE(r1.complete);
+  EXPECT_EQ(r1.last_step, 460);  // where it stopped, not the planned end
+  EXPECT_EQ(r1.steps, 1000);
+  EXPECT_TRUE(r1.root);
   EXPECT_EQ(r1.frames, 24u);
   EXPECT_FALSE(std::filesystem::exists(dir / "split.h5"));
   ASSERT_TRUE(std::filesystem::exists(TrajectoryWriter::partial_path(dir / "split.h5")));
@@ -290,6 +293,7 @@ TEST(MdProtocols, ResumeGivesTheUninterruptedTrajectory) {
   const auto r2 = run_production(dir / "g.h5", dir / "split.h5", second);
   EXPECT_TRUE(r2.complete);
   EXPECT_EQ(r2.first_step, 400);
+  EXPECT_EQ(r2.last_step, 1000);
   auto whole = open_trajectory(dir / "whole.h5");
   auto split = open_trajectory(dir / "split.h5");
   ASSERT_EQ(whole->frames(), 51u);

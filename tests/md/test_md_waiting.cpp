@@ -3,6 +3,8 @@
 // 1.45, the paper's 1 + beta', sampled by an inverse CDF built here with Boost's zeta). The
 // tracker must return exactly the hop times (no vibrational false events), the censored values
 // the run's end implies, and the fit the true exponent within its standard error.
+#include "discrete_power_law.hpp"
+
 #include <glassy/core/error.hpp>
 #include <glassy/core/random.hpp>
 #include <glassy/md/waiting.hpp>
@@ -20,24 +22,6 @@ namespace glassy::md {
 namespace {
 
 constexpr double kAlpha = 1.45;
-
-// Discrete power law p(n) = n^-alpha / zeta(alpha) on n >= 1 by inverse CDF over a table; draws
-// beyond the table (probability ~(1e5)^-0.45 ~ 0.6%) return a value longer than any run here.
-class DiscretePowerLaw {
- public:
-  explicit DiscretePowerLaw(double alpha) {
-    const double z = boost::math::zeta(alpha);
-    double c = 0;
-    for (int k = 1; k <= 100000; ++k) cdf_.push_back(c += std::pow(k, -alpha) / z);
-  }
-  std::int64_t operator()(Xoshiro256& rng) const {
-    const auto it = std::upper_bound(cdf_.begin(), cdf_.end(), rng.uniform());
-    return it == cdf_.end() ? std::int64_t{1} << 40 : 1 + (it - cdf_.begin());
-  }
-
- private:
-  std::vector<double> cdf_;
-};
 
 const DiscretePowerLaw& law() {
   static const DiscretePowerLaw l(kAlpha);
@@ -191,7 +175,12 @@ TEST(MdWaiting, RecoversHopTimesAndExponent) {
   EXPECT_LT(f.alpha_error, 1.2 * expected_error);
   EXPECT_DOUBLE_EQ(f.beta_prime, f.alpha - 1);
   EXPECT_DOUBLE_EQ(f.predicted_beta, f.beta_prime);
-  EXPECT_TRUE(f.fractional_diffusion);
+  // 250 strides and thousands of waits: the span and count conditions hold; whether the exponent
+  // is stated then rests on the bootstrap p (calibrated in test_md_waiting_evidence).
+  EXPECT_GT(f.tail_decades, 1.5);
+  EXPECT_GT(f.n_tail, 1000u);
+  EXPECT_EQ(f.stated, f.refusals.empty());
+  EXPECT_EQ(f.fractional_diffusion, f.stated);
   EXPECT_EQ(f.xmin_intervals, so.stride);
   EXPECT_NEAR(f.xmin_tau, so.stride * so.dt, 1e-9);
   EXPECT_EQ(f.n, w.exchange.size());
@@ -293,6 +282,7 @@ TEST(MdWaiting, PerSpeciesThresholds) {
 TEST(MdWaiting, PredictedRelaxationIsTheMittagLefflerOfBetaPrime) {
   WaitingFit f;
   f.ok = true;
+  f.stated = true;
   f.beta_prime = 0.45;
   EXPECT_DOUBLE_EQ(predicted_relaxation(f, 0.0, 3.0), 1.0);
   // Small argument: E_b(-x) = 1 - x / Gamma(1 + b) + x^2 / Gamma(1 + 2b) - ...
@@ -308,6 +298,9 @@ TEST(MdWaiting, PredictedRelaxationIsTheMittagLefflerOfBetaPrime) {
   const auto v = predicted_relaxation(f, ts, 5.0);
   ASSERT_EQ(v.size(), 3u);
   EXPECT_GT(v[1], v[2]);
+  f.stated = false;  // the evidence does not support the exponent: no prediction
+  EXPECT_THROW(predicted_relaxation(f, 1.0, 1.0), Error);
+  f.stated = true;
   f.beta_prime = 1.3;  // finite mean wait: no fractional-diffusion prediction
   EXPECT_THROW(predicted_relaxation(f, 1.0, 1.0), Error);
   f.ok = false;

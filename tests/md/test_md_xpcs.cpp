@@ -63,8 +63,39 @@ std::filesystem::path write_trajectory(const ScratchDir& dir, std::size_t frames
 MdXpcsOptions small_options() {
   MdXpcsOptions o;
   o.shell = std::pair{5.0, 7.0};  // random positions have no peak; fix the shell
-  o.spot_width = 1.2;             // 1/A: wide enough to hold lattice points in this small box
-  return o;
+  return o;  // the spot width: glassy widens the paper's 0.21 1/A to hold 8 q points here
+}
+
+TEST(MdXpcs, SpotHoldsEnoughQPointsOrIsRefusedWithTheBoxNeeded) {
+  ScratchDir dir;
+  const auto traj = write_trajectory(dir, 6, false);
+  auto o = small_options();
+  const auto r = simulate_xpcs(traj, dir / "auto.h5", o);
+  EXPECT_TRUE(r.spot_widened);
+  EXPECT_GE(r.regions[2].q.size(), o.min_spot_points);
+  EXPECT_GT(r.spot_width, o.paper_spot_width);
+  // The previous step (5 % narrower) held too few: the smallest such width.
+  o.spot_width = r.spot_width / 1.05;
+  EXPECT_THROW(simulate_xpcs(traj, dir / "narrow.h5", o), Error);
+  o.spot_width = r.spot_width;  // the width chosen, given: accepted, same points
+  const auto given = simulate_xpcs(traj, dir / "given.h5", o);
+  EXPECT_FALSE(given.spot_widened);
+  EXPECT_EQ(given.regions[2].q.n, r.regions[2].q.n);
+  {
+    auto f = h5::File::open(dir / "auto.h5");
+    EXPECT_DOUBLE_EQ(f.group("glassy/md/xpcs").attrs().get_double("spot_width_inv_angstrom"),
+                     r.spot_width);
+  }
+  o.spot_width = o.paper_spot_width;  // the paper's width in a 400-atom box: a few points at most
+  try {
+    simulate_xpcs(traj, dir / "paper.h5", o);
+    FAIL() << "a spot with too few q points accepted";
+  } catch (const Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("8 are needed"), std::string::npos) << m;
+    EXPECT_NE(m.find("use a box of at least"), std::string::npos) << m;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "paper.h5"));
 }
 
 TEST(MdXpcs, FrozenConfigurationNeverDecorrelates) {

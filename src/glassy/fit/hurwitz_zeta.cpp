@@ -27,9 +27,11 @@ constexpr double kBernoulliOverFactorial[] = {
 }  // namespace
 
 double hurwitz_zeta(double s, double q) {
-  require(s > 1 && std::isfinite(s) && q > 0 && std::isfinite(q),
-          "hurwitz_zeta(s, q) needs s > 1 and q > 0, got s = " + std::to_string(s) +
-              ", q = " + std::to_string(q));
+  // The message is built only on failure: this is called millions of times by the fits.
+  require(s > 1 && std::isfinite(s) && q > 0 && std::isfinite(q), [&] {
+    return "hurwitz_zeta(s, q) needs s > 1 and q > 0, got s = " + std::to_string(s) +
+           ", q = " + std::to_string(q);
+  });
   // Sum directly until a = q + N is large enough that the Euler-Maclaurin terms, whose ratio is
   // about ((s + 2j) / (2 pi a))^2, fall below 1e-17 within the twelve available.
   const double a_min = 10.0 + s;

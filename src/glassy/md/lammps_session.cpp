@@ -65,8 +65,18 @@ LammpsSession::LammpsSession() {
       std::filesystem::temp_directory_path() / ("glassy-lammps-" + std::to_string(::getpid()) +
                                                 "-" + std::to_string(g_session_counter++) + ".log");
   const std::string log = log_.string();
-  const char* args[] = {"glassy", "-log", log.c_str(), "-screen", "none", "-nocite"};
-  handle_ = lammps_open_no_mpi(6, const_cast<char**>(args), nullptr);
+  // The OPT package's styles (lj/cut/opt for the Wahnstrom pair) are the same model with a
+  // tighter inner loop, 15-20 % faster on this pair style; "-sf opt" uses them where they exist
+  // and the plain style elsewhere (e.g. the soft push-off of prepare).
+  const bool opt = lammps_config_has_package("OPT") != 0;
+  std::vector<const char*> args{"glassy", "-log", log.c_str(), "-screen", "none", "-nocite"};
+  if (opt) {
+    args.push_back("-sf");
+    args.push_back("opt");
+  }
+  suffix_ = opt ? "opt" : "";
+  handle_ =
+      lammps_open_no_mpi(static_cast<int>(args.size()), const_cast<char**>(args.data()), nullptr);
   require(handle_ != nullptr, "cannot start LAMMPS (liblammps): check its installation");
 }
 

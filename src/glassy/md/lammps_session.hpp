@@ -80,11 +80,15 @@ class LammpsSession {
   // Element `index` of a fix's global vector (e.g. the averages of fix ave/time).
   double fix_vector(const std::string& fix_id, int index);
 
+  // The accelerator suffix LAMMPS applies to styles that have one ("opt": the OPT package) or "".
+  const std::string& suffix() const { return suffix_; }
+
  private:
   void* handle_ = nullptr;
   std::filesystem::path log_;
   std::int64_t commands_since_log_reset_ = 0;
   std::int64_t energies_step_ = -1;  // step at which the last run ended
+  std::string suffix_;               // accelerator styles in use ("opt" or none)
 };
 
 }  // namespace glassy::md

@@ -185,6 +185,8 @@ ProductionResult run_production(const std::filesystem::path& start,
     }
   }
   r.complete = !stopped;
+  r.last_step = step;
+  r.root = s.is_root();
   if (r.complete && !o.keep_restart && s.is_root()) {
     std::error_code ignored;
     std::filesystem::remove(restart, ignored);

@@ -100,6 +100,8 @@ struct ProductionResult {
   double temperature = 0;
   std::int64_t steps = 0;            // total steps of the run (not only this call)
   std::int64_t first_step = 0;       // where this call started (> 0 after a resume)
+  std::int64_t last_step = 0;        // where this call ended (steps when complete)
+  bool root = true;                  // MPI rank 0 (the rank that writes and reports)
   std::size_t frames = 0;            // frames in the trajectory (root rank; 0 on the others)
   double seconds = 0;                // wall time of this call
   double atom_steps_per_second = 0;  // of this call, snapshots included

@@ -64,6 +64,14 @@ void write_fit(const h5::Group& g, const WaitingFit& f) {
   a.set("vs_exponential_p", f.vs_exponential.p_value);
   a.set("vs_lognormal_R", f.vs_lognormal.log_ratio);
   a.set("vs_lognormal_p", f.vs_lognormal.p_value);
+  a.set("p_value_replicates", static_cast<std::int64_t>(f.n_boot));
+  a.set("p_value_method", "parametric bootstrap, the run's censoring simulated");
+  a.set("tail_decades", f.tail_decades);
+  a.set("stated", static_cast<std::int64_t>(f.stated));
+  std::string why;
+  for (const auto& r : f.refusals) why += (why.empty() ? "" : "; ") + r;
+  a.set("not_stated_because", why);
+  a.set("run_factor_needed", f.run_factor_needed);
   a.set("predicted_beta", f.predicted_beta);
   a.set("fractional_diffusion", static_cast<std::int64_t>(f.fractional_diffusion));
 }

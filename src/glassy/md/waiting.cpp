@@ -151,28 +151,40 @@ WaitingTimes WaitingTimeTracker::finish() const {
         "snapshots or reduce the window)",
         kWhat, count_, w + 1);
   });
+  return waiting_times_from_events(events_, times_, species_, options_.window);
+}
+
+WaitingTimes waiting_times_from_events(std::span<const std::vector<std::int64_t>> events,
+                                       std::span<const double> snapshot_time,
+                                       std::span<const int> species, int window) {
+  require(window >= 1 && snapshot_time.size() > static_cast<std::size_t>(window) &&
+              events.size() == species.size(),
+          "waiting times from events: needs window >= 1, more than window snapshots and one "
+          "event list per atom");
+  const std::size_t n = events.size();
+  const auto& times = snapshot_time;
   WaitingTimes r;
-  r.atoms = n_;
-  r.snapshots = count_;
-  r.window = options_.window;
-  r.horizon = static_cast<std::int64_t>(count_) - w;  // last index - (window - 1)
-  r.snapshot_time = times_;
-  r.species = species_;
-  r.events.resize(n_);
-  r.event_time.resize(n_);
+  r.atoms = n;
+  r.snapshots = snapshot_time.size();
+  r.window = window;
+  r.horizon = static_cast<std::int64_t>(r.snapshots) - window;  // last index - (window - 1)
+  r.snapshot_time.assign(times.begin(), times.end());
+  r.species.assign(species.begin(), species.end());
+  r.events.resize(n);
+  r.event_time.resize(n);
   auto push = [&](WaitingSample& sample, std::int64_t from, std::int64_t to, int atom) {
     sample.intervals.push_back(to - from);
-    sample.tau.push_back(times_[to] - times_[from]);
+    sample.tau.push_back(times[to] - times[from]);
     sample.atom.push_back(atom);
   };
-  for (std::size_t i = 0; i < n_; ++i) {
+  for (std::size_t i = 0; i < n; ++i) {
     const int atom = static_cast<int>(i);
     std::int64_t last = 0;
     bool any = false;
-    for (const std::int64_t e : events_[i]) {
+    for (const std::int64_t e : events[i]) {
       if (e > r.horizon) break;
       r.events[i].push_back(e);
-      r.event_time[i].push_back(times_[e]);
+      r.event_time[i].push_back(times[e]);
       push(any ? r.exchange : r.persistence, last, e, atom);
       last = e;
       any = true;

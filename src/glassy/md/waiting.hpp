@@ -30,7 +30,8 @@
 //
 // Fitting (fit_waiting_times): the discrete power-law MLE of fit/power_law (Clauset et al.) on
 // one sample, with its right-censored values, x_min by KS unless fixed, Vuong tests against the
-// exponential and log-normal, and the bootstrap p value where it applies (not with censoring).
+// exponential and log-normal, and a parametric bootstrap p value that simulates the censoring
+// (md/waiting_bootstrap). The exponent is stated only when the evidence holds (WaitingEvidence).
 //
 // From alpha to the relaxation. The fitted law is p(t) ~ t^-alpha, and the paper writes it as
 // p(t) ~ (tau/t)^(1 + beta'), so alpha = 1 + beta', beta' = alpha - 1. For 0 < beta' < 1 the mean
@@ -112,7 +113,25 @@ class WaitingTimeTracker {
   std::vector<double> times_;
 };
 
+// The waiting times implied by each atom's event snapshots (ascending) in a run of
+// snapshot_time.size() snapshots, horizon as above: what WaitingTimeTracker::finish returns, and
+// how the fit's bootstrap scores its simulated runs. Events after the horizon are dropped.
+WaitingTimes waiting_times_from_events(std::span<const std::vector<std::int64_t>> events,
+                                       std::span<const double> snapshot_time,
+                                       std::span<const int> species, int window);
+
 enum class WaitingKind { kExchange, kPersistence, kPooled };
+
+// When a fitted exponent may be stated. A likelihood dominated by censored atoms over less than
+// a factor of 2 in time has a tiny formal error and no meaning, so glassy states 1 + beta' (and
+// the fractional-diffusion prediction) only when every condition holds; otherwise it says which
+// failed and how much longer a run would need.
+struct WaitingEvidence {
+  double min_decades = 1.0;          // log10(longest uncensored tail wait / x_min)
+  std::size_t min_tail_events = 50;  // uncensored waits >= x_min
+  double min_p_value = 0.1;          // bootstrap goodness of fit (censoring simulated)
+  double alternative_p_value = 0.1;  // a Vuong test below this, favouring the alternative, rejects
+};
 
 struct WaitingFitOptions {
   // Exchange times (between events) are the renewal waits of the random walk and the default;
@@ -127,8 +146,13 @@ struct WaitingFitOptions {
   // resolved by the tracker, so a fixed x_min should not be below window / unit_intervals.
   std::optional<double> xmin;
   std::size_t max_candidates = 40;  // x_min candidates when scanning
-  std::size_t n_boot = 0;           // bootstrap replicates (used only without censored values)
+  // Goodness-of-fit replicates: whole runs simulated from the fitted law (below x_min: the
+  // observed waits), each atom's renewal cut at the run's horizon exactly as the tracker cuts
+  // it, so censored values are censored the same way; then fitted like the data (x_min scan
+  // included). 0: no p value (and no stated exponent).
+  std::size_t n_boot = 100;
   std::uint64_t seed = 1;
+  WaitingEvidence evidence;
 };
 
 struct WaitingFit {
@@ -142,8 +166,18 @@ struct WaitingFit {
   std::optional<double> p_value;
   std::size_t n = 0, n_tail = 0, n_censored = 0;
   fit::LikelihoodRatio vs_exponential, vs_lognormal;
+  std::size_t n_boot = 0;  // replicates behind p_value
+  // The evidence (WaitingEvidence): the span of the uncensored tail, whether the exponent is
+  // stated, and if not, why (one sentence per failed condition) and the run length factor that
+  // would meet the span and count conditions (the longest wait and the number of moves grow at
+  // most in proportion to the run; 0 when they hold).
+  double tail_decades = 0;
+  bool stated = false;
+  std::vector<std::string> refusals;
+  double run_factor_needed = 0;
   // The fractional-diffusion prediction: the ML (and short-time KWW) exponent equals beta'. It
-  // applies when 0 < beta' < 1 (divergent mean wait); otherwise diffusion is normal at long times.
+  // applies when the exponent is stated and 0 < beta' < 1 (divergent mean wait); otherwise
+  // diffusion is normal at long times.
   double predicted_beta = 0;
   bool fractional_diffusion = false;
 };

@@ -1,16 +1,20 @@
 // Waiting-time fit: picks the sample, converts it to integer fit units and hands it to the
-// power-law MLE of fit/power_law (the one power-law fitter of glassy); then the fractional-
+// power-law MLE of fit/power_law (the one power-law fitter of glassy); weighs the evidence
+// (span, count, goodness of fit with the censoring simulated, Vuong); then the fractional-
 // diffusion prediction beta = alpha - 1 (see waiting.hpp for the derivation).
 #include <glassy/md/waiting.hpp>
+#include <glassy/md/waiting_sample.hpp>
 
 #include <glassy/core/error.hpp>
 #include <glassy/special/mittag_leffler.hpp>
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace glassy::md {
+namespace detail {
 namespace {
 
 void append(const WaitingTimes& t, const WaitingSample& s, int species, double unit, bool censored,
@@ -27,27 +31,84 @@ void append(const WaitingTimes& t, const WaitingSample& s, int species, double u
 
 }  // namespace
 
+FitSample fit_sample(const WaitingTimes& t, const WaitingFitOptions& o) {
+  FitSample s;
+  const bool exchange = o.kind != WaitingKind::kPersistence;
+  const bool persistence = o.kind != WaitingKind::kExchange;
+  if (exchange) append(t, t.exchange, o.species, o.unit_intervals, false, s.obs);
+  if (persistence) append(t, t.persistence, o.species, o.unit_intervals, false, s.obs);
+  if (o.use_censored) {
+    if (exchange) append(t, t.censored_exchange, o.species, o.unit_intervals, true, s.cens);
+    if (persistence) append(t, t.censored_persistence, o.species, o.unit_intervals, true, s.cens);
+  }
+  return s;
+}
+
+fit::PowerLawOptions power_law_options(const WaitingFitOptions& o, const FitSample& sample) {
+  fit::PowerLawOptions po;
+  po.discrete = true;
+  po.xmin = o.xmin;
+  po.censored = sample.cens;
+  po.max_candidates = o.max_candidates;
+  po.n_boot = 0;  // the bootstrap that simulates the censoring is md's (waiting_bootstrap)
+  po.seed = o.seed;
+  return po;
+}
+
+}  // namespace detail
+
+namespace {
+
+// The evidence conditions of WaitingEvidence, in words, and the run factor that meets the span
+// and count conditions.
+void weigh_evidence(const WaitingFitOptions& o, const std::vector<double>& obs, WaitingFit& r) {
+  const auto& e = o.evidence;
+  double longest = r.power_law.xmin;
+  for (double v : obs) longest = std::max(longest, v);
+  r.tail_decades = std::log10(longest / r.power_law.xmin);
+  double factor = 1;
+  if (r.tail_decades < e.min_decades) {
+    r.refusals.push_back(fmt::format(
+        "the uncensored tail spans {:.2f} decades (x_min {:.4g} to {:.4g} tau); at least {:g} "
+        "are needed",
+        r.tail_decades, r.xmin_tau, r.xmin_tau * longest / r.power_law.xmin, e.min_decades));
+    factor = std::max(factor, std::pow(10.0, e.min_decades - r.tail_decades));
+  }
+  if (r.n_tail < e.min_tail_events) {
+    r.refusals.push_back(fmt::format("{} uncensored waits in the tail; at least {} are needed",
+                                     r.n_tail, e.min_tail_events));
+    factor = std::max(factor, static_cast<double>(e.min_tail_events) /
+                                  static_cast<double>(std::max<std::size_t>(r.n_tail, 1)));
+  }
+  if (!r.p_value) {
+    r.refusals.push_back("no goodness-of-fit test was run (n_boot = 0)");
+  } else if (*r.p_value < e.min_p_value) {
+    r.refusals.push_back(
+        fmt::format("the power law fails its goodness-of-fit test (bootstrap p = {:.3f} < {:g})",
+                    *r.p_value, e.min_p_value));
+  }
+  for (const auto* lr : {&r.vs_exponential, &r.vs_lognormal}) {
+    if (lr->ok && lr->log_ratio < 0 && lr->p_value < e.alternative_p_value) {
+      r.refusals.push_back(fmt::format(
+          "a {} fits significantly better (Vuong R = {:.3g}, p = {:.2g})",
+          lr->alternative == fit::Alternative::Exponential ? "exponential" : "log-normal",
+          lr->log_ratio, lr->p_value));
+    }
+  }
+  r.stated = r.refusals.empty();
+  r.run_factor_needed = factor > 1 ? factor : 0;
+}
+
+}  // namespace
+
 WaitingFit fit_waiting_times(const WaitingTimes& t, const WaitingFitOptions& o) {
   require(std::isfinite(o.unit_intervals) && o.unit_intervals > 0,
           "waiting-time fit: unit_intervals must be positive (1: snapshot intervals)");
   WaitingFit r;
-  std::vector<double> x, cens;
-  const bool exchange = o.kind != WaitingKind::kPersistence;
-  const bool persistence = o.kind != WaitingKind::kExchange;
-  if (exchange) append(t, t.exchange, o.species, o.unit_intervals, false, x);
-  if (persistence) append(t, t.persistence, o.species, o.unit_intervals, false, x);
-  if (o.use_censored) {
-    if (exchange) append(t, t.censored_exchange, o.species, o.unit_intervals, true, cens);
-    if (persistence) append(t, t.censored_persistence, o.species, o.unit_intervals, true, cens);
-  }
-  fit::PowerLawOptions po;
-  po.discrete = true;
-  po.xmin = o.xmin;
-  po.censored = cens;
-  po.max_candidates = o.max_candidates;
-  po.n_boot = o.n_boot;
-  po.seed = o.seed;
-  r.power_law = fit::fit_power_law(x, po);
+  const detail::FitSample sample = detail::fit_sample(t, o);
+  const auto& x = sample.obs;
+  const auto& cens = sample.cens;
+  r.power_law = fit::fit_power_law(x, detail::power_law_options(o, sample));
   const auto& f = r.power_law;
   r.n = f.n;
   if (!f.ok) {
@@ -67,18 +128,24 @@ WaitingFit fit_waiting_times(const WaitingTimes& t, const WaitingFitOptions& o) 
     r.xmin_tau = r.xmin_intervals * dt;
   }
   r.ks_distance = f.ks_distance;
-  r.p_value = f.p_value;
   r.n_tail = f.n_tail;
   r.n_censored = f.n_censored;
   r.vs_exponential = fit::compare_power_law(x, f, fit::Alternative::Exponential, cens);
   r.vs_lognormal = fit::compare_power_law(x, f, fit::Alternative::LogNormal, cens);
+  const auto boot = detail::censored_bootstrap(t, o, f);
+  r.p_value = boot.p;
+  r.n_boot = boot.replicates;
+  weigh_evidence(o, x, r);
   r.predicted_beta = r.beta_prime;
-  r.fractional_diffusion = r.beta_prime > 0 && r.beta_prime < 1;
+  r.fractional_diffusion = r.stated && r.beta_prime > 0 && r.beta_prime < 1;
   return r;
 }
 
 double predicted_relaxation(const WaitingFit& fit, double t, double tau) {
   require(fit.ok, "predicted relaxation: the waiting-time fit failed (" + fit.reason + ")");
+  require(fit.stated, "predicted relaxation: the evidence does not support the exponent (" +
+                          (fit.refusals.empty() ? std::string("not weighed") : fit.refusals[0]) +
+                          ")");
   require(fit.beta_prime > 0 && fit.beta_prime <= 1,
           fmt::format("predicted relaxation: beta' = {:.3g} is outside (0, 1]: the mean waiting "
                       "time is finite and the long-time relaxation is a plain exponential",

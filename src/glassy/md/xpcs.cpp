@@ -74,6 +74,8 @@ void write_md_group(const h5::File& file, const MdXpcsResult& r, const MdXpcsOpt
   g.attrs().set("q1_inv_angstrom", r.units.to_inv_angstrom(r.q1));
   g.attrs().set("sigma_angstrom", r.units.sigma_angstrom());
   g.write<double>("shell_lj", {r.shell.first, r.shell.second}).attrs().set("units", "1/sigma");
+  g.attrs().set("spot_width_inv_angstrom", r.spot_width);
+  g.attrs().set("spot_widened", static_cast<std::int64_t>(r.spot_widened));
   g.write<double>("sq/q", r.sq_q).attrs().set("units", "1/sigma");
   g.write<double>("sq/s", r.sq);
   g.write<double>("sq/counts", r.sq_counts);
@@ -124,13 +126,58 @@ void write_md_group(const h5::File& file, const MdXpcsResult& r, const MdXpcsOpt
       .set("definition", "(g2(t) - 1) / (<I^2>/<I>^2 - 1): 1 at t = 0, 0 when decorrelated");
 }
 
+// The 1D spot (see MdXpcsOptions::spot_width): the given width, or the paper's widened until it
+// holds min_spot_points q points; a given width that holds fewer is refused with the atom count
+// (same density, box scaled in steps of 5 % in length) whose lattice holds them.
+QSet choose_spot(const Box& box, std::size_t atoms, const MdXpcsOptions& o, MdXpcsResult& r) {
+  const auto& d = o.spot_direction;
+  require(std::isfinite(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]) &&
+              d[0] * d[0] + d[1] * d[1] + d[2] * d[2] > 0,
+          "--spot-direction must be a non-zero vector X Y Z");
+  auto spot_in = [&](const Box& b, double width) {
+    try {
+      return spot_along(b, d, r.shell.first, r.shell.second, r.units.from_inv_angstrom(width),
+                        o.pairs);
+    } catch (const Error&) {
+      return QSet{};  // no lattice point in the spot (or too many to list): counts as too few
+    }
+  };
+  const double widest = r.units.to_inv_angstrom(2 * r.shell.second);  // the whole shell
+  r.spot_width = o.spot_width.value_or(o.paper_spot_width);
+  QSet q = spot_in(box, r.spot_width);
+  if (!o.spot_width) {
+    while (q.size() < o.min_spot_points && r.spot_width < widest) {
+      r.spot_width *= 1.05;
+      r.spot_widened = true;
+      q = spot_in(box, r.spot_width);
+    }
+  }
+  if (q.size() >= o.min_spot_points) return q;
+  // Refused: how many atoms would hold the points at this width.
+  Box big = box;
+  double scale = 1;
+  for (int k = 0; k < 200 && spot_in(big, r.spot_width).size() < o.min_spot_points; ++k) {
+    scale *= 1.05;
+    for (int a = 0; a < 3; ++a) big.hi[a] = big.lo[a] + scale * (box.hi[a] - box.lo[a]);
+  }
+  const double needed = std::ceil(static_cast<double>(atoms) * scale * scale * scale);
+  throw Error(
+      fmt::format("the 1D spot of {:.3g} 1/A holds {} q point(s) in this box of {} atoms; "
+                  "{} are needed for a contrast and a g2: {}use a box of at least {:.0f} "
+                  "atoms",
+                  r.spot_width, q.size(), atoms, o.min_spot_points,
+                  o.spot_width ? "leave --spot-width out (glassy widens it) or " : "", needed),
+      ErrorKind::InvalidArgument, "spot_width");
+}
+
 }  // namespace
 
 MdXpcsResult simulate_xpcs(const std::filesystem::path& trajectory,
                            const std::filesystem::path& out, const MdXpcsOptions& o) {
   require(o.stride >= 1, "--stride must be at least 1");
   require(o.shell_half_width > 0, "--shell-half-width must be positive");
-  require(o.spot_width > 0, "--spot-width must be positive (1/A)");
+  require(!o.spot_width || (std::isfinite(*o.spot_width) && *o.spot_width > 0),
+          "--spot-width must be positive (1/A)");
   require(o.q_target > 0, "--q-target must be positive (1/A)");
   auto source = open_trajectory(trajectory);
   const auto& header = source->header();
@@ -172,9 +219,7 @@ MdXpcsResult simulate_xpcs(const std::filesystem::path& trajectory,
   const QSet shell_q = shell(first.box, r.shell.first, r.shell.second, o.pairs);
   const QSet section_q =
       cross_section(first.box, r.shell.first, r.shell.second, o.section_axis, o.pairs);
-  const double dq = r.units.from_inv_angstrom(o.spot_width);
-  const QSet spot_q =
-      spot_along(first.box, o.spot_direction, r.shell.first, r.shell.second, dq, o.pairs);
+  const QSet spot_q = choose_spot(first.box, header.species.size(), o, r);
   const std::vector<std::pair<std::string, const QSet*>> defs{
       {"shell_3d", &shell_q}, {"cross_section_2d", &section_q}, {"spot_1d", &spot_q}};
   std::size_t width = 0;

@@ -27,7 +27,13 @@ struct MdXpcsOptions {
   std::optional<std::pair<double, double>> shell;
   double shell_half_width = 0.35;  // sigma^-1: the 6.0..6.7 around q1 ~ 6.35
   double q_target = 2.63;          // 1/A the first peak is mapped onto (the paper's q)
-  double spot_width = 0.21;        // 1/A, the paper's 1D spot |dq|
+  // |dq| of the 1D spot in 1/A. Empty: the paper's 0.21, widened (x1.05 steps) until the spot
+  // holds min_spot_points q points of this box, and said so. A width given that holds fewer is
+  // refused with the atom count that would hold them: a spot of 1-3 q points has contrast ~1
+  // by construction and a g2 that means nothing.
+  std::optional<double> spot_width;
+  double paper_spot_width = 0.21;  // 1/A
+  std::size_t min_spot_points = 8;
   std::array<double, 3> spot_direction{1, 0, 0};  // centre of the spot: q1-shell middle along it
   int section_axis = 2;                           // the 2D cut is the plane n_axis = 0
   std::vector<double> form_factors{1.0, 1.0};     // per species (equal: the paper)
@@ -54,6 +60,8 @@ struct MdXpcsResult {
   std::vector<double> sq_q, sq, sq_counts;  // S(q) of the first snapshots (sigma^-1)
   double q1 = 0;                            // first peak, sigma^-1
   std::pair<double, double> shell{0, 0};
+  double spot_width = 0;      // 1/A, used
+  bool spot_widened = false;  // wider than the paper's to hold min_spot_points q points
   std::vector<MdXpcsRegion> regions;
   std::vector<double> times_tau;  // snapshot times used
   IntensityMethod method = IntensityMethod::Auto;
