@@ -1,6 +1,7 @@
 // glassy report: the page holds every figure with the file's numbers, reductions keep their
 // promises (extremes survive decimation, block means are means), bad input leaves no output, and
 // headless chromium draws every figure without JavaScript errors.
+#include "chromium.hpp"
 #include "test_support.hpp"
 
 #include <glassy/aging/analysis.hpp>
@@ -23,15 +24,9 @@ namespace glassy {
 namespace {
 
 using test::ScratchDir;
+using test::slurp;
 
 const char* const kFigureIds[] = {"fig2", "fig3a", "fig3b", "fig3c", "figchi4", "fig5", "figg2"};
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // One small aging run shared by the tests: aging then stationary, a gap, and an event, so every
 // piece of the report has something to show.
@@ -251,27 +246,14 @@ TEST_F(Report, BadInputIsOneLineErrorAndNoOutput) {
 // Headless Debian chromium opens the page from a file URL: every figure draws (plotly adds a
 // .main-svg to its div), no JavaScript error is recorded, and a screenshot comes out.
 TEST_F(Report, ChromiumDrawsEveryFigureWithoutErrors) {
-  const std::filesystem::path chromium = "/usr/bin/chromium";
-  if (!std::filesystem::exists(chromium))
+  if (!std::filesystem::exists(test::kChromium))
     GTEST_SKIP() << "/usr/bin/chromium absent (scripts/install-deps.sh installs it)";
   if (!have_plotly()) GTEST_SKIP() << "plotly.js absent: run scripts/install-deps.sh";
   ScratchDir out;
   report::write_report(aging_file(), out / "r.html", {"test"});
-  const std::string common =
-      chromium.string() +
-      " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
-      " --disable-background-networking --disable-component-update --disable-sync"
-      " --virtual-time-budget=10000 --window-size=1400,3000 --user-data-dir=";
-  const std::string url = " file://" + (out / "r.html").string();
-  ASSERT_EQ(std::system((common + (out / "p1").string() + " --dump-dom" + url + " > " +
-                         (out / "dom.html").string() + " 2>/dev/null")
-                            .c_str()),
-            0);
-  ASSERT_EQ(std::system((common + (out / "p2").string() +
-                         " --screenshot=" + (out / "shot.png").string() + url + " 2>/dev/null")
-                            .c_str()),
-            0);
-  const auto dom = slurp(out / "dom.html");
+  const auto page = test::open_in_chromium(out / "r.html", out.path());
+  ASSERT_TRUE(page.ran);
+  const auto& dom = page.dom;
   EXPECT_NE(dom.find("data-js-errors=\"\""), std::string::npos) << dom.substr(0, 2000);
   EXPECT_NE(dom.find("data-plots-drawn=\"7\""), std::string::npos);
   EXPECT_NE(dom.find("<details id=\"provenance\">"), std::string::npos);
@@ -281,9 +263,8 @@ TEST_F(Report, ChromiumDrawsEveryFigureWithoutErrors) {
     const auto b = dom.find("<h2", a);
     EXPECT_NE(dom.substr(a, b - a).find("main-svg"), std::string::npos) << id << " not drawn";
   }
-  const auto png = slurp(out / "shot.png");
-  ASSERT_GT(png.size(), 10000u);
-  EXPECT_EQ(png.substr(1, 3), "PNG");
+  ASSERT_GT(page.png.size(), 10000u);
+  EXPECT_EQ(page.png.substr(1, 3), "PNG");
 }
 
 }  // namespace

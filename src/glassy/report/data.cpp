@@ -4,10 +4,29 @@
 #include <glassy/core/provenance.hpp>
 #include <glassy/io/hdf5.hpp>
 #include <glassy/report/data.hpp>
+#include <glassy/report/map_reader.hpp>
 
 #include <cmath>
 
 namespace glassy::report {
+
+bool read_stored_map(const h5::File& f, const std::string& name, StoredMap& m) {
+  if (!f.is_dataset(name)) return false;
+  const auto ds = f.dataset(name);
+  const auto dims = ds.dims();
+  require(dims.size() == 2 && dims[0] == dims[1], "report: " + name + " is not square");
+  m.side = dims[0];
+  m.values = ds.read_all<double>();
+  // Stored as APS does, the upper triangle only: mirror it for the figure.
+  if (ds.attrs().has("populated_elements") &&
+      ds.attrs().get_string("populated_elements") == "upper_half")
+    for (std::size_t i = 0; i < m.side; ++i)
+      for (std::size_t j = 0; j < i; ++j) m.values[i * m.side + j] = m.values[j * m.side + i];
+  m.cell_seconds = ds.attrs().get_double("cell_seconds");
+  const auto tt = f.group("xpcs/twotime");
+  m.start = tt.attrs().has("map_start_time") ? tt.attrs().get_double("map_start_time") : 0;
+  return true;
+}
 
 ReportData read_report_data(const std::filesystem::path& file) {
   require(std::filesystem::exists(file), "report: " + file.string() + " does not exist",
@@ -22,21 +41,11 @@ ReportData read_report_data(const std::filesystem::path& file) {
   d.window_s = g.attrs().has("window_s") ? g.attrs().get_double("window_s") : 0;
   d.provenance = read_provenance(f);
 
-  const std::string map_name = "xpcs/twotime/correlation_map/c2_00001";
-  if (f.is_dataset(map_name)) {
-    const auto ds = f.dataset(map_name);
-    const auto dims = ds.dims();
-    require(dims.size() == 2 && dims[0] == dims[1], "report: " + map_name + " is not square");
-    d.map_n = dims[0];
-    d.map = ds.read_all<double>();
-    // Stored as APS does, the upper triangle only: mirror it for the figure.
-    if (ds.attrs().has("populated_elements") &&
-        ds.attrs().get_string("populated_elements") == "upper_half")
-      for (std::size_t i = 0; i < d.map_n; ++i)
-        for (std::size_t j = 0; j < i; ++j) d.map[i * d.map_n + j] = d.map[j * d.map_n + i];
-    d.cell_seconds = ds.attrs().get_double("cell_seconds");
-    const auto tt = f.group("xpcs/twotime");
-    d.map_start = tt.attrs().has("map_start_time") ? tt.attrs().get_double("map_start_time") : 0;
+  if (StoredMap m; read_stored_map(f, "xpcs/twotime/correlation_map/c2_00001", m)) {
+    d.map = std::move(m.values);
+    d.map_n = m.side;
+    d.map_start = m.start;
+    d.cell_seconds = m.cell_seconds;
   }
 
   d.time = g.read<double>("intensity/time");

@@ -1,6 +1,7 @@
 // The report's figures. Numbers are rounded to the digits a plot can show (shortest JSON), series
 // are decimated and the map block-averaged, so a 300,000-frame run still opens quickly.
 #include <glassy/report/figures.hpp>
+#include <glassy/report/plotly_json.hpp>
 #include <glassy/special/mittag_leffler.hpp>
 
 #include <fmt/format.h>
@@ -12,58 +13,6 @@ namespace glassy::report {
 namespace {
 
 using nlohmann::json;
-
-constexpr std::size_t kMaxSeriesPoints = 5000;
-constexpr std::size_t kMaxMapSide = 1024;
-const char* const kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf"};
-
-// v rounded to `sig` significant digits; both branches divide or multiply by an exact power of
-// ten so the result is the double nearest the short decimal and JSON prints it short.
-double round_sig(double v, int sig) {
-  if (v == 0 || !std::isfinite(v)) return v;
-  const int e = sig - 1 - static_cast<int>(std::floor(std::log10(std::abs(v))));
-  if (e >= 0 && e <= 22) {
-    const double p = std::pow(10.0, e);
-    return std::round(v * p) / p;
-  }
-  if (e < 0 && e >= -22) {
-    const double p = std::pow(10.0, -e);
-    return std::round(v / p) * p;
-  }
-  return v;
-}
-
-json num(double v, int sig = 6) {
-  return std::isfinite(v) ? json(round_sig(v, sig)) : json(nullptr);  // null: a gap in plotly
-}
-
-json arr(const std::vector<double>& v, int sig = 6) {
-  json a = json::array();
-  for (double x : v) a.push_back(num(x, sig));
-  return a;
-}
-
-json title(const std::string& text) { return json{{"text", text}}; }
-
-// Small top margin: the page's <h2> above each plot is its title.
-json margin() { return json{{"t", 30}, {"b", 60}}; }
-
-json axis(const std::string& text, bool log = false) {
-  json a{{"title", title(text)}, {"showline", true}, {"mirror", true}, {"zeroline", false}};
-  if (log) a["type"] = "log";
-  return a;
-}
-
-json error_bars(const std::vector<double>& err) {
-  return json{{"type", "data"}, {"array", arr(err, 3)}, {"visible", true}, {"thickness", 1}};
-}
-
-json vline(double x, const std::string& xref, const std::string& yref) {
-  return json{{"type", "line"}, {"xref", xref},
-              {"yref", yref},   {"x0", num(x)},
-              {"x1", num(x)},   {"y0", 0},
-              {"y1", 1},        {"line", {{"color", "black"}, {"dash", "dash"}}}};
-}
 
 // Events as dashed vertical lines, the paper's marker of the intermittent event in Fig. 3.
 void add_events(const ReportData& d, json& shapes, const std::string& xref = "x",
@@ -77,52 +26,44 @@ std::string regime_color(const std::string& label) {
   return "rgba(255,127,14,0.22)";  // acceleration
 }
 
-json scatter(const std::vector<double>& x, const std::vector<double>& y, const std::string& name,
-             const std::string& mode) {
-  return json{{"type", "scatter"}, {"x", arr(x)}, {"y", arr(y)}, {"name", name}, {"mode", mode}};
+}  // namespace
+
+json map_heatmap(const std::vector<double>& map, std::size_t side, double start, double cell_s,
+                 const std::string& name) {
+  std::size_t n = 0, factor = 1;
+  const auto m = downsample_map(map, side, kMaxMapSide, n, factor);
+  std::vector<double> off;
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < n; ++j)
+      if (i != j && std::isfinite(m[i * n + j])) off.push_back(m[i * n + j]);
+  std::sort(off.begin(), off.end());
+  auto pct = [&](double q) {
+    return off.empty() ? 1.0 : off[static_cast<std::size_t>(q * double(off.size() - 1))];
+  };
+  json z = json::array();
+  for (std::size_t i = 0; i < n; ++i) {
+    json row = json::array();
+    for (std::size_t j = 0; j < n; ++j) row.push_back(num(m[i * n + j], 5));
+    z.push_back(std::move(row));
+  }
+  const double cell = cell_s * static_cast<double>(factor);
+  return {{"type", "heatmap"},           {"z", std::move(z)},
+          {"x0", num(start + cell / 2)}, {"dx", num(cell)},
+          {"y0", num(start + cell / 2)}, {"dy", num(cell)},
+          {"zmin", num(pct(0.02))},      {"zmax", num(pct(0.995))},
+          {"colorscale", "Jet"},         {"name", name}};
 }
 
-std::vector<double> log_grid(double lo, double hi, std::size_t n) {
-  std::vector<double> g(n);
-  for (std::size_t i = 0; i < n; ++i)
-    g[i] = lo * std::pow(hi / lo, static_cast<double>(i) / static_cast<double>(n - 1));
-  return g;
-}
+namespace {
 
 // Fig. 2: the two-time map with I0(t) below on the same time axis; gaps shaded, events dashed.
 Figure fig2(const ReportData& d) {
   Figure f{"fig2", "Fig. 2: two-time correlation C(t1, t2) and scattered intensity I0(t)", {}, {}};
   json shapes = json::array();
   if (d.map_n > 0) {
-    std::size_t n = 0, factor = 1;
-    const auto m = downsample_map(d.map, d.map_n, kMaxMapSide, n, factor);
-    // Colour range from the off-diagonal cells: the diagonal carries the shot-noise term.
-    std::vector<double> off;
-    for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t j = 0; j < n; ++j)
-        if (i != j && std::isfinite(m[i * n + j])) off.push_back(m[i * n + j]);
-    std::sort(off.begin(), off.end());
-    auto pct = [&](double q) {
-      return off.empty() ? 1.0 : off[static_cast<std::size_t>(q * double(off.size() - 1))];
-    };
-    json z = json::array();
-    for (std::size_t i = 0; i < n; ++i) {
-      json row = json::array();
-      for (std::size_t j = 0; j < n; ++j) row.push_back(num(m[i * n + j], 5));
-      z.push_back(std::move(row));
-    }
-    const double cell = d.cell_seconds * static_cast<double>(factor);
-    f.data.push_back({{"type", "heatmap"},
-                      {"z", std::move(z)},
-                      {"x0", num(d.map_start + cell / 2)},
-                      {"dx", num(cell)},
-                      {"y0", num(d.map_start + cell / 2)},
-                      {"dy", num(cell)},
-                      {"zmin", num(pct(0.02))},
-                      {"zmax", num(pct(0.995))},
-                      {"colorscale", "Jet"},
-                      {"name", "C(t1, t2)"},
-                      {"colorbar", {{"title", title("C")}, {"len", 0.7}, {"y", 0.64}}}});
+    auto map = map_heatmap(d.map, d.map_n, d.map_start, d.cell_seconds, "C(t1, t2)");
+    map["colorbar"] = {{"title", title("C")}, {"len", 0.7}, {"y", 0.64}};
+    f.data.push_back(std::move(map));
   }
   std::vector<double> t, i0;
   decimate_min_max(d.time, d.i0, kMaxSeriesPoints, t, i0);

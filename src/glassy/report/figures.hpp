@@ -3,6 +3,7 @@
 #pragma once
 
 #include <glassy/report/data.hpp>
+#include <glassy/report/md_data.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -19,6 +20,11 @@ struct Figure {
 
 // Every figure of the report, in page order.
 std::vector<Figure> make_figures(const ReportData& d);
+
+// The MD figures of one file (Fig. 4a-e, Fig. 1c inset, cooling curve, structure), div ids
+// starting with id_prefix; and its plain-text summary.
+std::vector<Figure> make_md_figures(const MdReportData& d, const std::string& id_prefix);
+std::string summarise_md(const MdReportData& d);
 
 // Reduces (x, y) to at most ~max_points by keeping each bucket's minimum and maximum, so spikes
 // and dips survive; NaN y are skipped.

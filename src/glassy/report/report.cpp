@@ -82,18 +82,19 @@ std::string parameter_table(const ReportData& d) {
 }
 
 // Where the result came from (/glassy/provenance): a collapsed section, the command in its title.
-std::string provenance_section(const ReportData& d) {
-  if (!d.provenance)
+std::string provenance_section(const std::optional<nlohmann::json>& provenance,
+                               const std::string& id) {
+  if (!provenance)
     return "<p class=\"meta\">This file has no /glassy/provenance (written by a glassy that did "
            "not record it).</p>\n";
-  const auto& p = *d.provenance;
+  const auto& p = *provenance;
   auto text = [&](const char* key) {
     return p.contains(key) && p[key].is_string() ? escape_html(p[key].get<std::string>()) : "";
   };
   std::string s = fmt::format(
-      "<details id=\"provenance\"><summary>glassy {}: <code>{}</code></summary>\n<table "
+      "<details id=\"{}\"><summary>glassy {}: <code>{}</code></summary>\n<table "
       "class=\"provenance\">\n",
-      text("glassy_version"), text("command"));
+      id, text("glassy_version"), text("command"));
   for (const char* key : {"glassy_version", "command", "start_time", "end_time", "host"})
     s += fmt::format("<tr><th>{}</th><td>{}</td></tr>\n", key, text(key));
   s += "</table>\n<table class=\"provenance\"><thead><tr><th>input</th><th>bytes</th>"
@@ -176,49 +177,97 @@ std::string summarise(const ReportData& d) {
   return s;
 }
 
-std::string render_html(const ReportData& d, const std::string& plotly_js,
+std::string render_html(const ReportInputs& in, const std::string& plotly_js,
                         const ReportOptions& options) {
-  const auto figures = make_figures(d);
+  std::vector<Figure> figures;
+  std::string summary, names;
+  if (in.aging) {
+    figures = make_figures(*in.aging);
+    summary = summarise(*in.aging);
+    names = in.aging->source.string();
+  }
+  for (std::size_t k = 0; k < in.md.size(); ++k) {
+    auto more = make_md_figures(in.md[k], fmt::format("md{}-", k));
+    figures.insert(figures.end(), std::make_move_iterator(more.begin()),
+                   std::make_move_iterator(more.end()));
+    if (!summary.empty()) summary += '\n';
+    summary += summarise_md(in.md[k]);
+    if (!names.empty()) names += ", ";
+    names += in.md[k].source.string();
+  }
   nlohmann::json specs = nlohmann::json::array();
   for (const auto& f : figures)
     specs.push_back({{"id", f.id}, {"data", f.data}, {"layout", f.layout}});
   std::string html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  html +=
-      fmt::format("<title>glassy report: {}</title>\n", escape_html(d.source.filename().string()));
+  html += fmt::format("<title>glassy report: {}</title>\n", escape_html(names));
   html += fmt::format("<style>{}</style>\n", kStyle);
   html += "<script>" + escape_script(plotly_js) + "</script>\n</head>\n";
   html += "<body data-js-errors=\"\">\n";
-  html += fmt::format("<h1>glassy report: {}</h1>\n", escape_html(d.source.string()));
+  html += fmt::format("<h1>glassy report: {}</h1>\n", escape_html(names));
   html += fmt::format("<p class=\"meta\">Made by <code>{}</code> with glassy {}.</p>\n",
                       escape_html(options.command), GLASSY_VERSION);
-  html += "<h2>Summary</h2>\n<pre class=\"summary\">" + escape_html(summarise(d)) + "</pre>\n";
+  html += "<h2>Summary</h2>\n<pre class=\"summary\">" + escape_html(summary) + "</pre>\n";
   for (const auto& f : figures)
     html += fmt::format("<h2>{}</h2>\n<div id=\"{}\" class=\"plot\"></div>\n",
                         escape_html(f.caption), f.id);
-  html += "<h2>Per-window KWW parameters</h2>\n<div class=\"tablebox\">" + parameter_table(d) +
-          "</div>\n";
+  if (in.aging)
+    html += "<h2>Per-window KWW parameters</h2>\n<div class=\"tablebox\">" +
+            parameter_table(*in.aging) + "</div>\n";
   html += "<script type=\"application/json\" id=\"glassy-figures\">" + escape_script(specs.dump()) +
           "</script>\n";
-  html += "<h2>Provenance</h2>\n" + provenance_section(d);
+  if (in.aging)
+    html += "<h2>Provenance</h2>\n" + provenance_section(in.aging->provenance, "provenance");
+  for (std::size_t k = 0; k < in.md.size(); ++k)
+    html += fmt::format("<h2>Provenance of {}</h2>\n", escape_html(in.md[k].source.string())) +
+            provenance_section(in.md[k].provenance, fmt::format("provenance-md{}", k));
   html += std::string("<script>") + kDrawScript + "</script>\n</body>\n</html>\n";
   return html;
 }
 
-void write_report(const std::filesystem::path& aging_file, const std::filesystem::path& out,
+std::string render_html(const ReportData& d, const std::string& plotly_js,
+                        const ReportOptions& options) {
+  ReportInputs in;
+  in.aging = d;
+  return render_html(in, plotly_js, options);
+}
+
+ReportInputs read_report_inputs(const std::vector<std::filesystem::path>& files) {
+  require(!files.empty(), "report: give at least one result file");
+  ReportInputs in;
+  for (const auto& file : files) {
+    if (is_md_result(file)) {
+      in.md.push_back(read_md_report_data(file));
+      continue;
+    }
+    auto d = read_report_data(file);  // the aging result, or the error naming what is missing
+    require(!in.aging, "report: " + file.string() + " is a second aging result (" +
+                           in.aging->source.string() +
+                           " is the first); one report draws one aging run");
+    in.aging = std::move(d);
+  }
+  return in;
+}
+
+void write_report(const std::vector<std::filesystem::path>& files, const std::filesystem::path& out,
                   const ReportOptions& options) {
-  const auto data = read_report_data(aging_file);
+  const auto inputs = read_report_inputs(files);
   const auto plotly_path = plotly_js_path();
   require(std::filesystem::is_regular_file(plotly_path),
           "report: plotly.js not found at " + plotly_path.string() +
               " (run scripts/install-deps.sh, or set GLASSY_PLOTLY_JS)");
-  const auto html = render_html(data, read_text(plotly_path), options);
-  AtomicOutput atomic(out, {aging_file});
+  const auto html = render_html(inputs, read_text(plotly_path), options);
+  AtomicOutput atomic(out, files);
   {
     std::ofstream o(atomic.temp_path(), std::ios::binary);
     o << html;
     require(o.good(), "report: cannot write " + out.string(), ErrorKind::InputOutput);
   }
   atomic.commit();
+}
+
+void write_report(const std::filesystem::path& aging_file, const std::filesystem::path& out,
+                  const ReportOptions& options) {
+  write_report(std::vector<std::filesystem::path>{aging_file}, out, options);
 }
 
 }  // namespace glassy::report

@@ -1,11 +1,15 @@
 // report/report: `glassy report`, one self-contained HTML file (plotly.js inlined, no network
-// needed) with the paper's figures made from an aging result, a parameter table and a summary.
+// needed) with the paper's figures made from an aging result (Figs. 2, 3, 5, a parameter table)
+// and/or MD results (Fig. 4, the Fig. 1c inset, cooling curve, structure), and a summary.
 #pragma once
 
 #include <glassy/report/data.hpp>
+#include <glassy/report/md_data.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace glassy::report {
 
@@ -20,12 +24,27 @@ std::filesystem::path plotly_js_path();
 // preferred long-time model), the same facts `glassy age` prints.
 std::string summarise(const ReportData& d);
 
+// What one page draws: at most one aging run, and any number of MD results (glass files,
+// simulated XPCS, waiting times, structure), e.g. the paper's Fig. 4 beside its Figs. 2-3.
+struct ReportInputs {
+  std::optional<ReportData> aging;
+  std::vector<MdReportData> md;
+};
+
+// Reads each file as what it holds (an aging result or MD results); glassy::Error naming the
+// file when it is neither, or when a second aging result is given.
+ReportInputs read_report_inputs(const std::vector<std::filesystem::path>& files);
+
 // The whole page as a string.
+std::string render_html(const ReportInputs& inputs, const std::string& plotly_js,
+                        const ReportOptions& options);
 std::string render_html(const ReportData& d, const std::string& plotly_js,
                         const ReportOptions& options);
 
-// Reads `aging_file` and writes the report to `out` atomically (nothing is left on failure).
-// glassy::Error on bad input or a missing plotly.js.
+// Reads the files and writes the report to `out` atomically (nothing is left on failure; `out`
+// may be none of the inputs). glassy::Error on bad input or a missing plotly.js.
+void write_report(const std::vector<std::filesystem::path>& files, const std::filesystem::path& out,
+                  const ReportOptions& options);
 void write_report(const std::filesystem::path& aging_file, const std::filesystem::path& out,
                   const ReportOptions& options);
 

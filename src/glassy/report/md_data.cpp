@@ -1,0 +1,143 @@
+// Reading the MD results for the report. Each part is optional; a file with none is refused.
+#include <glassy/core/error.hpp>
+#include <glassy/core/provenance.hpp>
+#include <glassy/io/hdf5.hpp>
+#include <glassy/report/map_reader.hpp>
+#include <glassy/report/md_data.hpp>
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace glassy::report {
+namespace {
+
+double attr_or(const h5::Group& g, const char* name, double fallback) {
+  return g.attrs().has(name) ? g.attrs().get_double(name) : fallback;
+}
+
+std::vector<double> read_or_empty(const h5::Group& g, const std::string& name) {
+  return g.is_dataset(name) ? g.read<double>(name) : std::vector<double>{};
+}
+
+MdXpcsView read_xpcs(const h5::File& f, const std::filesystem::path& file) {
+  const auto g = f.group("glassy/md/xpcs");
+  MdXpcsView v;
+  v.regions = g.read_strings("region_names");
+  v.q_points = g.read<double>("region_q_points");
+  v.time_s = g.read<double>("time_s");
+  v.contrast = g.read<double>("contrast");
+  v.lag_s = g.read<double>("g2_lag_s");
+  v.g2_normalized = g.read<double>("g2_normalized");
+  v.sq_q = read_or_empty(g, "sq/q");
+  v.sq = read_or_empty(g, "sq/s");
+  v.q1 = attr_or(g, "q1_lj", 0);
+  v.spot_width = attr_or(g, "spot_width_inv_angstrom", std::nan(""));
+  v.spot_widened = attr_or(g, "spot_widened", 0) != 0;
+  const auto nr = v.regions.size();
+  require(
+      nr > 0 && v.contrast.size() == nr * v.time_s.size() &&
+          v.g2_normalized.size() == nr * v.lag_s.size(),
+      fmt::format("report: {} has /glassy/md/xpcs arrays of inconsistent sizes", file.string()));
+  for (std::size_t r = 0; r < nr; ++r) {
+    StoredMap m;
+    if (!read_stored_map(f, fmt::format("xpcs/twotime/correlation_map/c2_{:05d}", r + 1), m))
+      continue;
+    v.maps.push_back({v.regions[r], std::move(m.values), m.side, m.start, m.cell_seconds});
+  }
+  return v;
+}
+
+MdWaitingFitView read_fit(const h5::Group& g) {
+  MdWaitingFitView v;
+  v.ok = attr_or(g, "ok", 0) != 0;
+  v.stated = attr_or(g, "stated", 0) != 0;
+  const char* why = v.ok ? "not_stated_because" : "reason";
+  if (g.attrs().has(why)) v.reason = g.attrs().get_string(why);
+  v.alpha = attr_or(g, "alpha", 0);
+  v.alpha_err = attr_or(g, "alpha_err", 0);
+  v.xmin_tau = attr_or(g, "xmin_tau", 0);
+  v.tail_decades = attr_or(g, "tail_decades", 0);
+  v.p_value = attr_or(g, "p_value", std::nan(""));
+  v.run_factor = attr_or(g, "run_factor_needed", 0);
+  v.n = attr_or(g, "n", 0);
+  v.n_tail = attr_or(g, "n_tail", 0);
+  v.n_censored = attr_or(g, "n_censored", 0);
+  return v;
+}
+
+MdWaitingView read_waiting(const h5::File& f) {
+  const auto g = f.group("glassy/md/waiting");
+  MdWaitingView v;
+  v.interval_tau = attr_or(g, "snapshot_interval_tau", 0);
+  v.events = attr_or(g, "events", 0);
+  v.horizon = attr_or(g, "horizon", 0);
+  v.exchange_t = read_or_empty(g, "exchange/density/t_tau");
+  v.exchange_p = read_or_empty(g, "exchange/density/p");
+  v.persistence_t = read_or_empty(g, "persistence/density/t_tau");
+  v.persistence_p = read_or_empty(g, "persistence/density/p");
+  if (g.is_group("fit")) v.exchange = read_fit(g.group("fit"));
+  if (g.is_group("fit_persistence")) v.persistence = read_fit(g.group("fit_persistence"));
+  return v;
+}
+
+MdIfkView read_ifk(const h5::File& f) {
+  const auto g = f.group("glassy/md/ifk");
+  MdIfkView v;
+  v.time_tau = g.read<double>("time_tau");
+  for (const char* m : {"icosahedron", "Z14", "Z15", "Z16", "ifk"}) {
+    const std::string name = std::string("fraction/") + m;
+    if (!g.is_dataset(name)) continue;
+    v.motifs.push_back(m);
+    v.fraction.push_back(g.read<double>(name));
+  }
+  v.largest_cluster = read_or_empty(g, "largest_cluster_fraction");
+  v.percolates = read_or_empty(g, "percolates");
+  if (f.is_group("glassy/md/strings"))
+    v.string_length_counts = f.group("glassy/md/strings").read<double>("length_counts");
+  return v;
+}
+
+MdGlassView read_glass(const h5::File& f) {
+  MdGlassView v;
+  if (f.is_group("md/cooling")) {
+    const auto c = f.group("md/cooling");
+    v.temperature = c.read<double>("temperature");
+    v.potential_energy = c.read<double>("potential_energy");
+  }
+  if (f.is_group("md/tg")) {
+    const auto t = f.group("md/tg");
+    v.tg = attr_or(t, "tg", std::nan(""));
+    v.tg_err = attr_or(t, "tg_err", std::nan(""));
+  }
+  if (f.is_dataset("md/state/species")) v.atoms = f.dataset("md/state/species").dims().at(0);
+  return v;
+}
+
+}  // namespace
+
+bool is_md_result(const std::filesystem::path& file) {
+  if (!std::filesystem::is_regular_file(file) || !h5::File::is_hdf5(file)) return false;
+  const auto f = h5::File::open(file);
+  return f.is_group("glassy/md") || f.is_group("md/state");
+}
+
+MdReportData read_md_report_data(const std::filesystem::path& file) {
+  require(std::filesystem::exists(file), "report: " + file.string() + " does not exist",
+          ErrorKind::InputOutput);
+  require(h5::File::is_hdf5(file), "report: " + file.string() + " is not an HDF5 file");
+  const auto f = h5::File::open(file);
+  MdReportData d;
+  d.source = file;
+  d.provenance = read_provenance(f);
+  if (f.is_group("glassy/md/xpcs")) d.xpcs = read_xpcs(f, file);
+  if (f.is_group("glassy/md/waiting")) d.waiting = read_waiting(f);
+  if (f.is_group("glassy/md/ifk")) d.ifk = read_ifk(f);
+  if (f.is_group("md/state")) d.glass = read_glass(f);
+  require(!d.empty(), "report: " + file.string() +
+                          " holds no result the report draws (an aging result from glassy age, "
+                          "or an MD result from glassy md prepare, xpcs, waiting or ifk)");
+  return d;
+}
+
+}  // namespace glassy::report

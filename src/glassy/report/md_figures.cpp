@@ -1,0 +1,220 @@
+// The MD figures of the paper: Fig. 4a-c (simulated two-time maps of the 3D shell, 2D cut and 1D
+// spot), Fig. 4d (speckle contrast per snapshot), Fig. 4e (normalised g2), the Fig. 1c inset
+// (waiting-time density with its power-law fit and the range it was fitted over), the cooling
+// curve with Tg, and the icosahedral/Frank-Kasper structure.
+#include <glassy/report/figures.hpp>
+#include <glassy/report/plotly_json.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace glassy::report {
+namespace {
+
+std::string region_title(const std::string& r) {
+  if (r == "shell_3d") return "3D shell";
+  if (r == "cross_section_2d") return "2D cut";
+  if (r == "spot_1d") return "1D spot";
+  return r;
+}
+
+json layout(double height, json x, json y) {
+  return {
+      {"margin", margin()}, {"height", height}, {"xaxis", std::move(x)}, {"yaxis", std::move(y)}};
+}
+
+void add_xpcs(const MdXpcsView& v, const std::string& id, std::vector<Figure>& out) {
+  for (std::size_t k = 0; k < v.maps.size(); ++k) {
+    const auto& m = v.maps[k];
+    Figure f{
+        fmt::format("{}map{}", id, k),
+        fmt::format("Fig. 4{}: simulated two-time correlation C(t1, t2), {}",
+                    static_cast<char>('a' + std::min<std::size_t>(k, 2)), region_title(m.region)),
+        {},
+        {}};
+    auto h = map_heatmap(m.values, m.side, m.start, m.cell_seconds, "C(t1, t2)");
+    h["colorbar"] = {{"title", title("C")}};
+    f.data.push_back(std::move(h));
+    f.layout = layout(520, axis("t1 (s)"), axis("t2 (s)"));
+    f.layout["yaxis"]["scaleanchor"] = "x";
+    out.push_back(std::move(f));
+  }
+  const std::size_t nr = v.regions.size(), nt = v.time_s.size(), nl = v.lag_s.size();
+  Figure c{
+      id + "contrast", "Fig. 4d: speckle contrast <I^2>/<I>^2 per snapshot and region", {}, {}};
+  for (std::size_t r = 0; r < nr; ++r) {
+    std::vector<double> y(v.contrast.begin() + static_cast<std::ptrdiff_t>(r * nt),
+                          v.contrast.begin() + static_cast<std::ptrdiff_t>((r + 1) * nt));
+    auto t = scatter(v.time_s, y,
+                     fmt::format("{} ({:g} q points)", region_title(v.regions[r]),
+                                 r < v.q_points.size() ? v.q_points[r] : 0.0),
+                     "lines");
+    t["line"] = {{"color", kPalette[r % 6]}};
+    c.data.push_back(std::move(t));
+  }
+  c.layout = layout(380, axis("t (s)"), axis("<I^2>/<I>^2"));
+  out.push_back(std::move(c));
+  Figure g{id + "g2", "Fig. 4e: normalised g2(t) per region, (g2 - 1)/(<contrast> - 1)", {}, {}};
+  for (std::size_t r = 0; r < nr; ++r) {
+    std::vector<double> x, y;
+    for (std::size_t l = 0; l < nl; ++l)
+      if (v.lag_s[l] > 0) x.push_back(v.lag_s[l]), y.push_back(v.g2_normalized[l * nr + r]);
+    auto t = scatter(x, y, region_title(v.regions[r]), "lines+markers");
+    t["line"] = {{"color", kPalette[r % 6]}};
+    g.data.push_back(std::move(t));
+  }
+  g.layout = layout(380, axis("lag t (s)", true), axis("normalised g2 - 1"));
+  out.push_back(std::move(g));
+  if (!v.sq_q.empty()) {
+    Figure s{id + "sq",
+             fmt::format("Static structure factor S(q); first peak q1 = {:.3f} 1/sigma", v.q1),
+             {},
+             {}};
+    s.data.push_back(scatter(v.sq_q, v.sq, "S(q)", "lines"));
+    s.layout = layout(340, axis("q (1/sigma)"), axis("S(q)"));
+    s.layout["shapes"] = json::array({vline(v.q1, "x", "paper")});
+    out.push_back(std::move(s));
+  }
+}
+
+std::string fit_words(const char* name, const MdWaitingFitView& f) {
+  if (!f.ok) return fmt::format("{}: no fit ({})", name, f.reason);
+  if (!f.stated) return fmt::format("{}: no exponent stated ({})", name, f.reason);
+  return fmt::format("{}: 1 + beta' = {:.3f} +- {:.3f} over {:.2f} decades from {:.4g} tau", name,
+                     f.alpha, f.alpha_err, f.tail_decades, f.xmin_tau);
+}
+
+void add_waiting(const MdWaitingView& v, const std::string& id, std::vector<Figure>& out) {
+  Figure f{id + "waiting",
+           "Fig. 1c inset: waiting-time density p(t) to move one bond length. " +
+               fit_words("exchange", v.exchange) + ". " + fit_words("persistence", v.persistence) +
+               ".",
+           {},
+           {}};
+  auto add = [&](const std::vector<double>& t, const std::vector<double>& p,
+                 const MdWaitingFitView& fit, const std::string& name, const char* colour) {
+    if (t.empty()) return;
+    auto s = scatter(t, p, name, "markers");
+    s["marker"] = {{"color", colour}, {"size", 7}};
+    f.data.push_back(std::move(s));
+    if (!fit.ok || fit.xmin_tau <= 0 || fit.n <= 0) return;
+    // The fitted law over the range it was fitted on, normalised like the density: the tail
+    // holds n_tail of the n waits, p(t) = (n_tail / n) (alpha - 1) / x_min (t / x_min)^-alpha.
+    const double hi = fit.xmin_tau * std::pow(10.0, std::max(fit.tail_decades, 0.05));
+    std::vector<double> x = log_grid(fit.xmin_tau, hi, 40), y;
+    for (double tt : x)
+      y.push_back(fit.n_tail / fit.n * (fit.alpha - 1) / fit.xmin_tau *
+                  std::pow(tt / fit.xmin_tau, -fit.alpha));
+    auto l = scatter(x, y,
+                     fit.stated ? fmt::format("{} fit, 1 + beta' = {:.3f}", name, fit.alpha)
+                                : fmt::format("{} MLE {:.3f} (not stated)", name, fit.alpha),
+                     "lines");
+    l["line"] = {{"color", colour}, {"dash", fit.stated ? "solid" : "dot"}};
+    f.data.push_back(std::move(l));
+  };
+  add(v.exchange_t, v.exchange_p, v.exchange, "exchange", kPalette[0]);
+  add(v.persistence_t, v.persistence_p, v.persistence, "persistence", kPalette[1]);
+  f.layout = layout(460, axis("waiting time t (tau)", true), axis("p(t) (1/tau)", true));
+  out.push_back(std::move(f));
+}
+
+void add_glass(const MdGlassView& v, const std::string& id, std::vector<Figure>& out) {
+  if (v.temperature.empty()) return;
+  Figure f{id + "cooling",
+           v.tg ? fmt::format("Cooling curve ({} atoms): potential energy per atom vs temperature; "
+                              "Tg = {:.4f} +- {:.4f} (dashed)",
+                              v.atoms, *v.tg, v.tg_err.value_or(0))
+                : fmt::format("Cooling curve ({} atoms): potential energy per atom vs temperature",
+                              v.atoms),
+           {},
+           {}};
+  auto s = scatter(v.temperature, v.potential_energy, "E_pot / N", "markers");
+  s["marker"] = {{"size", 4}};
+  f.data.push_back(std::move(s));
+  f.layout = layout(400, axis("T (LJ)"), axis("potential energy per atom (LJ)"));
+  f.layout["shapes"] = json::array();
+  if (v.tg && std::isfinite(*v.tg)) f.layout["shapes"].push_back(vline(*v.tg, "x", "paper"));
+  out.push_back(std::move(f));
+}
+
+void add_ifk(const MdIfkView& v, const std::string& id, std::vector<Figure>& out) {
+  Figure f{id + "ifk",
+           "Icosahedral and Frank-Kasper order: fraction of atoms per motif and the largest IFK "
+           "cluster (fraction of all atoms) per analysed snapshot",
+           {},
+           {}};
+  for (std::size_t m = 0; m < v.motifs.size(); ++m) {
+    auto s = scatter(v.time_tau, v.fraction[m], v.motifs[m], "lines+markers");
+    s["line"] = {{"color", kPalette[m % 6]}};
+    f.data.push_back(std::move(s));
+  }
+  if (!v.largest_cluster.empty()) {
+    auto s = scatter(v.time_tau, v.largest_cluster, "largest IFK cluster", "lines+markers");
+    s["line"] = {{"color", "#000"}, {"dash", "dash"}};
+    f.data.push_back(std::move(s));
+  }
+  f.layout = layout(400, axis("t (tau)"), axis("fraction of atoms"));
+  out.push_back(std::move(f));
+  if (v.string_length_counts.size() > 2) {
+    Figure g{id + "strings", "String-like motion: number of strings of n atoms", {}, {}};
+    std::vector<double> n, c;
+    for (std::size_t k = 2; k < v.string_length_counts.size(); ++k)
+      n.push_back(static_cast<double>(k)), c.push_back(v.string_length_counts[k]);
+    g.data.push_back({{"type", "bar"}, {"x", arr(n)}, {"y", arr(c)}, {"name", "strings"}});
+    g.layout = layout(340, axis("string length n (atoms)"), axis("count", true));
+    out.push_back(std::move(g));
+  }
+}
+
+}  // namespace
+
+std::vector<Figure> make_md_figures(const MdReportData& d, const std::string& id_prefix) {
+  std::vector<Figure> out;
+  if (d.glass) add_glass(*d.glass, id_prefix, out);
+  if (d.xpcs) add_xpcs(*d.xpcs, id_prefix, out);
+  if (d.waiting) add_waiting(*d.waiting, id_prefix, out);
+  if (d.ifk) add_ifk(*d.ifk, id_prefix, out);
+  return out;
+}
+
+std::string summarise_md(const MdReportData& d) {
+  std::string s = d.source.filename().string() + ":\n";
+  if (d.glass) {
+    s += fmt::format("  glass: {} atoms", d.glass->atoms);
+    if (d.glass->tg) s += fmt::format(", Tg = {:.4f} +- {:.4f}", *d.glass->tg, *d.glass->tg_err);
+    s += "\n";
+  }
+  if (d.xpcs) {
+    const auto& x = *d.xpcs;
+    s +=
+        fmt::format("  simulated XPCS: {} snapshots, q1 = {:.3f} 1/sigma\n", x.time_s.size(), x.q1);
+    for (std::size_t r = 0; r < x.regions.size(); ++r)
+      s += fmt::format("    {}: {:g} q points\n", region_title(x.regions[r]),
+                       r < x.q_points.size() ? x.q_points[r] : 0.0);
+    if (x.spot_widened)
+      s += fmt::format("    1D spot widened to {:.3g} 1/A to hold enough q points\n", x.spot_width);
+  }
+  if (d.waiting) {
+    s += fmt::format("  waiting times: {:g} moves\n", d.waiting->events);
+    s += "    " + fit_words("exchange", d.waiting->exchange) + "\n";
+    s += "    " + fit_words("persistence", d.waiting->persistence) + "\n";
+  }
+  if (d.ifk && !d.ifk->time_tau.empty()) {
+    const auto& v = *d.ifk;
+    const std::size_t last = v.time_tau.size() - 1;
+    for (std::size_t m = 0; m < v.motifs.size(); ++m)
+      if (v.motifs[m] == "ifk")
+        s += fmt::format("  structure: IFK fraction {:.3f} at t = {:.4g} tau", v.fraction[m][last],
+                         v.time_tau[last]);
+    if (!v.largest_cluster.empty())
+      s += fmt::format(
+          ", largest cluster {:.3f} of all atoms, {}", v.largest_cluster[last],
+          !v.percolates.empty() && v.percolates[last] > 0 ? "percolates" : "does not percolate");
+    s += "\n";
+  }
+  return s;
+}
+
+}  // namespace glassy::report

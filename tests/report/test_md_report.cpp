@@ -1,0 +1,154 @@
+// glassy report on MD results (paper Fig. 4a-e, the Fig. 1c inset, cooling curve, structure):
+// a tiny glass, run and analysed through the command line as a user would; the page holds each
+// figure with the files' numbers, headless chromium draws them all, bad input is one line.
+#include "chromium.hpp"
+#include "test_support.hpp"
+
+#include <glassy/io/hdf5.hpp>
+#include <glassy/report/report.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <map>
+
+namespace glassy {
+namespace {
+
+using test::run_cli;
+using test::ScratchDir;
+
+class MdReport : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new ScratchDir;
+    const auto d = [](const char* name) { return (*dir_ / name).string(); };
+    for (const std::string args :
+         {"-q md prepare --atoms 250 --cooling-rate 0.02 --melt-time 5 --out " + d("glass.h5"),
+          "-q md run " + d("glass.h5") + " --out " + d("traj.h5") +
+              " --temperature 0.8Tg --time 30 --every 40 --restart-every 0",
+          "-q md xpcs " + d("traj.h5") + " --out " + d("xpcs.h5"),
+          "-q md waiting " + d("traj.h5") + " --out " + d("wait.h5") +
+              " --threshold 0.5 --window 3",
+          "-q md ifk " + d("traj.h5") + " --out " + d("ifk.h5") +
+              " --snapshots 3 --string-lag 20"}) {
+      const auto r = run_cli(args);
+      ASSERT_EQ(r.exit_code, 0) << args << "\n" << r.output;
+    }
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+  static std::vector<std::filesystem::path> files() {
+    return {*dir_ / "glass.h5", *dir_ / "xpcs.h5", *dir_ / "wait.h5", *dir_ / "ifk.h5"};
+  }
+  static bool have_plotly() { return std::filesystem::is_regular_file(report::plotly_js_path()); }
+  static ScratchDir* dir_;
+};
+ScratchDir* MdReport::dir_ = nullptr;
+
+nlohmann::json embedded_figures(const std::string& html) {
+  const std::string open = "id=\"glassy-figures\">";
+  const auto a = html.find(open);
+  const auto b = html.find("</script>", a);
+  std::string text = html.substr(a + open.size(), b - a - open.size());
+  for (std::size_t i = 0; (i = text.find("<\\/", i)) != std::string::npos;) text.erase(i + 1, 1);
+  return nlohmann::json::parse(text);
+}
+
+const char* const kMdFigureIds[] = {"md0-cooling",  "md1-map0",   "md1-map1", "md1-map2",
+                                    "md1-contrast", "md1-g2",     "md1-sq",   "md2-waiting",
+                                    "md3-ifk",      "md3-strings"};
+
+TEST_F(MdReport, PageHoldsFig4TheWaitingInsetAndStructureWithTheFilesNumbers) {
+  if (!have_plotly()) GTEST_SKIP() << "plotly.js absent: run scripts/install-deps.sh";
+  ScratchDir out;
+  report::write_report(files(), out / "r.html", {"glassy report ..."});
+  const auto html = test::slurp(out / "r.html");
+  const auto figs = embedded_figures(html);
+  std::map<std::string, nlohmann::json> by_id;
+  for (const auto& f : figs) by_id[f["id"].get<std::string>()] = f;
+  for (const char* id : kMdFigureIds) EXPECT_TRUE(by_id.count(id)) << id;
+
+  // Fig. 4d: each region's contrast per snapshot, as stored.
+  auto x = h5::File::open(*dir_ / "xpcs.h5");
+  const auto contrast = x.read<double>("glassy/md/xpcs/contrast");
+  const auto nt = x.read<double>("glassy/md/xpcs/time_s").size();
+  const auto& traces = by_id["md1-contrast"]["data"];
+  ASSERT_EQ(traces.size(), 3u);
+  for (std::size_t r = 0; r < 3; ++r)
+    for (std::size_t t = 0; t < nt; t += 17)
+      EXPECT_NEAR(traces[r]["y"][t].get<double>(), contrast[r * nt + t],
+                  1e-5 * contrast[r * nt + t]);
+  // Fig. 4a-c: one heatmap per region, as large as the stored map (<= 1024 per side).
+  const auto map = x.dataset("xpcs/twotime/correlation_map/c2_00003").dims();
+  EXPECT_EQ(by_id["md1-map2"]["data"][0]["z"].size(), map[0]);
+
+  // The Fig. 1c inset: densities as stored; no exponent claimed for this short run.
+  auto w = h5::File::open(*dir_ / "wait.h5");
+  const auto p = w.read<double>("glassy/md/waiting/exchange/density/p");
+  const auto& wt = by_id["md2-waiting"]["data"];
+  ASSERT_FALSE(wt.empty());
+  ASSERT_EQ(wt[0]["y"].size(), p.size());
+  for (std::size_t k = 0; k < p.size(); ++k)
+    EXPECT_NEAR(wt[0]["y"][k].get<double>(), p[k], 1e-5 * p[k]);
+  EXPECT_EQ(html.find("1 + beta' = "), std::string::npos);
+
+  // Cooling curve with Tg from the glass file; the summary names each file's facts.
+  auto g = h5::File::open(*dir_ / "glass.h5");
+  const double tg = g.group("md/tg").attrs().get_double("tg");
+  EXPECT_NEAR(by_id["md0-cooling"]["layout"]["shapes"][0]["x0"].get<double>(), tg, 1e-5 * tg);
+  EXPECT_NE(html.find(fmt::format("Tg = {:.4f}", tg)), std::string::npos);
+  EXPECT_NE(html.find("simulated XPCS: 151 snapshots"), std::string::npos);
+  EXPECT_NE(html.find("structure: IFK fraction"), std::string::npos);
+  EXPECT_NE(html.find("<details id=\"provenance-md3\">"), std::string::npos);
+}
+
+TEST_F(MdReport, CommandLineTakesSeveralFilesAndRefusesBadOnes) {
+  if (!have_plotly()) GTEST_SKIP() << "plotly.js absent: run scripts/install-deps.sh";
+  ScratchDir out;
+  const auto html = (out / "r.html").string();
+  auto r = run_cli("report " + (*dir_ / "wait.h5").string() + " " + (*dir_ / "xpcs.h5").string() +
+                   " --out " + html);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(std::filesystem::exists(html));
+  {
+    auto f = h5::File::create(out / "other.h5");
+    f.write<double>("entry/x", {1.0});
+  }
+  const auto size = std::filesystem::file_size(*dir_ / "wait.h5");
+  for (const std::string args :
+       {"report " + (*dir_ / "wait.h5").string() + " " + (out / "other.h5").string() + " --out " +
+            (out / "bad.html").string(),
+        "report " + (*dir_ / "wait.h5").string() + " --out " + (*dir_ / "wait.h5").string()}) {
+    r = run_cli(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
+    EXPECT_EQ(test::line_count(r.output), 1) << r.output;
+  }
+  EXPECT_FALSE(std::filesystem::exists(out / "bad.html"));
+  EXPECT_EQ(std::filesystem::file_size(*dir_ / "wait.h5"), size);  // the input is never written
+}
+
+TEST_F(MdReport, ChromiumDrawsEveryMdFigureWithoutErrors) {
+  if (!std::filesystem::exists(test::kChromium))
+    GTEST_SKIP() << "/usr/bin/chromium absent (scripts/install-deps.sh installs it)";
+  if (!have_plotly()) GTEST_SKIP() << "plotly.js absent: run scripts/install-deps.sh";
+  ScratchDir out;
+  report::write_report(files(), out / "r.html", {"test"});
+  const auto page = test::open_in_chromium(out / "r.html", out.path());
+  ASSERT_TRUE(page.ran);
+  EXPECT_NE(page.dom.find("data-js-errors=\"\""), std::string::npos) << page.dom.substr(0, 2000);
+  EXPECT_NE(page.dom.find("data-plots-drawn=\"10\""), std::string::npos);
+  for (const char* id : kMdFigureIds) {
+    const auto a = page.dom.find(std::string("id=\"") + id + "\"");
+    ASSERT_NE(a, std::string::npos) << id;
+    const auto b = page.dom.find("<h2", a);
+    EXPECT_NE(page.dom.substr(a, b - a).find("main-svg"), std::string::npos) << id << " not drawn";
+  }
+  EXPECT_EQ(page.png.substr(1, 3), "PNG");
+}
+
+}  // namespace
+}  // namespace glassy
