@@ -8,6 +8,9 @@
 #include <glassy/core/provenance.hpp>
 #include <glassy/report/report.hpp>
 
+#include <filesystem>
+#include <vector>
+
 #include <cmath>
 
 namespace glassy::python {
@@ -213,17 +216,25 @@ void bind_aging(py::module_& m) {
 
   m.def(
       "write_report",
-      [](const std::string& aging_h5, const std::string& out_html, const std::string& command) {
+      [](const py::object& results, const std::string& out_html, const std::string& command) {
+        std::vector<std::filesystem::path> files;
+        if (py::isinstance<py::str>(results) || py::hasattr(results, "__fspath__")) {
+          files.emplace_back(py::str(results).cast<std::string>());
+        } else {
+          for (const auto& r : results) files.emplace_back(py::str(r).cast<std::string>());
+        }
         report::ReportOptions o;
         o.command = command;
         py::gil_scoped_release release;
-        report::write_report(aging_h5, out_html, o);
+        report::write_report(files, out_html, o);
       },
-      py::arg("aging_h5"), py::arg("out_html"), py::arg("command") = "",
-      "Writes the self-contained HTML report (the paper's figures, parameter table, summary) of "
-      "an aging result file made by analyse_aging(out=...) or `glassy age`. command: text shown "
-      "as the command that made it. Raises glassy.Error on bad input or when plotly.js is "
-      "missing.");
+      py::arg("results"), py::arg("out_html"), py::arg("command") = "",
+      "Writes the self-contained HTML report of result files: an aging result (analyse_aging(out="
+      "...) or `glassy age`; the paper's Figs. 2, 3, 5, parameter table, summary) and/or MD "
+      "results "
+      "(`glassy md prepare|xpcs|waiting|ifk`, glassy.md.xpcs(out=...); Fig. 4, the Fig. 1c inset). "
+      "results: one path or a list. command: text shown as the command that made it. Raises "
+      "glassy.Error on bad input or when plotly.js is missing.");
 }
 
 }  // namespace glassy::python

@@ -35,6 +35,17 @@ PYBIND11_MODULE(glassy, m) {
                       e.what());
     }
   });
+  // glassy.md on first use (PEP 562 module __getattr__): the MD module links LAMMPS, which
+  // `import glassy` should not load. After the first access it is a plain attribute and
+  // sys.modules["glassy.md"], so `from glassy import md` and `glassy.md.f(...)` both work.
+  m.def("__getattr__", [](const std::string& name) -> pybind11::object {
+    if (name != "md")
+      throw pybind11::attribute_error("module 'glassy' has no attribute '" + name + "'");
+    auto md = pybind11::module_::import("glassy_md");
+    pybind11::module_::import("sys").attr("modules")["glassy.md"] = md;
+    pybind11::module_::import("glassy").attr("md") = md;
+    return md;
+  });
   m.def("set_quiet", &glassy::Progress::set_quiet, pybind11::arg("quiet") = true,
         "Silences (True) or restores (False) the progress lines long calls print on stderr.");
   gp::bind_special_fit(m);

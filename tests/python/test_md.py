@@ -1,0 +1,95 @@
+"""glassy.md (the MD analyses on numpy arrays) against references made here: hop times planted in
+a synthetic trajectory, the Voronoi cells of a perfect fcc crystal (rhombic dodecahedra,
+<0,12,0,0>), a frozen configuration whose speckle never changes, and h5py reading the files.
+Skipped where the module was not built."""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+glassy = pytest.importorskip("glassy")
+h5py = pytest.importorskip("h5py")
+glassy.set_quiet(True)
+
+
+def hopping_run(atoms=200, snapshots=400, seed=3):
+    """Atoms on a lattice with small vibrations, each hopping 1.5 sigma along x at known times."""
+    rng = np.random.default_rng(seed)
+    site = np.stack(np.meshgrid(np.arange(6), np.arange(6), np.arange(6), indexing="ij"), -1)
+    site = 2.0 * site.reshape(-1, 3)[:atoms].astype(float)
+    hops = [np.sort(rng.choice(np.arange(20, snapshots - 20, 25), size=rng.integers(0, 4),
+                               replace=False)) for _ in range(atoms)]
+    pos = np.empty((snapshots, atoms, 3))
+    for i in range(atoms):
+        shift = np.zeros(snapshots)
+        for h in hops[i]:
+            shift[h:] += 1.5
+        pos[:, i, :] = site[i]
+        pos[:, i, 0] += shift
+    pos += rng.normal(0, 0.03, pos.shape)
+    return pos, hops
+
+
+def test_md_loads_on_first_use_only():
+    code = ("import glassy, sys\n"
+            "maps = open('/proc/self/maps').read()\n"
+            "assert 'liblammps' not in maps, 'import glassy loaded LAMMPS'\n"
+            "from glassy import md\n"
+            "assert 'liblammps' in open('/proc/self/maps').read()\n"
+            "import glassy.md\n"
+            "assert glassy.md is md and sys.modules['glassy.md'] is md\n")
+    r = subprocess.run([sys.executable, "-c", code], env=os.environ.copy(), capture_output=True,
+                       text=True)
+    assert r.returncode == 0, r.stderr
+
+
+def test_waiting_times_find_the_planted_hops_and_refuse_a_short_tail():
+    pos, hops = hopping_run()
+    r = glassy.md.waiting_times(pos, np.zeros(pos.shape[1]), times=0.5 * np.arange(len(pos)),
+                                window=3, n_boot=20)
+    horizon = r["horizon"]
+    assert horizon == len(pos) - 3
+    for i, h in enumerate(hops):
+        np.testing.assert_array_equal(r["events"][i], h[h <= horizon])
+    assert r["moves"] == sum(len(h[h <= horizon]) for h in hops)
+    f = r["fit"]
+    # A few hundred waits over less than a decade: the fit runs, the exponent is not stated.
+    if f["ok"]:
+        assert not f["stated"] and f["refusals"]
+        assert not f["fractional_diffusion"]
+    np.testing.assert_allclose(r["exchange"]["tau"], 0.5 * r["exchange"]["intervals"])
+
+
+def test_ifk_of_an_fcc_crystal_has_rhombic_dodecahedra_and_no_icosahedra():
+    a, n = 1.6, 4
+    basis = np.array([[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]])
+    cells = np.stack(np.meshgrid(*[np.arange(n)] * 3, indexing="ij"), -1).reshape(-1, 3)
+    pos = ((cells[:, None, :] + basis[None, :, :]).reshape(-1, 3) + 0.01) * a
+    r = glassy.md.ifk(pos, [n * a] * 3, np.zeros(len(pos)), radical=False)
+    assert r["voronoi_index"].shape == (len(pos), 4)
+    np.testing.assert_array_equal(r["voronoi_index"], np.tile([0, 12, 0, 0], (len(pos), 1)))
+    assert r["fraction"]["icosahedron"] == 0 and r["fraction"]["ifk"] == 0
+    assert r["largest_cluster"] == 0 and not r["percolates"]
+    with pytest.raises(glassy.Error):
+        glassy.md.ifk(pos[:, :2], [n * a] * 3, np.zeros(len(pos)))
+
+
+def test_xpcs_of_a_frozen_configuration_and_reading_it_back(tmp_path):
+    rng = np.random.default_rng(1)
+    box = 8.1096
+    frame = rng.uniform(0, box, (400, 3))
+    pos = np.repeat(frame[None], 12, axis=0)
+    out = str(tmp_path / "x.h5")
+    r = glassy.md.xpcs(pos, 2.0 * np.arange(12), [box] * 3, np.arange(400) % 2, out)
+    assert [g["name"] for g in r["regions"]] == ["shell_3d", "cross_section_2d", "spot_1d"]
+    assert r["regions"][2]["q_points"] >= 8 and r["spot_widened"]
+    for g in r["regions"]:
+        assert np.ptp(g["contrast"]) < 1e-12 * g["contrast"][0]  # speckle that never changes
+    back = glassy.md.read(out)
+    np.testing.assert_allclose(back["xpcs"]["contrast"][0], r["regions"][0]["contrast"])
+    with h5py.File(out, "r") as f:
+        np.testing.assert_allclose(f["glassy/md/xpcs/contrast"][2], r["regions"][2]["contrast"])
+    with pytest.raises(glassy.Error):
+        glassy.md.read(str(tmp_path / "missing.h5"))
