@@ -78,15 +78,20 @@ void register_tg(CLI::App& md) {
   cmd->add_option("--t-min", a->o.t_min, "Lowest temperature fitted (default: the curve's)");
   cmd->add_option("--t-max", a->o.t_max,
                   "Highest temperature fitted (default 1.0: above it the liquid branch curves)");
+  cmd->add_flag("!--fixed-range", a->o.range_from_data,
+                "Fit exactly --t-min..--t-max (default: each line only where the curve is "
+                "straight inside it, chosen by the data and reported)");
   cmd->callback([a] {
     require(a->o.quantity == "potential_energy" || a->o.quantity == "volume",
             "--quantity must be potential_energy or volume");
     const auto tg = md::estimate_and_store_tg(a->in, a->o);
     std::printf(
-        "Tg = %.4f +- %.4f (LJ) from %zu points of %s in T = %.3g..%.3g; slopes: glass "
+        "Tg = %.4f +- %.4f (LJ) from %zu points of %s in T = %.3g..%.3g (%s); slopes: glass "
         "%.4g +- %.2g, liquid %.4g +- %.2g; rms residual %.3g; stored in %s\n",
-        tg.tg, tg.tg_err, tg.points, tg.quantity.c_str(), tg.t_min, tg.t_max, tg.glass_slope,
-        tg.glass_slope_err, tg.liquid_slope, tg.liquid_slope_err, tg.rms_residual, a->in.c_str());
+        tg.tg, tg.tg_err, tg.points, tg.quantity.c_str(), tg.t_min, tg.t_max,
+        tg.range_from_data ? "where the curve is straight, chosen by the data" : "as given",
+        tg.glass_slope, tg.glass_slope_err, tg.liquid_slope, tg.liquid_slope_err, tg.rms_residual,
+        a->in.c_str());
   });
 }
 

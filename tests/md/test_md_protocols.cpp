@@ -86,6 +86,51 @@ TEST(MdTg, RecoversAKnownKinkWithACalibratedError) {
   EXPECT_LE(r.t_max, 1.0);
 }
 
+// A liquid branch that bends like the LJ liquid's (slope falling with T), a straight glass line:
+// a fixed wide range moves the kink with the range; the range chosen by the data does not.
+TEST(MdTg, RangeFromTheDataDoesNotMoveWithTheUpperBound) {
+  std::vector<double> t(400);
+  for (std::size_t i = 0; i < t.size(); ++i) t[i] = 0.1 + 1.9 * static_cast<double>(i) / 399;
+  const double tg = 0.45;
+  auto curve = [&](std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<double> g(0.0, 0.004);
+    std::vector<double> y(t.size());
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      const double d = t[i] - tg;
+      y[i] = -7.0 + (d < 0 ? 1.1 * d : 2.6 * d - 0.5 * d * d) + g(rng);
+    }
+    return y;
+  };
+  int covered = 0, fixed_off = 0;
+  const int seeds = 12;
+  for (std::uint64_t seed = 1; seed <= seeds; ++seed) {
+    const auto y = curve(seed);
+    std::vector<double> chosen;
+    for (double upper : {1.0, 1.5, 2.0}) {
+      TgOptions o;
+      o.t_max = upper;
+      const auto e = estimate_tg(t, y, o);
+      EXPECT_TRUE(e.range_from_data);
+      EXPECT_LT(e.t_max, upper + 1e-12);
+      chosen.push_back(e.tg);
+      if (upper == 2.0) {
+        covered += std::abs(e.tg - tg) < 2 * e.tg_err;
+        std::printf("seed %d: Tg %.4f +- %.4f over %.3f..%.3f\n", static_cast<int>(seed), e.tg,
+                    e.tg_err, e.t_min, e.t_max);
+      }
+      o.range_from_data = false;
+      const auto f = estimate_tg(t, y, o);
+      if (upper == 2.0) fixed_off += std::abs(f.tg - tg) > 3 * f.tg_err;
+    }
+    // The three upper bounds give one Tg (the range the data choose is the same).
+    EXPECT_NEAR(chosen[0], chosen[2], 0.02) << "seed " << seed;
+    EXPECT_NEAR(chosen[1], chosen[2], 0.02) << "seed " << seed;
+  }
+  EXPECT_GE(covered, 9) << "Tg within 2 errors of the truth in " << covered << " of " << seeds;
+  EXPECT_GE(fixed_off, 10) << "the fixed 0.1-2.0 range is biased in " << fixed_off;
+}
+
 TEST(MdTg, BadInputGivesClearErrors) {
   const std::vector<double> t = {0.1, 0.2, 0.3, 0.4, 0.5};
   EXPECT_NE(error_of([&] {
@@ -206,10 +251,12 @@ TEST(MdProtocols, SmallQuenchGivesACoolingCurveAndTg) {
   EXPECT_LT(e.tg_err, 0.2);
   EXPECT_NEAR(e.glass_slope, 1.5, 0.15);
   EXPECT_GT(e.liquid_slope, e.glass_slope);
-  double hottest_in_range = 0;  // the default fit range ends at T = 1
+  double hottest_in_range = 0;  // the default fit range ends at T = 1 at the latest
   for (double t : c.temperature)
     if (t <= 1.0) hottest_in_range = std::max(hottest_in_range, t);
-  EXPECT_EQ(e.t_max, hottest_in_range);
+  EXPECT_LE(e.t_max, hottest_in_range);
+  EXPECT_GT(e.t_max, e.tg);
+  EXPECT_TRUE(e.range_from_data);
   const auto back = read_glass_state(path);
   ASSERT_TRUE(back.tg.has_value());
   EXPECT_EQ(back.tg->tg, e.tg);

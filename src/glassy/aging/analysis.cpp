@@ -399,6 +399,12 @@ std::size_t cut_reach_frames(const Correlation& c, const AgingOptions& options) 
   return static_cast<std::size_t>(std::ceil(reach_s / c.clock->dt()));
 }
 
+// The analysis of a correlation; `known_events`, when given, are events_of(c, options) already
+// found (the frames path finds them to cut at; the diagonal band the search reads is not
+// changed by the cut), so the band is not scanned twice.
+AgingResult analyse_correlation(Correlation correlation, const AgingOptions& options,
+                                std::optional<std::vector<Event>> known_events);
+
 }  // namespace
 
 AgingResult analyse_aging(FrameSource& source, const AgingOptions& options) {
@@ -412,19 +418,28 @@ AgingResult analyse_aging(FrameSource& source, const AgingOptions& options) {
       options.bin < c.partition.n_dynamic()) {
     // Cut at the gaps and at the events the analysis will report (same band, same detector).
     auto cuts = frames_after_gaps(c);
-    for (const auto& e : events_of(c, options)) cuts.push_back(e.frame);
+    auto events = events_of(c, options);
+    for (const auto& e : events) cuts.push_back(e.frame);
     const auto removal =
         remove_straddling_pairs(source, c, cuts, co.budget, cut_reach_frames(c, options));
     std::vector<double> cut_times;
     for (std::size_t f : removal.cut_frames) cut_times.push_back(c.clock->time(f));
     c.straddle_cuts = cut_times;
     c.straddle_reach_s = static_cast<double>(removal.reach_frames) * c.clock->dt();
+    return analyse_correlation(std::move(c), options, std::move(events));
   }
   return analyse_aging(std::move(c), options);
 }
 
 AgingResult analyse_aging(Correlation correlation, const AgingOptions& options) {
   options.validate();
+  return analyse_correlation(std::move(correlation), options, std::nullopt);
+}
+
+namespace {
+
+AgingResult analyse_correlation(Correlation correlation, const AgingOptions& options,
+                                std::optional<std::vector<Event>> known_events) {
   AgingResult r;
   r.corr = std::move(correlation);
   const auto& c = r.corr;
@@ -593,7 +608,8 @@ AgingResult analyse_aging(Correlation correlation, const AgingOptions& options) 
         "not searched: the correlation keeps no diagonal band (glassy corr does not; "
         "run glassy age on the frames)";
   if (c.diagonal) {
-    for (const auto& e : events_of(c, options)) {
+    const auto events = known_events ? std::move(*known_events) : events_of(c, options);
+    for (const auto& e : events) {
       EventReport rep{e, 0, 0};
       double sb = 0, nb = 0, sa = 0, na = 0;
       for (std::size_t w = 0; w < nw; ++w) {
@@ -653,5 +669,7 @@ AgingResult analyse_aging(Correlation correlation, const AgingOptions& options) 
 
   return r;
 }
+
+}  // namespace
 
 }  // namespace glassy::aging

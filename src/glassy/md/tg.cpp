@@ -66,41 +66,15 @@ double crossing(const std::vector<double>& t, const std::vector<double>& y, doub
   return to;  // no crossing inside the range: the interval reaches its end
 }
 
-}  // namespace
-
-double two_line_sse(const std::vector<double>& temperature, const std::vector<double>& value,
-                    double tg) {
-  require(temperature.size() == value.size(), "two_line_sse: temperature and value sizes differ");
-  return fit_at(temperature, value, tg).sse;
-}
-
-TgEstimate estimate_tg(const std::vector<double>& temperature, const std::vector<double>& value,
-                       const TgOptions& options) {
-  require(temperature.size() == value.size(), [&] {
-    return "Tg fit: " + std::to_string(temperature.size()) + " temperatures but " +
-           std::to_string(value.size()) + " values";
-  });
-  require(options.t_min >= 0 && options.t_max >= 0 &&
-              (options.t_max == 0 || options.t_max > options.t_min),
-          "Tg fit: the temperature range must satisfy 0 <= t_min < t_max");
-  // Points in range, sorted by temperature.
-  std::vector<std::pair<double, double>> pts;
-  for (std::size_t i = 0; i < temperature.size(); ++i) {
-    const double t = temperature[i], v = value[i];
-    if (!std::isfinite(t) || !std::isfinite(v)) continue;
-    if (options.t_min > 0 && t < options.t_min) continue;
-    if (options.t_max > 0 && t > options.t_max) continue;
-    pts.emplace_back(t, v);
-  }
-  std::sort(pts.begin(), pts.end());
+// The two-line fit of points sorted by temperature (see estimate_tg).
+TgEstimate fit_sorted(const std::vector<double>& t, const std::vector<double>& y,
+                      const TgOptions& options) {
   const std::size_t m = std::max<std::size_t>(options.min_points_per_line, 2);
-  require(pts.size() >= 2 * m + 1, [&] {
-    return "Tg fit: " + std::to_string(pts.size()) +
+  require(t.size() >= 2 * m + 1, [&] {
+    return "Tg fit: " + std::to_string(t.size()) +
            " cooling-curve points in range, need at least " + std::to_string(2 * m + 1) +
            "; record the quench more often or widen the range";
   });
-  std::vector<double> t(pts.size()), y(pts.size());
-  for (std::size_t i = 0; i < pts.size(); ++i) std::tie(t[i], y[i]) = pts[i];
   require(t.back() > t.front(), "Tg fit: all cooling-curve points have the same temperature");
 
   // Tg between the m-th lowest and the m-th highest temperature: both lines keep m points.
@@ -168,6 +142,125 @@ TgEstimate estimate_tg(const std::vector<double>& temperature, const std::vector
   return e;
 }
 
+// Whether y(T) on points [i0, i1) is straight: the curvature of a quadratic fit, in units of its
+// standard error (residual scatter of the quadratic), is below 3 (a range grown point by point
+// is tested many times: at 2 a chance failure would end it early).
+bool straight(const std::vector<double>& t, const std::vector<double>& y, std::size_t i0,
+              std::size_t i1) {
+  const std::size_t n = i1 - i0;
+  if (n < 6) return true;  // too few points to see a bend
+  double tm = 0;
+  for (std::size_t i = i0; i < i1; ++i) tm += t[i];
+  tm /= static_cast<double>(n);
+  Eigen::MatrixXd a(n, 3);
+  Eigen::VectorXd b(n);
+  for (std::size_t i = i0; i < i1; ++i) {
+    const double d = t[i] - tm;
+    a.row(static_cast<Eigen::Index>(i - i0)) << 1.0, d, d * d;
+    b[static_cast<Eigen::Index>(i - i0)] = y[i];
+  }
+  const Eigen::Matrix3d normal = a.transpose() * a;
+  Eigen::LDLT<Eigen::Matrix3d> ldlt(normal);
+  if (ldlt.info() != Eigen::Success || !ldlt.isPositive()) return true;
+  const Eigen::Vector3d c = ldlt.solve(a.transpose() * b);
+  const double s2 = (b - a * c).squaredNorm() / static_cast<double>(n - 3);
+  const double var_c2 = s2 * ldlt.solve(Eigen::Matrix3d::Identity())(2, 2);
+  return !(var_c2 > 0) || std::abs(c[2]) < 3 * std::sqrt(var_c2);
+}
+
+}  // namespace
+
+double two_line_sse(const std::vector<double>& temperature, const std::vector<double>& value,
+                    double tg) {
+  require(temperature.size() == value.size(), "two_line_sse: temperature and value sizes differ");
+  return fit_at(temperature, value, tg).sse;
+}
+
+TgEstimate estimate_tg(const std::vector<double>& temperature, const std::vector<double>& value,
+                       const TgOptions& options) {
+  require(temperature.size() == value.size(), [&] {
+    return "Tg fit: " + std::to_string(temperature.size()) + " temperatures but " +
+           std::to_string(value.size()) + " values";
+  });
+  require(options.t_min >= 0 && options.t_max >= 0 &&
+              (options.t_max == 0 || options.t_max > options.t_min),
+          "Tg fit: the temperature range must satisfy 0 <= t_min < t_max");
+  // Points in range, sorted by temperature.
+  std::vector<std::pair<double, double>> pts;
+  for (std::size_t i = 0; i < temperature.size(); ++i) {
+    const double t = temperature[i], v = value[i];
+    if (!std::isfinite(t) || !std::isfinite(v)) continue;
+    if (options.t_min > 0 && t < options.t_min) continue;
+    if (options.t_max > 0 && t > options.t_max) continue;
+    pts.emplace_back(t, v);
+  }
+  std::sort(pts.begin(), pts.end());
+  std::vector<double> t(pts.size()), y(pts.size());
+  for (std::size_t i = 0; i < pts.size(); ++i) std::tie(t[i], y[i]) = pts[i];
+  if (!options.range_from_data) return fit_sorted(t, y, options);
+  // A first fit to start from: over the whole range, or, where the hot liquid's bend hides the
+  // kink there (no kink with a steeper liquid line), over ever lower upper ends.
+  const std::size_t m = std::max<std::size_t>(options.min_points_per_line, 2);
+  std::size_t lo = 0, hi = t.size();
+  TgEstimate e;
+  while (true) {
+    try {
+      e = fit_sorted(std::vector<double>(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(hi)),
+                     std::vector<double>(y.begin(), y.begin() + static_cast<std::ptrdiff_t>(hi)),
+                     options);
+      break;
+    } catch (const Error&) {
+      const std::size_t next = hi * 4 / 5;
+      if (next < 2 * m + 1 || next == hi) throw;
+      hi = next;
+    }
+  }
+  // The range from the data: each line only over the part of the curve that is straight. The
+  // hot liquid bends (U ~ T^(3/5)), so a liquid line fitted far above Tg pulls the kink up and
+  // Tg follows the range chosen; here the liquid side grows from Tg upwards while a quadratic's
+  // curvature on [Tg, T_max] stays under 3 standard errors, then the two lines are refitted,
+  // until the range stops moving.
+  for (int iteration = 0; iteration < 8; ++iteration) {
+    const std::size_t k =
+        static_cast<std::size_t>(std::lower_bound(t.begin(), t.end(), e.tg) - t.begin());
+    // Grown outwards from Tg while straight: from the far end inwards, a chance pass of the
+    // curvature test would accept the longest, most bent range.
+    std::size_t new_hi = std::min(t.size(), k + 2 * m);
+    while (new_hi < t.size() && straight(t, y, k, new_hi + 1)) ++new_hi;
+    const std::size_t new_lo = 0;  // the glass line is a harmonic solid's: straight, kept whole
+    if (new_lo == lo && new_hi == hi) break;
+    lo = new_lo, hi = new_hi;
+    const std::vector<double> ts(t.begin() + static_cast<std::ptrdiff_t>(lo),
+                                 t.begin() + static_cast<std::ptrdiff_t>(hi));
+    const std::vector<double> ys(y.begin() + static_cast<std::ptrdiff_t>(lo),
+                                 y.begin() + static_cast<std::ptrdiff_t>(hi));
+    try {
+      e = fit_sorted(ts, ys, options);
+    } catch (const Error&) {
+      break;  // the straight parts hold too few points for two lines: keep the last fit
+    }
+  }
+  e.range_from_data = true;
+  // A bend too slight for the test still moves the kink (by about its statistical error at the
+  // noise of MD cooling curves): the shift when the liquid side is halved is added to the error.
+  const std::size_t k =
+      static_cast<std::size_t>(std::lower_bound(t.begin(), t.end(), e.tg) - t.begin());
+  const std::size_t half = k + (hi - std::min(hi, k)) / 2;
+  if (half > k + m) {
+    try {
+      const std::vector<double> ts(t.begin() + static_cast<std::ptrdiff_t>(lo),
+                                   t.begin() + static_cast<std::ptrdiff_t>(half));
+      const std::vector<double> ys(y.begin() + static_cast<std::ptrdiff_t>(lo),
+                                   y.begin() + static_cast<std::ptrdiff_t>(half));
+      e.tg_range_err = std::abs(fit_sorted(ts, ys, options).tg - e.tg);
+      e.tg_err = std::hypot(e.tg_err, e.tg_range_err);
+    } catch (const Error&) {
+      // Too few points on the halved side: no range error estimate.
+    }
+  }
+  return e;
+}
+
 nlohmann::json TgEstimate::to_json() const {
   return {{"tg", tg},
           {"tg_err", tg_err},
@@ -181,6 +274,8 @@ nlohmann::json TgEstimate::to_json() const {
           {"quantity", quantity},
           {"t_min", t_min},
           {"t_max", t_max},
+          {"range_from_data", range_from_data},
+          {"tg_range_err", tg_range_err},
           {"method", "two lines meeting at Tg; error from the profile SSE (delta chi^2 = 1)"}};
 }
 
@@ -198,6 +293,8 @@ TgEstimate TgEstimate::from_json(const nlohmann::json& j) {
   e.quantity = j.value("quantity", std::string("potential_energy"));
   e.t_min = j.value("t_min", 0.0);
   e.t_max = j.value("t_max", 0.0);
+  e.range_from_data = j.value("range_from_data", false);
+  e.tg_range_err = j.value("tg_range_err", 0.0);
   return e;
 }
 

@@ -20,11 +20,15 @@ namespace glassy::md {
 
 struct TgOptions {
   std::string quantity = "potential_energy";  // or "volume" (meaningful for NPT quenches)
-  // Fit range [t_min, t_max] in LJ temperature; 0 = no limit on that side. The default t_max = 1
-  // is about twice the Wahnström Tg: above it the liquid's energy bends (Rosenfeld-Tarazona,
-  // U ~ T^(3/5)) and a straight liquid line would put the kink in the hot liquid.
+  // Fit range [t_min, t_max] in LJ temperature; 0 = no limit on that side. Above ~2 Tg the
+  // liquid's energy bends (Rosenfeld-Tarazona, U ~ T^(3/5)) and a straight liquid line would put
+  // the kink in the hot liquid; with range_from_data the liquid line is further restricted to
+  // where the curve is straight (grown from Tg while a quadratic's curvature stays under 3
+  // standard errors), iterated with Tg, the range reported and the shift of Tg when that side
+  // is halved added to the error. Off: exactly [t_min, t_max].
   double t_min = 0;
-  double t_max = 1.0;
+  double t_max = 1.0;  // ~2 Tg: an outer bound; the data choose within it
+  bool range_from_data = true;
   std::size_t min_points_per_line = 5;  // Tg is searched where each line has at least this many
   // Only kinks where the liquid line is the steeper one (heat capacity and thermal expansion
   // drop on vitrification) are accepted; false fits any kink.
@@ -39,7 +43,11 @@ struct TgEstimate {
   double rms_residual = 0;  // sqrt(SSE_min / (n - 4))
   std::size_t points = 0;
   std::string quantity = "potential_energy";
-  double t_min = 0, t_max = 0;  // the range actually fitted
+  double t_min = 0, t_max = 0;   // the range actually fitted
+  bool range_from_data = false;  // chosen where the curve is straight (TgOptions)
+  // Part of tg_err (added in quadrature) from the range: the shift of Tg when the liquid side
+  // of the chosen range is halved (0 when the range is as given).
+  double tg_range_err = 0;
 
   nlohmann::json to_json() const;
   static TgEstimate from_json(const nlohmann::json& j);
