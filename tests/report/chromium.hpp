@@ -1,6 +1,9 @@
-// Headless Debian chromium for the report tests: opens a page from a file URL, lets its scripts
-// run, and returns the DOM (plotly adds a .main-svg to each drawn figure's div) and a screenshot.
+// Page helpers for the report tests: the figure specifications a page embeds, and headless Debian
+// chromium, which opens a page from a file URL, lets its scripts run, and returns the DOM (plotly
+// adds a .main-svg to each drawn figure's div) and a screenshot.
 #pragma once
+
+#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <filesystem>
@@ -17,6 +20,17 @@ inline std::string slurp(const std::filesystem::path& p) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// The figure specifications embedded in the page (<script id="glassy-figures">).
+inline nlohmann::json embedded_figures(const std::string& html) {
+  const std::string open = "id=\"glassy-figures\">";
+  const auto a = html.find(open);
+  if (a == std::string::npos) return nlohmann::json::array();
+  const auto b = html.find("</script>", a);
+  std::string text = html.substr(a + open.size(), b - a - open.size());
+  for (std::size_t i = 0; (i = text.find("<\\/", i)) != std::string::npos;) text.erase(i + 1, 1);
+  return nlohmann::json::parse(text);
 }
 
 struct ChromiumPage {

@@ -16,6 +16,7 @@
 namespace glassy {
 namespace {
 
+using test::embedded_figures;
 using test::run_cli;
 using test::ScratchDir;
 
@@ -48,15 +49,6 @@ class MdReport : public ::testing::Test {
   static ScratchDir* dir_;
 };
 ScratchDir* MdReport::dir_ = nullptr;
-
-nlohmann::json embedded_figures(const std::string& html) {
-  const std::string open = "id=\"glassy-figures\">";
-  const auto a = html.find(open);
-  const auto b = html.find("</script>", a);
-  std::string text = html.substr(a + open.size(), b - a - open.size());
-  for (std::size_t i = 0; (i = text.find("<\\/", i)) != std::string::npos;) text.erase(i + 1, 1);
-  return nlohmann::json::parse(text);
-}
 
 const char* const kMdFigureIds[] = {"md0-cooling",  "md1-map0",   "md1-map1", "md1-map2",
                                     "md1-contrast", "md1-g2",     "md1-sq",   "md2-waiting",

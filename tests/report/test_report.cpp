@@ -23,6 +23,7 @@
 namespace glassy {
 namespace {
 
+using test::embedded_figures;
 using test::ScratchDir;
 using test::slurp;
 
@@ -70,17 +71,6 @@ class Report : public ::testing::Test {
   static ScratchDir* dir_;
 };
 ScratchDir* Report::dir_ = nullptr;
-
-// The figure specifications embedded in the page.
-nlohmann::json embedded_figures(const std::string& html) {
-  const std::string open = "id=\"glassy-figures\">";
-  const auto a = html.find(open);
-  const auto b = html.find("</script>", a);
-  EXPECT_NE(a, std::string::npos);
-  std::string text = html.substr(a + open.size(), b - a - open.size());
-  for (std::size_t i = 0; (i = text.find("<\\/", i)) != std::string::npos;) text.erase(i + 1, 1);
-  return nlohmann::json::parse(text);
-}
 
 TEST_F(Report, PageHoldsEveryFigureWithTheFilesData) {
   if (!have_plotly()) GTEST_SKIP() << "plotly.js absent: run scripts/install-deps.sh";
