@@ -7,3 +7,5 @@ for b in "$build"/bench/bench_*; do
   echo "== $(basename "$b")"
   "$b"
 done
+echo "== whole process (bench/whole_process.sh)"
+bash "$(dirname "$0")/whole_process.sh" "$build"
