@@ -37,8 +37,12 @@ void add_xpcs(const MdXpcsView& v, const std::string& id, std::vector<Figure>& o
     auto h = map_heatmap(m.values, m.side, m.start, m.cell_seconds, "C(t1, t2)");
     h["colorbar"] = {{"title", title("C")}};
     f.data.push_back(std::move(h));
-    f.layout = layout(520, axis("t1 (s)"), axis("t2 (s)"));
-    f.layout["yaxis"]["scaleanchor"] = "x";
+    // Both axes span the map exactly (a square map in a wide plot would otherwise pad them).
+    const double end = m.start + m.cell_seconds * static_cast<double>(m.side);
+    auto x = axis("t1 (s)"), y = axis("t2 (s)");
+    x["range"] = {num(m.start), num(end)};
+    y["range"] = {num(m.start), num(end)};
+    f.layout = layout(520, std::move(x), std::move(y));
     out.push_back(std::move(f));
   }
   const std::size_t nr = v.regions.size(), nt = v.time_s.size(), nl = v.lag_s.size();
