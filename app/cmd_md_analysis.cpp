@@ -8,6 +8,8 @@
 #include <glassy/core/provenance.hpp>
 #include <glassy/md/studies.hpp>
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <cstdio>
 
@@ -37,6 +39,12 @@ void register_waiting(CLI::App& md) {
   cmd->add_option("--xmin", a->xmin, "Fixed x_min in snapshot intervals (default: by KS)");
   cmd->add_flag("!--no-censored", a->o.fit.use_censored,
                 "Leave the atoms still waiting at the end out of the likelihood");
+  cmd->add_option("--n-boot", a->o.fit.n_boot,
+                  fmt::format("Runs simulated (with the censoring) for the goodness-of-fit p; 0: "
+                              "none, and no exponent is stated (default {})",
+                              a->o.fit.n_boot));
+  cmd->add_option("--seed", a->o.fit.seed,
+                  fmt::format("Seed of the simulated runs (default {})", a->o.fit.seed));
   cmd->callback([a, cmd] {
     check_output(a->out, {a->in});
     auto& o = a->o;

@@ -342,11 +342,15 @@ PYBIND11_MODULE(glassy_md, m) {
         "What an MD file of glassy holds, as a dict with the parts present: glass (cooling curve, "
         "Tg), xpcs (contrast [regions, snapshots], g2_normalized [lags, regions], S(q)), waiting "
         "(densities and fits with their verdict), ifk (fractions per motif, largest cluster).");
+  // Defaults from the option structs (one source of truth with the command line).
+  const glassy::md::WaitingOptions tracking;
+  const glassy::md::WaitingFitOptions fitting;
   m.def("waiting_times", &gp::waiting_times_py, arg("positions"), arg("species"),
-        arg("times") = pybind11::none(), arg("threshold") = std::vector<double>{1.0},
-        arg("window") = 5, arg("kind") = "exchange", arg("unit_intervals") = 1.0,
-        arg("xmin") = pybind11::none(), arg("n_boot") = 100, arg("seed") = 1,
-        arg("use_censored") = true,
+        arg("times") = pybind11::none(), arg("threshold") = tracking.threshold,
+        arg("window") = tracking.window, arg("kind") = "exchange",
+        arg("unit_intervals") = fitting.unit_intervals, arg("xmin") = pybind11::none(),
+        arg("n_boot") = fitting.n_boot, arg("seed") = fitting.seed,
+        arg("use_censored") = fitting.use_censored,
         "Waiting times to move `threshold` (sigma; one value or one per species) from where each "
         "atom settled, vibrations averaged over `window` snapshots, and the power-law fit of the "
         "chosen kind with its evidence (see `glassy md waiting`). positions: unwrapped, shape "
@@ -355,8 +359,9 @@ PYBIND11_MODULE(glassy_md, m) {
         "horizon, moves, fit {ok, reason, stated, refusals, run_factor_needed, alpha, alpha_err, "
         "beta_prime, xmin_tau, tail_decades, n_tail, n_censored, p_value, vs_exponential, "
         "vs_lognormal, fractional_diffusion}. The GIL is released.");
-  m.def("ifk", &gp::ifk_py, arg("positions"), arg("box"), arg("species"), arg("radical") = true,
-        arg("radii") = std::vector<double>{0.5, 0.6}, arg("link") = "voronoi",
+  const glassy::md::VoronoiOptions voronoi;
+  m.def("ifk", &gp::ifk_py, arg("positions"), arg("box"), arg("species"),
+        arg("radical") = voronoi.radical, arg("radii") = voronoi.radii, arg("link") = "voronoi",
         "Voronoi indices (voro++, periodic box) and the icosahedral/Frank-Kasper network of one "
         "snapshot: positions (atoms, 3), box (edge lengths or [[lo], [hi]]), species per atom. "
         "Returns fraction {icosahedron, Z14, Z15, Z16, ifk}, motif and cluster_of per atom, "
