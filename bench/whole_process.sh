@@ -33,15 +33,15 @@ run_case() {
 }
 
 echo "== whole process ($(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), load $(cut -d' ' -f1 /proc/loadavg))"
-"$glassy" -q synth --preset tiny --frames 1000 --rate 0.01 --layout sparse --compression none \
+"$glassy" -q synth --preset tiny --frames 1000 --shape 64 64 --rate 0.01 --layout sparse --compression none \
   --out "$work/sparse.h5" > /dev/null
-"$glassy" -q synth --preset tiny --frames 1000 --rate 1 --compression none --out "$work/dense.h5" > /dev/null
+"$glassy" -q synth --preset tiny --frames 1000 --shape 64 64 --rate 1 --compression none --out "$work/dense.h5" > /dev/null
 run_case "glassy --version" --version
-run_case "corr two-time 1000 x 48^2, 0.01 ph/px (sparse)" corr "$work/sparse.h5" --mode twotime \
+run_case "corr two-time 1000 x 64^2, 0.01 ph/px (sparse)" corr "$work/sparse.h5" --mode twotime \
   --out "$work/out1.h5"
-run_case "corr two-time 1000 x 48^2, 1 ph/px (dense)" corr "$work/dense.h5" --mode twotime \
+run_case "corr two-time 1000 x 64^2, 1 ph/px (dense)" corr "$work/dense.h5" --mode twotime \
   --out "$work/out2.h5"
-run_case "corr multi-tau 1000 x 48^2, 1 ph/px" corr "$work/dense.h5" --mode multitau \
+run_case "corr multi-tau 1000 x 64^2, 1 ph/px" corr "$work/dense.h5" --mode multitau \
   --out "$work/out3.h5"
-run_case "age 1000 x 48^2, 100 s windows" age "$work/dense.h5" --window-s 100 \
+run_case "age 1000 x 64^2, 100 s windows" age "$work/dense.h5" --window-s 100 \
   --out "$work/out4.h5"
