@@ -64,6 +64,11 @@ void register_waiting(CLI::App& md) {
     auto show = [run_tau](const char* name, const md::WaitingFit& f) {
       if (!f.ok) {
         std::printf("  %s: no fit (%s)\n", name, f.reason.c_str());
+        if (f.run_factor_needed > 0)
+          std::printf(
+              "    a run about %.3g times longer (%.4g tau) would hold the waits an exponent "
+              "needs, at the measured rate of moves\n",
+              f.run_factor_needed, f.run_factor_needed * run_tau);
         return;
       }
       std::printf("  %s: %zu uncensored waits >= x_min %.4g tau over %.2f decades, %zu censored",

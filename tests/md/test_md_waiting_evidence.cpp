@@ -152,6 +152,18 @@ TEST(MdWaitingEvidence, ShortTailsAreRefusedWithTheRunNeeded) {
   EXPECT_DOUBLE_EQ(f.run_factor_needed, needed);
   EXPECT_THROW(predicted_relaxation(f, 1.0, 1.0), Error);
 
+  // Too few waits for any fit: no fit, and the run that would give the 50 waits asked for.
+  Renewal tiny;  // 3 atoms over 3 strides: at most 9 waits, under the 10 a fit needs
+  tiny.atoms = 3;
+  tiny.stride = 20;
+  tiny.snapshots = 61;
+  const auto w = renewal_run(tiny);
+  const auto none = fit_waiting_times(w, pooled_fit(tiny, 10));
+  ASSERT_FALSE(none.ok);
+  const auto observed = w.persistence.size() + w.exchange.size();
+  ASSERT_GT(observed, 0u);
+  EXPECT_DOUBLE_EQ(none.run_factor_needed, 50.0 / static_cast<double>(observed));
+
   // Without a goodness-of-fit test nothing is stated either.
   Renewal ok;
   const auto g = fit_waiting_times(renewal_run(ok), pooled_fit(ok, 0));

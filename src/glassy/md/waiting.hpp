@@ -170,7 +170,8 @@ struct WaitingFit {
   // The evidence (WaitingEvidence): the span of the uncensored tail, whether the exponent is
   // stated, and if not, why (one sentence per failed condition) and the run length factor that
   // would meet the span and count conditions (the longest wait and the number of moves grow at
-  // most in proportion to the run; 0 when they hold).
+  // most in proportion to the run; 0 when they hold). When there were too few waits for any fit
+  // (ok false), the factor that would give min_tail_events waits.
   double tail_decades = 0;
   bool stated = false;
   std::vector<std::string> refusals;

@@ -113,6 +113,11 @@ WaitingFit fit_waiting_times(const WaitingTimes& t, const WaitingFitOptions& o) 
   r.n = f.n;
   if (!f.ok) {
     r.reason = f.reason;
+    // Too few waits for any fit: the run that would hold the waits the evidence asks for, at the
+    // measured rate of moves (none measured: cannot say).
+    if (!x.empty() && x.size() < o.evidence.min_tail_events)
+      r.run_factor_needed =
+          static_cast<double>(o.evidence.min_tail_events) / static_cast<double>(x.size());
     return r;
   }
   r.ok = true;
