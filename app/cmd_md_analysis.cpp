@@ -66,9 +66,9 @@ void register_waiting(CLI::App& md) {
         std::printf("  %s: no fit (%s)\n", name, f.reason.c_str());
         if (f.run_factor_needed > 0)
           std::printf(
-              "    a run about %.3g times longer (%.4g tau) would hold the waits an exponent "
+              "    a run of about %.4g tau (%.3g times this one) would hold the waits an exponent "
               "needs, at the measured rate of moves\n",
-              f.run_factor_needed, f.run_factor_needed * run_tau);
+              f.run_factor_needed * run_tau, f.run_factor_needed);
         return;
       }
       std::printf("  %s: %zu uncensored waits >= x_min %.4g tau over %.2f decades, %zu censored",
@@ -84,9 +84,9 @@ void register_waiting(CLI::App& md) {
         for (const auto& why : f.refusals) std::printf("      - %s\n", why.c_str());
         if (f.run_factor_needed > 0)
           std::printf(
-              "    a run about %.3g times longer (%.4g tau) would meet the span and count "
+              "    a run of about %.4g tau (%.3g times this one) would meet the span and count "
               "conditions, at the measured rate of moves\n",
-              f.run_factor_needed, f.run_factor_needed * run_tau);
+              f.run_factor_needed * run_tau, f.run_factor_needed);
         return;
       }
       std::printf("    1 + beta' = %.3f +- %.3f (KS %.3f)\n", f.alpha, f.alpha_error,
