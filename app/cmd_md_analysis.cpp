@@ -61,14 +61,18 @@ void register_waiting(CLI::App& md) {
     std::printf("wrote %s: %zu atoms, %zu snapshots (%.4g tau apart), %zu moves\n", a->out.c_str(),
                 s.times.atoms, s.times.snapshots, s.snapshot_interval_tau, s.times.event_count());
     const double run_tau = s.times.snapshot_time.back() - s.times.snapshot_time.front();
-    auto show = [run_tau](const char* name, const md::WaitingFit& f) {
+    // The run that would meet what failed (run_factor_needed; 0: nothing a longer run cures).
+    auto run_needed = [run_tau](const md::WaitingFit& f, const char* would) {
+      if (f.run_factor_needed > 0)
+        std::printf(
+            "    a run of about %.4g tau (%.3g times this one) would %s, at the measured rate of "
+            "moves\n",
+            f.run_factor_needed * run_tau, f.run_factor_needed, would);
+    };
+    auto show = [&run_needed](const char* name, const md::WaitingFit& f) {
       if (!f.ok) {
         std::printf("  %s: no fit (%s)\n", name, f.reason.c_str());
-        if (f.run_factor_needed > 0)
-          std::printf(
-              "    a run of about %.4g tau (%.3g times this one) would hold the waits an exponent "
-              "needs, at the measured rate of moves\n",
-              f.run_factor_needed * run_tau, f.run_factor_needed);
+        run_needed(f, "hold the waits an exponent needs");
         return;
       }
       std::printf("  %s: %zu uncensored waits >= x_min %.4g tau over %.2f decades, %zu censored",
@@ -82,11 +86,7 @@ void register_waiting(CLI::App& md) {
       if (!f.stated) {
         std::printf("    no exponent stated:\n");
         for (const auto& why : f.refusals) std::printf("      - %s\n", why.c_str());
-        if (f.run_factor_needed > 0)
-          std::printf(
-              "    a run of about %.4g tau (%.3g times this one) would meet the span and count "
-              "conditions, at the measured rate of moves\n",
-              f.run_factor_needed * run_tau, f.run_factor_needed);
+        run_needed(f, "meet the span and count conditions");
         return;
       }
       std::printf("    1 + beta' = %.3f +- %.3f (KS %.3f)\n", f.alpha, f.alpha_error,

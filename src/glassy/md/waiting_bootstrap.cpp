@@ -33,10 +33,10 @@ double km_survival_at(const std::vector<double>& obs, const std::vector<double>&
 }  // namespace
 
 BootstrapP censored_bootstrap(const WaitingTimes& t, const WaitingFitOptions& o,
-                              const fit::PowerLawFit& f) {
+                              const FitSample& sample, const fit::PowerLawFit& f) {
   BootstrapP out;
   if (!f.ok || o.n_boot == 0 || t.atoms == 0) return out;
-  FitSample data = fit_sample(t, o);
+  FitSample data = sample;  // sorted here for the Kaplan-Meier estimate
   std::sort(data.obs.begin(), data.obs.end());
   std::sort(data.cens.begin(), data.cens.end());
   const double q = km_survival_at(data.obs, data.cens, f.xmin);

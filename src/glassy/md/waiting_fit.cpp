@@ -137,7 +137,7 @@ WaitingFit fit_waiting_times(const WaitingTimes& t, const WaitingFitOptions& o) 
   r.n_censored = f.n_censored;
   r.vs_exponential = fit::compare_power_law(x, f, fit::Alternative::Exponential, cens);
   r.vs_lognormal = fit::compare_power_law(x, f, fit::Alternative::LogNormal, cens);
-  const auto boot = detail::censored_bootstrap(t, o, f);
+  const auto boot = detail::censored_bootstrap(t, o, sample, f);
   r.p_value = boot.p;
   r.n_boot = boot.replicates;
   weigh_evidence(o, x, r);

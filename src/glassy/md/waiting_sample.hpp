@@ -31,7 +31,8 @@ struct BootstrapP {
 // it, and is cut at the run's horizon like the tracker cuts it (exchange: from each atom's
 // observed first move; persistence and pooled: from snapshot 0). p is the fraction of replicates
 // whose own fit has a KS distance at least the data's.
+// `sample` is fit_sample(times, options), the data the fit saw.
 BootstrapP censored_bootstrap(const WaitingTimes& times, const WaitingFitOptions& options,
-                              const fit::PowerLawFit& fit);
+                              const FitSample& sample, const fit::PowerLawFit& fit);
 
 }  // namespace glassy::md::detail
