@@ -12,6 +12,7 @@
 #include <glassy/core/error.hpp>
 #include <glassy/core/parse.hpp>
 #include <glassy/core/provenance.hpp>
+#include <glassy/core/ranks.hpp>
 #include <glassy/corr/map_source.hpp>
 #include <glassy/corr/stored.hpp>
 #include <glassy/corr/tables.hpp>
@@ -19,6 +20,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <optional>
 #include <sstream>
 
 namespace glassy::cli {
@@ -111,7 +113,10 @@ void register_age(CLI::App& app) {
 
     for (const auto& in : a->in) provenance::record_input(in);
     provenance::record_options(o);
-    AtomicOutput atomic(out, {a->in.begin(), a->in.end()});
+    // Under mpirun every rank computes its share and rank 0 alone writes.
+    std::optional<AtomicOutput> atomic;
+    if (ranks().rank() == 0)
+      atomic.emplace(out, std::vector<std::filesystem::path>{a->in.begin(), a->in.end()});
     aging::AgingResult r;
     if (stored) {
       refuse_frame_options(*cmd, first, "a stored correlation (its own clock and pixels)",
@@ -152,11 +157,12 @@ void register_age(CLI::App& app) {
       auto source = open_frames(first, a->overrides);
       r = aging::analyse_aging(*source, o);
     }
+    if (!atomic) return;
     {
-      auto file = h5::File::create(atomic.temp_path());
+      auto file = h5::File::create(atomic->temp_path());
       write_aging(file, r);
     }
-    atomic.commit();
+    atomic->commit();
     aging::write_history_csv(csv_dir, out.stem().string(), r);
     std::printf("%s", aging::summarise(r).c_str());
     std::printf("wrote %s and %s_*.csv\n", a->out.c_str(), (csv_dir / out.stem()).c_str());

@@ -7,9 +7,11 @@
 #include <glassy/core/error.hpp>
 #include <glassy/core/parse.hpp>
 #include <glassy/core/provenance.hpp>
+#include <glassy/core/ranks.hpp>
 #include <glassy/corr/correlate.hpp>
 
 #include <cstdio>
+#include <optional>
 
 namespace glassy::cli {
 
@@ -68,14 +70,17 @@ void register_corr(CLI::App& app) {
     o.resume = a->resume;
     provenance::record_input(a->in);
     provenance::record_options(o);
-    AtomicOutput atomic(a->out, {a->in});
+    // Under mpirun every rank computes its share and rank 0 alone writes.
+    std::optional<AtomicOutput> atomic;
+    if (ranks().rank() == 0) atomic.emplace(a->out, std::vector<std::filesystem::path>{a->in});
     auto source = open_frames(a->in, a->overrides);
     const auto c = correlate(*source, o);
+    if (!atomic) return;
     {
-      auto file = h5::File::create(atomic.temp_path());
+      auto file = h5::File::create(atomic->temp_path());
       write_correlation(file, c);
     }
-    atomic.commit();
+    atomic->commit();
     std::printf(
         "wrote %s: %zu frames, %d q bins, %s path, photon density %.3g, %zu hot pixels masked, %zu "
         "empty frames, %zu gaps",

@@ -17,7 +17,7 @@ void register_md(CLI::App& app) {
 
 }  // namespace glassy::cli
 
-// The plugin's entry point, looked up by app/md_plugin.cpp.
+// The plugin's entry point, looked up by app/plugins.cpp.
 extern "C" __attribute__((visibility("default"))) void glassy_register_md(CLI::App& app) {
   glassy::cli::register_md(app);
 }

@@ -20,11 +20,14 @@ void register_fit(CLI::App& app);
 void register_report(CLI::App& app);
 void register_plan(CLI::App& app);
 void register_md(CLI::App& app);  // in the plugin glassy_md_cli.so
-// app/md_plugin.cpp: does the command line name "md"? If so the plugin is loaded and registers
+// app/plugins.cpp: does the command line name "md"? If so the plugin is loaded and registers
 // the md subcommands (throws glassy::Error when it cannot be loaded); if not a placeholder keeps
 // `md` in the help.
 bool mentions_md(int argc, char** argv);
 void register_md_lazily(CLI::App& app, bool load);
+// Under mpirun or srun, loads the MPI plugin and installs its ranks (core/ranks); otherwise
+// nothing (the run is one process and never loads MPI).
+void join_mpi_ranks_if_launched();
 // The `glassy md` subcommands (cmd_md_*.cpp), registered on the md group.
 void register_md_engine(CLI::App& md);    // prepare, tg, run
 void register_md_xpcs(CLI::App& md);      // xpcs

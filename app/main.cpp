@@ -7,6 +7,7 @@
 #include <glassy/core/options.hpp>
 #include <glassy/core/progress.hpp>
 #include <glassy/core/provenance.hpp>
+#include <glassy/core/ranks.hpp>
 #include <glassy/core/threads.hpp>
 
 #include <unistd.h>
@@ -71,6 +72,11 @@ std::string one_printable_line(const std::string& text) {
 }
 
 int report_error(const char* kind, const std::string& message, int code) {
+  // Every MPI rank meets a bad input alike: rank 0 says it once. What only one rank can meet
+  // (an internal error, memory) is said by that rank.
+  const int rank = glassy::ranks().rank();
+  if (rank != 0 && code == 2 && std::string(kind) == "error") return code;
+  if (rank != 0) kind = "internal error on an MPI rank";
   glassy::clear_progress_line();
   std::fflush(stdout);
   std::fprintf(stderr, "glassy: %s: %s\n", kind, one_printable_line(message).c_str());
@@ -112,7 +118,7 @@ int main(int argc, char** argv) {
         progress == "auto" || progress == "bar" || progress == "lines" || progress == "none",
         "--progress '" + progress + "': use auto, bar, lines or none");
     glassy::set_threads(threads);
-    glassy::Progress::set_quiet(quiet || progress == "none");
+    glassy::Progress::set_quiet(quiet || progress == "none" || glassy::ranks().rank() != 0);
     const bool terminal = isatty(STDERR_FILENO) != 0;
     if (progress == "lines")
       glassy::Progress::set_sink(glassy::line_progress_sink(), 10.0);
@@ -132,7 +138,13 @@ int main(int argc, char** argv) {
   glassy::cli::register_plan(app);
   glassy::provenance::record_command_line(argc, argv);  // for /glassy/provenance
   try {
-    glassy::cli::register_md_lazily(app, glassy::cli::mentions_md(argc, argv));
+    const bool md = glassy::cli::mentions_md(argc, argv);
+    glassy::cli::register_md_lazily(app, md);
+    // `glassy md` runs LAMMPS, which takes the MPI ranks itself.
+    if (!md) glassy::cli::join_mpi_ranks_if_launched();
+    // Rank 0 reports and writes; the other ranks compute their share in silence.
+    if (glassy::ranks().rank() != 0 && std::freopen("/dev/null", "w", stdout) == nullptr)
+      return report_error("error", "cannot silence the standard output of an MPI rank", 2);
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
     return app.exit(e);
@@ -158,5 +170,6 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     return report_error("internal error", std::string(e.what()) + " (please report it)", 3);
   }
+  glassy::ranks().finish();
   return 0;
 }

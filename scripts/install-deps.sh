@@ -18,6 +18,8 @@ packages=(
   libmatio-dev
   # the atomistic half: LAMMPS (in-process, C library interface; MPI build), its mpirun, voro++
   liblammps-dev mpi-default-bin voro++-dev
+  # `mpirun -np N glassy corr|age`: the MPI plugin glassy_mpi.so (app/mpi)
+  mpi-default-dev
   # command line, formatting, JSON
   libcli11-dev libfmt-dev nlohmann-json3-dev
   # tests and benchmarks

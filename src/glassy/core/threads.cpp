@@ -1,8 +1,10 @@
 #include <glassy/core/error.hpp>
+#include <glassy/core/ranks.hpp>
 #include <glassy/core/threads.hpp>
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -13,6 +15,9 @@ void set_threads(int n) {
     if (const char* env = std::getenv("GLASSY_THREADS"); env != nullptr && *env != '\0') {
       n = std::atoi(env);
       require(n > 0, std::string("GLASSY_THREADS='") + env + "' is not a positive integer");
+    } else if (const int local = ranks_on_this_node(); local > 1) {
+      // MPI ranks sharing a node share its cores: no rank oversubscribes them.
+      n = std::max(1, omp_get_num_procs() / local);
     }
   }
   if (n > 0) omp_set_num_threads(n);

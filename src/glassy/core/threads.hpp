@@ -1,5 +1,6 @@
 // core/threads: one place that decides how many OpenMP threads glassy uses
-// (--threads, else GLASSY_THREADS, else OpenMP's default).
+// (--threads, else GLASSY_THREADS, else the node's cores shared by the MPI ranks on it, else
+// OpenMP's default).
 #pragma once
 
 namespace glassy {

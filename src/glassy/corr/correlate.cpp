@@ -1,6 +1,7 @@
 #include <glassy/core/error.hpp>
 #include <glassy/core/provenance.hpp>
 #include <glassy/corr/aps_layout.hpp>
+#include <glassy/core/ranks.hpp>
 #include <glassy/corr/correlate.hpp>
 #include <glassy/corr/reducer_cost.hpp>
 #include <glassy/corr/stored.hpp>
@@ -125,6 +126,7 @@ Correlation correlate(FrameSource& source, const CorrelateOptions& o) {
     to.checkpoint = o.checkpoint;
     to.resume = o.resume;
     to.after_row = o.after_row;
+    to.ranks = &ranks();  // one process, or the MPI ranks of mpirun (same bits either way)
     TwoTimeInputs in{c.partition, c.weights, c.stats.frame_valid};
     c.twotime_report = run_twotime(source, in, to, reducers);
   }

@@ -315,6 +315,8 @@ std::unique_ptr<AgeBandReducer> AgeBandReducer::empty_like() const {
   return std::make_unique<AgeBandReducer>(clock_, bins_, max_lag_s_, per_decade_, window_s_);
 }
 
+std::unique_ptr<TileReducer> AgeBandReducer::blank() const { return empty_like(); }
+
 void AgeBandReducer::subtract(const AgeBandReducer& pairs) {
   require(pairs.sum_.size() == sum_.size() && pairs.p_sum_.size() == p_sum_.size(),
           "age bands of different shapes cannot be subtracted");
@@ -418,6 +420,12 @@ Accumulated OneTimeReducer::g2(int bin, std::size_t l) const {
   return with_variance(sum_[c], sum2_[c], count_[c], var, 1.0 / lags_per_bin_[l]);
 }
 
+std::unique_ptr<TileReducer> OneTimeReducer::blank() const {
+  auto b = std::make_unique<OneTimeReducer>(*this);
+  for (auto& [name, values] : b->state()) std::fill(values->begin(), values->end(), 0.0);
+  return b;
+}
+
 Accumulated OneTimeReducer::plateau_beyond(int bin, double min_lag_s) const {
   double sum = 0, n = 0;
   std::vector<double> means, bsum(kOneTimeErrorBlocks, 0.0), bcount(kOneTimeErrorBlocks, 0.0);
@@ -485,6 +493,24 @@ std::vector<std::pair<std::string, std::vector<double>*>> MapReducer::state() {
   return {{"sum", &sum_}, {"count", &count_}};
 }
 
+std::unique_ptr<TileReducer> MapReducer::blank() const {
+  return std::make_unique<MapReducer>(clock_, bins_, size_);
+}
+
+// A row of tiles writes the map rows of its later frames' cells, in every bin.
+std::vector<std::pair<std::size_t, std::size_t>> MapReducer::touched(std::size_t,
+                                                                     std::size_t t1_first,
+                                                                     std::size_t t1_count) {
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  if (t1_count == 0) return ranges;
+  const std::size_t first = cell_of_[t1_first], last = cell_of_[t1_first + t1_count - 1];
+  for (int b = 0; b < bins_; ++b) {
+    const std::size_t base = static_cast<std::size_t>(b) * size_ * size_;
+    ranges.emplace_back(base + first * size_, base + (last + 1) * size_);
+  }
+  return ranges;
+}
+
 std::vector<float> MapReducer::map(int bin) const {
   std::vector<float> m(size_ * size_, std::numeric_limits<float>::quiet_NaN());
   const std::size_t base = static_cast<std::size_t>(bin) * size_ * size_;
@@ -533,6 +559,18 @@ void DiagonalBandReducer::consume(const Tile& t) {
 
 std::vector<std::pair<std::string, std::vector<double>*>> DiagonalBandReducer::state() {
   return {{"band", &band_}};
+}
+
+// C(f, f - k) is stored under its later frame f: a row of tiles writes its own frames' entries.
+std::vector<std::pair<std::size_t, std::size_t>> DiagonalBandReducer::touched(
+    std::size_t, std::size_t t1_first, std::size_t t1_count) {
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  const std::size_t bins = band_.size() / (frames_ * width_);
+  for (std::size_t b = 0; b < bins; ++b) {
+    const std::size_t base = b * frames_ * width_;
+    ranges.emplace_back(base + t1_first * width_, base + (t1_first + t1_count) * width_);
+  }
+  return ranges;
 }
 
 std::vector<float> DiagonalBandReducer::band(int bin) const {

@@ -60,6 +60,8 @@ class AgeBandReducer : public TileReducer {
   std::size_t max_lag_frames() const override;
   void consume(const Tile& tile) override;
   std::vector<std::pair<std::string, std::vector<double>*>> state() override;
+  Combine combine() const override { return Combine::Sums; }
+  std::unique_ptr<TileReducer> blank() const override;
 
   std::size_t windows() const { return n_windows_; }
   std::size_t lags() const { return lags_.size(); }
@@ -124,6 +126,8 @@ class OneTimeReducer : public TileReducer {
   std::size_t max_lag_frames() const override { return lags_.max_frames(); }
   void consume(const Tile& tile) override;
   std::vector<std::pair<std::string, std::vector<double>*>> state() override;
+  Combine combine() const override { return Combine::Sums; }
+  std::unique_ptr<TileReducer> blank() const override;
   std::size_t lags() const { return lags_.size(); }
   double lag_seconds(std::size_t l) const;
   Accumulated g2(int bin, std::size_t lag) const;
@@ -153,6 +157,11 @@ class MapReducer : public TileReducer {
   std::size_t max_lag_frames() const override { return static_cast<std::size_t>(-1); }
   void consume(const Tile& tile) override;
   std::vector<std::pair<std::string, std::vector<double>*>> state() override;
+  // A full-resolution map holds one pair per cell, written by one tile: copied, not summed.
+  Combine combine() const override { return full_ ? Combine::Assigned : Combine::Sums; }
+  std::unique_ptr<TileReducer> blank() const override;
+  std::vector<std::pair<std::size_t, std::size_t>> touched(std::size_t index, std::size_t t1_first,
+                                                           std::size_t t1_count) override;
   std::size_t size() const { return size_; }
   bool full_resolution() const { return full_; }
   // The symmetric map of one bin, size x size, NaN where no pair fell (gaps).
@@ -181,6 +190,9 @@ class DiagonalBandReducer : public TileReducer {
   std::size_t max_lag_frames() const override { return width_; }
   void consume(const Tile& tile) override;
   std::vector<std::pair<std::string, std::vector<double>*>> state() override;
+  Combine combine() const override { return Combine::Assigned; }
+  std::vector<std::pair<std::size_t, std::size_t>> touched(std::size_t index, std::size_t t1_first,
+                                                           std::size_t t1_count) override;
   std::size_t width() const { return width_; }
   // [frame * width + (k - 1)] = C(frame, frame - k), NaN where unavailable.
   std::vector<float> band(int bin) const;

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace glassy {
@@ -28,6 +30,24 @@ class TileReducer {
   virtual void consume(const Tile& tile) = 0;
   // Named accumulators, for checkpoints: saved and restored verbatim.
   virtual std::vector<std::pair<std::string, std::vector<double>*>> state() = 0;
+
+  // How the state of rows of tiles computed apart (another MPI rank, corr/row_fold) joins the
+  // whole, in a summation order that does not depend on how the rows were shared out:
+  //  Sums      every entry is a sum over pairs: a blank() reducer collects one row of tiles and
+  //            is added to the whole, row after row;
+  //  Assigned  every entry is written by one tile only: the row's entries are copied;
+  //  Local     cannot be shared out (the run computes every row in each process).
+  enum class Combine { Sums, Assigned, Local };
+  virtual Combine combine() const { return Combine::Local; }
+  // An empty reducer of the same shape (Combine::Sums only).
+  virtual std::unique_ptr<TileReducer> blank() const { return nullptr; }
+  // The entries of state vector `index` that tiles whose rows are the frames [t1_first,
+  // t1_first + t1_count) can change, as [begin, end) ranges; the default is the whole vector.
+  virtual std::vector<std::pair<std::size_t, std::size_t>> touched(std::size_t index,
+                                                                   std::size_t t1_first,
+                                                                   std::size_t t1_count) {
+    return {{0, state().at(index).second->size()}};
+  }
 };
 
 }  // namespace glassy

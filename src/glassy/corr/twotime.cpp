@@ -1,5 +1,6 @@
 #include <glassy/core/error.hpp>
 #include <glassy/core/progress.hpp>
+#include <glassy/corr/row_fold.hpp>
 #include <glassy/corr/twotime.hpp>
 #include <glassy/io/hdf5.hpp>
 
@@ -213,16 +214,19 @@ class BlockCache {
   std::list<std::size_t> order_;
 };
 
-// Numerators N(t1, t2) = sum_p (w I1)(w I2) for one bin and one tile, into n (rows x cols).
-void dense_numerators(const BinBlock& a, const BinBlock& b, std::size_t rows, std::size_t cols,
-                      std::size_t pixels, bool diagonal, double* n) {
-  const auto m = static_cast<blasint>(rows), k = static_cast<blasint>(pixels);
-  if (diagonal) {
-    cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, m, k, 1.0, a.x.data(), k, 0.0, n, m);
-  } else {
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, static_cast<blasint>(cols), k, 1.0,
-                a.x.data(), k, b.x.data(), k, 0.0, n, static_cast<blasint>(cols));
-  }
+// Rows [r0, r1) of the numerators N(t1, t2) = sum_p (w I1)(w I2) of one bin and one tile, into n
+// (rows x cols, row-major); on the diagonal tile only the columns < r1 (the lower triangle and a
+// little above it, which normalise ignores). Tiles are cut into slices of a fixed number of rows
+// so that the threads share the work of any row of tiles while each BLAS call stays
+// single-threaded: the numbers then do not depend on the thread count.
+inline constexpr std::size_t kDenseSliceRows = 256;
+void dense_numerator_rows(const BinBlock& a, const BinBlock& b, std::size_t r0, std::size_t r1,
+                          std::size_t cols, std::size_t pixels, bool diagonal, double* n) {
+  const auto k = static_cast<blasint>(pixels);
+  const std::size_t ncols = diagonal ? r1 : cols;
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<blasint>(r1 - r0),
+              static_cast<blasint>(ncols), k, 1.0, a.x.data() + r0 * pixels, k,
+              (diagonal ? a : b).x.data(), k, 0.0, n + r0 * cols, static_cast<blasint>(cols));
 }
 
 // Single-threaded: the caller runs several tiles at once, one per thread.
@@ -340,77 +344,130 @@ TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const Tw
   for (std::size_t k = 0; k < bin_pixels.size(); ++k)
     for (auto p : bin_pixels[k]) w2[k].push_back(in.weights[p] * in.weights[p]);
 
+  // Rank 0 alone reads and writes the checkpoint (it holds the whole); the others learn where
+  // to start from it.
+  const bool root = o.ranks == nullptr || o.ranks->rank() == 0;
+  require(!o.after_row || o.ranks == nullptr || o.ranks->size() == 1,
+          "internal: after_row stops one process, not a run shared over MPI ranks");
   std::size_t first_row = 0;
-  if (o.resume && o.checkpoint && std::filesystem::exists(*o.checkpoint)) {
+  if (root && o.resume && o.checkpoint && std::filesystem::exists(*o.checkpoint)) {
     first_row = load_checkpoint(*o.checkpoint, info.frames, block, report.path, reducers);
     report.resumed = true;
   }
-  // One tile buffer pair per thread: sparse tiles of a row are computed concurrently, dense
-  // ones one at a time (BLAS uses the threads).
-  const std::size_t slots = report.path == CorrPath::Sparse
-                                ? static_cast<std::size_t>(std::max(1, omp_get_max_threads()))
-                                : 1;
+  if (o.ranks != nullptr && o.ranks->size() > 1) {
+    double start_row = static_cast<double>(first_row);
+    o.ranks->broadcast({&start_row, 1}, 0);
+    first_row = static_cast<std::size_t>(start_row);
+    report.resumed = first_row > 0;
+  }
+  // One tile buffer pair per thread: the tiles of a row are computed concurrently, each on one
+  // thread. Dense tiles call BLAS single-threaded: a threaded DSYRK/DGEMM sums in an order that
+  // depends on its thread count, and the same numbers on 1 or N MPI ranks (corr/row_fold) need
+  // an order that does not.
+  const std::size_t slots = static_cast<std::size_t>(std::max(1, omp_get_max_threads()));
+  struct SingleThreadedBlas {
+    int before = openblas_get_num_threads();
+    SingleThreadedBlas() { openblas_set_num_threads(1); }
+    ~SingleThreadedBlas() { openblas_set_num_threads(before); }
+  } single_threaded_blas;
   std::vector<std::vector<double>> n_buf(slots, std::vector<double>(block * block)),
       c_buf(slots, std::vector<double>(block * block));
-  std::size_t total_tiles = 0;
-  for (std::size_t a = 0; a < n_blocks; ++a) total_tiles += std::min(a + 1, lag_blocks);
-  Progress progress("two-time (" + to_string(report.path) + ")", total_tiles);
-  std::size_t done_tiles = 0;
-  for (std::size_t a = 0; a < first_row; ++a) done_tiles += std::min(a + 1, lag_blocks);
-  progress.advance(done_tiles);
-  auto last_checkpoint = std::chrono::steady_clock::now();
-
-  for (std::size_t a = first_row; a < n_blocks; ++a) {
-    // With a straddle frame: rows wholly before it and t2 blocks wholly after it hold no pair
-    // across it and are neither read nor computed.
-    if (o.straddle && (a + 1) * block <= *o.straddle) continue;
-    const auto block_a = cache.get(a);
-    const std::size_t b_min = a + 1 >= lag_blocks ? a + 1 - lag_blocks : 0;
-    std::vector<std::shared_ptr<Block>> row_blocks;  // t2 blocks of this row, nearest first
-    for (std::size_t bi = a + 1; bi-- > b_min;) {
-      if (o.straddle && bi * block >= *o.straddle) continue;
-      row_blocks.push_back(bi == a ? block_a : cache.get(bi));
-    }
+  // One row's tiles into `sinks`, `slots` tiles at a time on the threads (dense ones in slices
+  // of rows), and the sinks see them in a fixed order whatever the thread count.
+  auto compute_row = [&](const Block& block_a,
+                         const std::vector<std::shared_ptr<Block>>& row_blocks,
+                         std::span<TileReducer* const> sinks) {
     for (std::size_t first = 0; first < row_blocks.size(); first += slots) {
       const std::size_t count = std::min(slots, row_blocks.size() - first);
       for (std::size_t k = 0; k < bin_pixels.size(); ++k) {
         const std::size_t pk = bin_pixels[k].size();
         if (pk == 0) continue;
-        auto compute = [&](std::size_t s) {
+        auto normalised = [&](std::size_t s) {
           const Block& bb = *row_blocks[first + s];
-          const bool diagonal = &bb == block_a.get();
-          if (report.path == CorrPath::Dense) {
-            dense_numerators(block_a->bins[k], bb.bins[k], block_a->count, bb.count, pk, diagonal,
-                             n_buf[s].data());
-          } else {
-            sparse_numerators(block_a->bins[k], bb.bins[k], block_a->count, bb.count, pk, diagonal,
-                              w2[k], n_buf[s].data());
-          }
-          normalise(*block_a, bb, block_a->bins[k], bb.bins[k], in.frame_valid, diagonal,
+          normalise(block_a, bb, block_a.bins[k], bb.bins[k], in.frame_valid, &bb == &block_a,
                     static_cast<double>(pk), n_buf[s].data(), c_buf[s].data());
         };
-        if (count > 1) {
-#pragma omp parallel for schedule(dynamic, 1) num_threads(static_cast <int>(count))
-          for (std::size_t s = 0; s < count; ++s) compute(s);
+        if (report.path == CorrPath::Dense) {
+          const std::size_t slices = (block_a.count + kDenseSliceRows - 1) / kDenseSliceRows;
+#pragma omp parallel for schedule(dynamic, 1) if (count * slices > 1)
+          for (std::size_t task = 0; task < count * slices; ++task) {
+            const std::size_t s = task / slices, r0 = task % slices * kDenseSliceRows;
+            const Block& bb = *row_blocks[first + s];
+            dense_numerator_rows(block_a.bins[k], bb.bins[k], r0,
+                                 std::min(block_a.count, r0 + kDenseSliceRows), bb.count, pk,
+                                 &bb == &block_a, n_buf[s].data());
+          }
+#pragma omp parallel for schedule(dynamic, 1) if (count > 1)
+          for (std::size_t s = 0; s < count; ++s) normalised(s);
         } else {
-          compute(0);
+#pragma omp parallel for schedule(dynamic, 1) if (count > 1)
+          for (std::size_t s = 0; s < count; ++s) {
+            const Block& bb = *row_blocks[first + s];
+            sparse_numerators(block_a.bins[k], bb.bins[k], block_a.count, bb.count, pk,
+                              &bb == &block_a, w2[k], n_buf[s].data());
+            normalised(s);
+          }
         }
-        // Reducers see the tiles in a fixed order whatever the thread count.
         for (std::size_t s = 0; s < count; ++s) {
           const Block& bb = *row_blocks[first + s];
-          const bool diagonal = &bb == block_a.get();
-          Tile tile{static_cast<int>(k), block_a->first, block_a->count, bb.first, bb.count,
+          const bool diagonal = &bb == &block_a;
+          Tile tile{static_cast<int>(k), block_a.first, block_a.count, bb.first, bb.count,
                     c_buf[s].data(),     diagonal};
-          for (auto* r : reducers) {
-            if (!diagonal && block_a->first - (bb.first + bb.count - 1) > r->max_lag_frames())
+          for (auto* r : sinks) {
+            if (!diagonal && block_a.first - (bb.first + bb.count - 1) > r->max_lag_frames())
               continue;
             r->consume(tile);
           }
         }
       }
-      report.tiles += count;
-      progress.advance(count);
     }
+  };
+  // Row a pairs the frames of block a (t1) with blocks b <= a (t2), nearest first. With a
+  // straddle frame, rows wholly before it and t2 blocks wholly after it hold no pair across it
+  // and are neither read nor computed.
+  auto row_columns = [&](std::size_t a) {
+    std::vector<std::size_t> columns;
+    if (o.straddle && (a + 1) * block <= *o.straddle) return columns;
+    const std::size_t b_min = a + 1 >= lag_blocks ? a + 1 - lag_blocks : 0;
+    for (std::size_t bi = a + 1; bi-- > b_min;)
+      if (!(o.straddle && bi * block >= *o.straddle)) columns.push_back(bi);
+    return columns;
+  };
+  std::size_t total_tiles = 0, done_tiles = 0;
+  std::vector<std::size_t> rows;  // the rows still to compute, in order
+  for (std::size_t a = 0; a < n_blocks; ++a) {
+    const std::size_t tiles = row_columns(a).size();
+    total_tiles += tiles;
+    if (a < first_row)
+      done_tiles += tiles;
+    else if (tiles > 0)
+      rows.push_back(a);
+  }
+  Progress progress("two-time (" + to_string(report.path) + ")", total_tiles);
+  progress.advance(done_tiles);
+  auto last_checkpoint = std::chrono::steady_clock::now();
+  RowFold fold(o.ranks, reducers);
+  const auto sinks = fold.sinks();
+
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const std::size_t a = rows[i];
+    const std::size_t a_first = a * block, a_count = std::min(block, info.frames - a_first);
+    const auto columns = row_columns(a);
+    if (fold.owner(i) == fold.rank()) {
+      const auto block_a = cache.get(a);
+      std::vector<std::shared_ptr<Block>> row_blocks;  // t2 blocks of this row, nearest first
+      for (auto bi : columns) row_blocks.push_back(bi == a ? block_a : cache.get(bi));
+      compute_row(*block_a, row_blocks, sinks);
+      fold.own_row_done(a_first, a_count);
+      report.tiles += columns.size();
+    } else if (fold.root()) {
+      fold.receive_row(fold.owner(i), a_first, a_count);
+      report.tiles += columns.size();
+    } else {
+      continue;
+    }
+    if (!fold.root()) continue;
+    progress.advance(columns.size());
     const bool stop = o.after_row && !o.after_row(a + 1);
     const double since =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - last_checkpoint).count();
@@ -423,9 +480,10 @@ TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const Tw
       break;
     }
   }
+  fold.share_whole();
   if (report.completed) {
     progress.finish();
-    if (o.checkpoint) std::filesystem::remove(*o.checkpoint);
+    if (o.checkpoint && root) std::filesystem::remove(*o.checkpoint);
   }
   report.block_reads = cache.reads();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <glassy/core/memory_budget.hpp>
+#include <glassy/core/ranks.hpp>
 #include <glassy/corr/tile.hpp>
 #include <glassy/detector/partition.hpp>
 #include <glassy/io/frames.hpp>
@@ -44,6 +45,11 @@ struct TwoTimeOptions {
   // Only the tiles that hold pairs t2 < straddle <= t1 (frame numbers of this source) are
   // computed: the pairs across a cut (corr/straddle), at a fraction of the whole triangle.
   std::optional<std::size_t> straddle;
+  // The MPI ranks that share the rows of tiles (corr/row_fold; each rank calls run_twotime with
+  // the same inputs, rank 0 writes the checkpoints and every rank ends with the whole tables);
+  // nullptr: this process computes every row, straight into the reducers. after_row is asked
+  // on rank 0 only.
+  Ranks* ranks = nullptr;
 };
 
 struct TwoTimeInputs {
