@@ -1,4 +1,5 @@
 #include <glassy/core/error.hpp>
+#include <glassy/core/ranks.hpp>
 #include <glassy/corr/straddle.hpp>
 #include <glassy/corr/twotime.hpp>
 #include <glassy/io/frame_range.hpp>
@@ -12,14 +13,25 @@ namespace glassy {
 namespace {
 
 // Hands a band the pairs of a re-correlated stretch [offset, ...) that straddle `cut` and no
-// earlier cut (so a pair across two cuts is collected once), in the run's frame numbers.
+// earlier cut (so a pair across two cuts is collected once), in the run's frame numbers. Its
+// state is the band's, so the pass can be shared over MPI ranks (corr/row_fold): a blank
+// collector gathers one row's pairs into a band of its own.
 class StraddleCollector : public TileReducer {
  public:
   StraddleCollector(AgeBandReducer& target, std::size_t offset, std::size_t cut,
                     std::vector<std::size_t> earlier, std::size_t reach)
-      : target_(target), offset_(offset), cut_(cut), reach_(reach), earlier_(std::move(earlier)) {}
+      : target_(&target), offset_(offset), cut_(cut), reach_(reach), earlier_(std::move(earlier)) {}
   std::size_t max_lag_frames() const override { return reach_; }
-  std::vector<std::pair<std::string, std::vector<double>*>> state() override { return {}; }
+  std::vector<std::pair<std::string, std::vector<double>*>> state() override {
+    return target_->state();
+  }
+  Combine combine() const override { return Combine::Sums; }
+  std::unique_ptr<TileReducer> blank() const override {
+    auto b = std::make_unique<StraddleCollector>(*target_, offset_, cut_, earlier_, reach_);
+    b->owned_ = target_->empty_like();
+    b->target_ = b->owned_.get();
+    return b;
+  }
 
   void consume(const Tile& t) override {
     buffer_.assign(t.t1_count * t.t2_count, std::numeric_limits<double>::quiet_NaN());
@@ -42,11 +54,12 @@ class StraddleCollector : public TileReducer {
     shifted.t1_first += offset_;
     shifted.t2_first += offset_;
     shifted.c = buffer_.data();
-    target_.consume(shifted);
+    target_->consume(shifted);
   }
 
  private:
-  AgeBandReducer& target_;
+  AgeBandReducer* target_;
+  std::unique_ptr<AgeBandReducer> owned_;  // a blank collector's own band
   std::size_t offset_, cut_, reach_;
   std::vector<std::size_t> earlier_;
   std::vector<double> buffer_;
@@ -99,6 +112,7 @@ StraddleRemoval remove_straddling_pairs(FrameSource& source, Correlation& c,
     to.budget = budget;
     to.nonzero_fraction = c.stats.nonzero_fraction;
     to.straddle = cut - first;
+    to.ranks = &ranks();  // shared over MPI ranks like the correlation itself
     TileReducer* reducers[] = {&collector};
     run_twotime(stretch, TwoTimeInputs{c.partition, c.weights, valid}, to, reducers);
   }
