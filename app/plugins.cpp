@@ -19,6 +19,7 @@ namespace glassy::cli {
 namespace {
 
 struct Plugin {
+  const char* name;     // "MD"
   const char* file;     // glassy_md_cli.so
   const char* env;      // variable that names it
   const char* build;    // path relative to the executable in the build tree
@@ -27,10 +28,15 @@ struct Plugin {
   const char* needs;    // what its loading failure usually means
 };
 
-constexpr Plugin kMd{
-    "glassy_md_cli.so",           "GLASSY_MD_PLUGIN", GLASSY_MD_PLUGIN_BUILD_REL,
-    GLASSY_MD_PLUGIN_INSTALL_REL, "glassy md",        "check that LAMMPS (liblammps) is installed"};
-constexpr Plugin kMpi{"glassy_mpi.so",
+constexpr Plugin kMd{"MD",
+                     "glassy_md_cli.so",
+                     "GLASSY_MD_PLUGIN",
+                     GLASSY_MD_PLUGIN_BUILD_REL,
+                     GLASSY_MD_PLUGIN_INSTALL_REL,
+                     "glassy md",
+                     "check that LAMMPS (liblammps) is installed"};
+constexpr Plugin kMpi{"MPI",
+                      "glassy_mpi.so",
                       "GLASSY_MPI_PLUGIN",
                       GLASSY_MPI_PLUGIN_BUILD_REL,
                       GLASSY_MPI_PLUGIN_INSTALL_REL,
@@ -57,16 +63,16 @@ void* load_symbol(const Plugin& p, const char* symbol) {
     void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (handle == nullptr) {
       const char* why = dlerror();
-      throw Error(std::string(p.purpose) + ": the plugin " + path.string() + " does not load (" +
-                  (why ? why : "unknown reason") + "): " + p.needs);
+      throw Error(std::string(p.purpose) + ": the " + p.name + " plugin " + path.string() +
+                  " does not load (" + (why ? why : "unknown reason") + "): " + p.needs);
     }
     void* fn = dlsym(handle, symbol);
     require(fn != nullptr, std::string(p.purpose) + ": " + path.string() + " is not the " + p.file +
                                " plugin of this glassy");
     return fn;
   }
-  throw Error(std::string(p.purpose) + ": the plugin " + p.file + " is not installed (looked for " +
-              tried + "); set " + p.env + " to its path");
+  throw Error(std::string(p.purpose) + ": the " + p.name + " plugin " + p.file +
+              " is not installed (looked for " + tried + "); set " + p.env + " to its path");
 }
 
 }  // namespace

@@ -88,7 +88,7 @@ TEST(CliMd, BadInputExitsTwoWithOneLine) {
 
 TEST(CliMd, MdPluginIsLoadedOnlyForMd) {
   // The other commands start without LAMMPS and its dependencies (the executable does not link
-  // them; app/md_plugin.cpp loads glassy_md_cli.so for `glassy md`).
+  // them; app/plugins.cpp loads glassy_md_cli.so for `glassy md`, glassy_mpi.so under mpirun).
   FILE* pipe = popen((std::string("ldd ") + GLASSY_CLI).c_str(), "r");
   ASSERT_NE(pipe, nullptr);
   std::string libs;
@@ -110,6 +110,16 @@ TEST(CliMd, MdPluginIsLoadedOnlyForMd) {
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_EQ(line_count(r.output), 1) << r.output;
   EXPECT_NE(r.output.find("MD plugin"), std::string::npos) << r.output;
+
+  // Started by a parallel launcher, glassy loads the MPI plugin: a broken one is one line too.
+  ::setenv("GLASSY_MPI_PLUGIN", fake.c_str(), 1);
+  ::setenv("OMPI_COMM_WORLD_SIZE", "2", 1);
+  const auto m = run_cli("info " + (dir / "none.h5").string());
+  ::unsetenv("OMPI_COMM_WORLD_SIZE");
+  ::unsetenv("GLASSY_MPI_PLUGIN");
+  EXPECT_EQ(m.exit_code, 2) << m.output;
+  EXPECT_EQ(line_count(m.output), 1) << m.output;
+  EXPECT_NE(m.output.find("MPI plugin"), std::string::npos) << m.output;
 }
 
 }  // namespace
