@@ -1,6 +1,7 @@
 // The two-time correlator shared over ranks (corr/row_fold): 1, 2 and 3 ranks give every reducer
 // the same bits, on both paths, for summed tables (age band, one-time g2, a downsampled map) and
-// assigned ones (a full-resolution map, the diagonal band); a checkpoint written by one process
+// assigned ones (a full-resolution map, the diagonal band), whatever the threads of a rank (rows
+// computed one after another or side by side); a checkpoint written by one process
 // is resumed by three. The ranks here are threads that pass messages through memory (the same
 // Ranks interface the MPI plugin implements; the CLI test runs real mpirun).
 #include "test_support.hpp"
@@ -9,6 +10,8 @@
 #include <glassy/corr/reducers.hpp>
 #include <glassy/corr/twotime.hpp>
 #include <glassy/io/npy_frames.hpp>
+
+#include <omp.h>
 
 #include <condition_variable>
 #include <cstring>
@@ -144,12 +147,14 @@ std::filesystem::path write_frames(const ScratchDir& dir, std::size_t t, std::si
 // The tables of every rank after a run shared over `size` ranks (threads).
 std::vector<std::vector<std::vector<double>>> run_ranks(const std::filesystem::path& frames,
                                                         const RunInputs& run, int size,
-                                                        CorrPath path, TwoTimeOptions base = {}) {
+                                                        CorrPath path, TwoTimeOptions base = {},
+                                                        int threads = 2) {
   Mailboxes boxes;
   std::vector<std::vector<std::vector<double>>> states(static_cast<std::size_t>(size));
-  std::vector<std::thread> threads;
+  std::vector<std::thread> workers;
   for (int r = 0; r < size; ++r)
-    threads.emplace_back([&, r] {
+    workers.emplace_back([&, r] {
+      omp_set_num_threads(threads);  // this thread's OpenMP team: rows computed side by side
       ThreadRanks ranks(boxes, r, size);
       auto source = open_frames(frames);
       Tables tables(run.clock);
@@ -163,7 +168,7 @@ std::vector<std::vector<std::vector<double>>> run_ranks(const std::filesystem::p
         for (auto& [name, values] : reducer->state())
           states[static_cast<std::size_t>(r)].push_back(*values);
     });
-  for (auto& t : threads) t.join();
+  for (auto& t : workers) t.join();
   return states;
 }
 
@@ -186,6 +191,10 @@ TEST_P(RowFoldPaths, OneTwoAndThreeRanksGiveTheSameBits) {
   const auto frames = write_frames(dir, t, h, w, GetParam() == CorrPath::Sparse ? 0.2 : 3.0, 5);
   const RunInputs run = make_run(t, h, w);
   const auto one = run_ranks(frames, run, 1, GetParam());
+  // One thread (rows one after another) and three (rows side by side, 5 x 3 buffers of tiles).
+  for (int threads : {1, 3})
+    expect_same_bits(one[0], run_ranks(frames, run, 1, GetParam(), {}, threads)[0],
+                     std::to_string(threads) + " threads");
   for (int size : {2, 3}) {
     const auto many = run_ranks(frames, run, size, GetParam());
     for (int r = 0; r < size; ++r)

@@ -372,56 +372,64 @@ TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const Tw
   } single_threaded_blas;
   std::vector<std::vector<double>> n_buf(slots, std::vector<double>(block * block)),
       c_buf(slots, std::vector<double>(block * block));
-  // One row's tiles into `sinks`, `slots` tiles at a time on the threads (dense ones in slices
-  // of rows), and the sinks see them in a fixed order whatever the thread count.
-  auto compute_row = [&](const Block& block_a,
-                         const std::vector<std::shared_ptr<Block>>& row_blocks,
-                         std::span<TileReducer* const> sinks) {
-    for (std::size_t first = 0; first < row_blocks.size(); first += slots) {
-      const std::size_t count = std::min(slots, row_blocks.size() - first);
-      for (std::size_t k = 0; k < bin_pixels.size(); ++k) {
-        const std::size_t pk = bin_pixels[k].size();
-        if (pk == 0) continue;
-        auto normalised = [&](std::size_t s) {
-          const Block& bb = *row_blocks[first + s];
-          normalise(block_a, bb, block_a.bins[k], bb.bins[k], in.frame_valid, &bb == &block_a,
-                    static_cast<double>(pk), n_buf[s].data(), c_buf[s].data());
-        };
-        if (report.path == CorrPath::Dense) {
-          const std::size_t slices = (block_a.count + kDenseSliceRows - 1) / kDenseSliceRows;
+  // One row's tiles into `sinks`, `buffers` tiles at a time (tile buffers first_buffer, ...), on
+  // the threads when buffers > 1 (dense ones in slices of rows); the sinks see the tiles in a
+  // fixed order whatever the thread count.
+  auto compute_row =
+      [&](const Block& block_a, const std::vector<std::shared_ptr<Block>>& row_blocks,
+          std::span<TileReducer* const> sinks, std::size_t first_buffer, std::size_t buffers) {
+        auto nb = [&](std::size_t s) { return n_buf[first_buffer + s].data(); };
+        auto cb = [&](std::size_t s) { return c_buf[first_buffer + s].data(); };
+        for (std::size_t first = 0; first < row_blocks.size(); first += buffers) {
+          const std::size_t count = std::min(buffers, row_blocks.size() - first);
+          for (std::size_t k = 0; k < bin_pixels.size(); ++k) {
+            const std::size_t pk = bin_pixels[k].size();
+            if (pk == 0) continue;
+            auto normalised = [&](std::size_t s) {
+              const Block& bb = *row_blocks[first + s];
+              normalise(block_a, bb, block_a.bins[k], bb.bins[k], in.frame_valid, &bb == &block_a,
+                        static_cast<double>(pk), nb(s), cb(s));
+            };
+            if (report.path == CorrPath::Dense) {
+              const std::size_t slices = (block_a.count + kDenseSliceRows - 1) / kDenseSliceRows;
 #pragma omp parallel for schedule(dynamic, 1) if (count * slices > 1)
-          for (std::size_t task = 0; task < count * slices; ++task) {
-            const std::size_t s = task / slices, r0 = task % slices * kDenseSliceRows;
-            const Block& bb = *row_blocks[first + s];
-            dense_numerator_rows(block_a.bins[k], bb.bins[k], r0,
-                                 std::min(block_a.count, r0 + kDenseSliceRows), bb.count, pk,
-                                 &bb == &block_a, n_buf[s].data());
-          }
+              for (std::size_t task = 0; task < count * slices; ++task) {
+                const std::size_t s = task / slices, r0 = task % slices * kDenseSliceRows;
+                const Block& bb = *row_blocks[first + s];
+                dense_numerator_rows(block_a.bins[k], bb.bins[k], r0,
+                                     std::min(block_a.count, r0 + kDenseSliceRows), bb.count, pk,
+                                     &bb == &block_a, nb(s));
+              }
 #pragma omp parallel for schedule(dynamic, 1) if (count > 1)
-          for (std::size_t s = 0; s < count; ++s) normalised(s);
-        } else {
+              for (std::size_t s = 0; s < count; ++s) normalised(s);
+            } else {
 #pragma omp parallel for schedule(dynamic, 1) if (count > 1)
-          for (std::size_t s = 0; s < count; ++s) {
-            const Block& bb = *row_blocks[first + s];
-            sparse_numerators(block_a.bins[k], bb.bins[k], block_a.count, bb.count, pk,
-                              &bb == &block_a, w2[k], n_buf[s].data());
-            normalised(s);
+              for (std::size_t s = 0; s < count; ++s) {
+                const Block& bb = *row_blocks[first + s];
+                sparse_numerators(block_a.bins[k], bb.bins[k], block_a.count, bb.count, pk,
+                                  &bb == &block_a, w2[k], nb(s));
+                normalised(s);
+              }
+            }
+            for (std::size_t s = 0; s < count; ++s) {
+              const Block& bb = *row_blocks[first + s];
+              const bool diagonal = &bb == &block_a;
+              Tile tile{static_cast<int>(k),
+                        block_a.first,
+                        block_a.count,
+                        bb.first,
+                        bb.count,
+                        cb(s),
+                        diagonal};
+              for (auto* r : sinks) {
+                if (!diagonal && block_a.first - (bb.first + bb.count - 1) > r->max_lag_frames())
+                  continue;
+                r->consume(tile);
+              }
+            }
           }
         }
-        for (std::size_t s = 0; s < count; ++s) {
-          const Block& bb = *row_blocks[first + s];
-          const bool diagonal = &bb == &block_a;
-          Tile tile{static_cast<int>(k), block_a.first, block_a.count, bb.first, bb.count,
-                    c_buf[s].data(),     diagonal};
-          for (auto* r : sinks) {
-            if (!diagonal && block_a.first - (bb.first + bb.count - 1) > r->max_lag_frames())
-              continue;
-            r->consume(tile);
-          }
-        }
-      }
-    }
-  };
+      };
   // Row a pairs the frames of block a (t1) with blocks b <= a (t2), nearest first. With a
   // straddle frame, rows wholly before it and t2 blocks wholly after it hold no pair across it
   // and are neither read nor computed.
@@ -446,19 +454,45 @@ TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const Tw
   Progress progress("two-time (" + to_string(report.path) + ")", total_tiles);
   progress.advance(done_tiles);
   auto last_checkpoint = std::chrono::steady_clock::now();
-  RowFold fold(o.ranks, reducers);
-  const auto sinks = fold.sinks();
+  // With enough rows each thread computes rows of its own, reducers included (a row's tiles
+  // would otherwise wait for them one after another); with few rows the threads share each
+  // row's tiles. Either way the bits are the same (corr/row_fold).
+  const int rank = o.ranks != nullptr ? o.ranks->rank() : 0;
+  const auto size = static_cast<std::size_t>(o.ranks != nullptr ? o.ranks->size() : 1);
+  std::vector<std::size_t> mine;  // indices into rows of the rows this rank computes
+  for (std::size_t i = rank; i < rows.size(); i += size) mine.push_back(i);
+  RowFold fold(o.ranks, reducers, slots > 1 && mine.size() >= 2 * slots ? slots : 1);
+  std::map<std::size_t, std::size_t> worker_of;  // computed, not yet folded: row index -> worker
+  std::size_t next_mine = 0;
+  // The next rows of this rank, one per worker; blocks are read here, on one thread (the cache
+  // is not shared), and kept alive by the rows that use them.
+  auto compute_wave = [&] {
+    const std::size_t n = std::min(fold.workers(), mine.size() - next_mine);
+    std::vector<std::shared_ptr<Block>> heads(n);
+    std::vector<std::vector<std::shared_ptr<Block>>> columns(n);
+    for (std::size_t j = 0; j < n; ++j) {
+      const std::size_t a = rows[mine[next_mine + j]];
+      heads[j] = cache.get(a);
+      for (auto bi : row_columns(a)) columns[j].push_back(bi == a ? heads[j] : cache.get(bi));
+    }
+    if (n == 1) {
+      compute_row(*heads[0], columns[0], fold.sinks(0), 0, slots);
+    } else {
+#pragma omp parallel for schedule(static, 1) num_threads(static_cast <int>(n))
+      for (std::size_t j = 0; j < n; ++j) compute_row(*heads[j], columns[j], fold.sinks(j), j, 1);
+    }
+    for (std::size_t j = 0; j < n; ++j) worker_of[mine[next_mine + j]] = j;
+    next_mine += n;
+  };
 
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const std::size_t a = rows[i];
     const std::size_t a_first = a * block, a_count = std::min(block, info.frames - a_first);
     const auto columns = row_columns(a);
     if (fold.owner(i) == fold.rank()) {
-      const auto block_a = cache.get(a);
-      std::vector<std::shared_ptr<Block>> row_blocks;  // t2 blocks of this row, nearest first
-      for (auto bi : columns) row_blocks.push_back(bi == a ? block_a : cache.get(bi));
-      compute_row(*block_a, row_blocks, sinks);
-      fold.own_row_done(a_first, a_count);
+      if (!worker_of.contains(i)) compute_wave();
+      fold.own_row_done(worker_of.at(i), a_first, a_count);
+      worker_of.erase(i);
       report.tiles += columns.size();
     } else if (fold.root()) {
       fold.receive_row(fold.owner(i), a_first, a_count);
