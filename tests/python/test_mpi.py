@@ -2,6 +2,7 @@
 give files equal to a single process's to the last bit, for 1, 2 and 3 ranks (oversubscribed on a
 small machine), on the sparse and the dense path, with a beam loss and an event in the run; rank 0
 alone prints and writes; a bad input is still one line and exit code 2. Skipped without mpirun."""
+import json
 import os
 import shutil
 import subprocess
@@ -89,6 +90,8 @@ def test_corr_on_one_two_and_three_ranks_equals_one_process(d, frames, path):
         assert r.returncode == 0, r.stderr
         assert r.stdout.count("wrote ") == 1, r.stdout  # rank 0 alone reports
         assert_same_bits(one, out)
+        with h5py.File(out, "r") as f:
+            assert json.loads(f["glassy/provenance"][()])["mpi_ranks"] == ranks
     # No rank left a temporary or a checkpoint behind.
     assert not [p.name for p in d.iterdir() if ".tmp" in p.name or "checkpoint" in p.name]
 

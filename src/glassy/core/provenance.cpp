@@ -1,11 +1,15 @@
 #include <glassy/core/error.hpp>
 #include <glassy/core/provenance.hpp>
+#include <glassy/core/ranks.hpp>
+#include <glassy/core/threads.hpp>
 
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <mutex>
 #include <vector>
@@ -97,6 +101,11 @@ void record_options(nlohmann::json options) {
   r.options = std::move(options);
 }
 
+bool huge_pages_requested() {
+  const char* t = std::getenv("GLIBC_TUNABLES");
+  return t != nullptr && std::strstr(t, "glibc.malloc.hugetlb=1") != nullptr;
+}
+
 void reset() {
   auto& r = record();
   std::lock_guard lock(r.mutex);
@@ -117,7 +126,11 @@ nlohmann::json current() {
           {"options", r.options},
           {"start_time", iso8601(r.start)},
           {"end_time", iso8601(now())},
-          {"host", has_host ? nlohmann::json(host) : nlohmann::json(nullptr)}};
+          {"host", has_host ? nlohmann::json(host) : nlohmann::json(nullptr)},
+          // How it ran: MPI ranks, threads per rank, large buffers on huge pages (app/huge_pages).
+          {"mpi_ranks", ranks().size()},
+          {"threads", thread_count()},
+          {"malloc_huge_pages", huge_pages_requested()}};
 }
 
 }  // namespace provenance
