@@ -28,9 +28,6 @@ void register_md_lazily(CLI::App& app, bool load);
 // Under mpirun or srun, loads the MPI plugin and installs its ranks (core/ranks); otherwise
 // nothing (the run is one process and never loads MPI).
 void join_mpi_ranks_if_launched();
-// app/huge_pages.cpp: for the commands that correlate, restarts the process once with glibc's
-// malloc asking for transparent huge pages (returns when nothing is to be done or exec failed).
-void restart_with_huge_pages(int argc, char** argv);
 // The `glassy md` subcommands (cmd_md_*.cpp), registered on the md group.
 void register_md_engine(CLI::App& md);    // prepare, tg, run
 void register_md_xpcs(CLI::App& md);      // xpcs

@@ -99,7 +99,6 @@ std::string command_path(const CLI::App& app) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  glassy::cli::restart_with_huge_pages(argc, argv);
   CLI::App app{"glassy: long-time XPCS of aging glasses and the simulations that explain it"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("glassy ") + GLASSY_VERSION_STRING);

@@ -8,8 +8,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
-#include <cstring>
 #include <ctime>
 #include <mutex>
 #include <vector>
@@ -101,11 +99,6 @@ void record_options(nlohmann::json options) {
   r.options = std::move(options);
 }
 
-bool huge_pages_requested() {
-  const char* t = std::getenv("GLIBC_TUNABLES");
-  return t != nullptr && std::strstr(t, "glibc.malloc.hugetlb=1") != nullptr;
-}
-
 void reset() {
   auto& r = record();
   std::lock_guard lock(r.mutex);
@@ -127,10 +120,9 @@ nlohmann::json current() {
           {"start_time", iso8601(r.start)},
           {"end_time", iso8601(now())},
           {"host", has_host ? nlohmann::json(host) : nlohmann::json(nullptr)},
-          // How it ran: MPI ranks, threads per rank, large buffers on huge pages (app/huge_pages).
+          // How it ran: MPI ranks and threads per rank.
           {"mpi_ranks", ranks().size()},
-          {"threads", thread_count()},
-          {"malloc_huge_pages", huge_pages_requested()}};
+          {"threads", thread_count()}};
 }
 
 }  // namespace provenance

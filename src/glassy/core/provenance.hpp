@@ -35,10 +35,8 @@ nlohmann::json value_or_null(const std::optional<T>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 // The record as of now: {glassy_version, command, inputs, options, start_time, end_time, host,
-// mpi_ranks, threads, malloc_huge_pages}.
+// mpi_ranks, threads}.
 nlohmann::json current();
-// Whether glibc's malloc was asked for transparent huge pages (GLIBC_TUNABLES, app/huge_pages).
-bool huge_pages_requested();
 
 }  // namespace provenance
 
