@@ -1,12 +1,13 @@
 // The two-time correlator shared over ranks (corr/row_fold): 1, 2 and 3 ranks give every reducer
 // the same bits, on both paths, for summed tables (age band, one-time g2, a downsampled map) and
 // assigned ones (a full-resolution map, the diagonal band), whatever the threads of a rank (rows
-// computed one after another or side by side); a checkpoint written by one process
-// is resumed by three. The ranks here are threads that pass messages through memory (the same
+// computed one after another or side by side), and multi-tau shared out by pixels; a checkpoint
+// written by one process is resumed by three. The ranks here are threads that pass messages through memory (the same
 // Ranks interface the MPI plugin implements; the CLI test runs real mpirun).
 #include "test_support.hpp"
 
 #include <glassy/core/ranks.hpp>
+#include <glassy/corr/multitau.hpp>
 #include <glassy/corr/reducers.hpp>
 #include <glassy/corr/twotime.hpp>
 #include <glassy/io/npy_frames.hpp>
@@ -263,6 +264,34 @@ TEST(RowFold, ACheckpointOfOneProcessIsResumedByThreeRanks) {
     expect_same_bits(whole[0], resumed[static_cast<std::size_t>(r)],
                      "resumed on 3 ranks, rank " + std::to_string(r));
   EXPECT_FALSE(std::filesystem::exists(*cut.checkpoint)) << "rank 0 removes it when done";
+}
+
+TEST(RowFold, MultiTauSharedByPixelsOverRanksGivesTheSameBits) {
+  ScratchDir dir;
+  const std::size_t t = 300, h = 9, w = 8;
+  const auto frames = write_frames(dir, t, h, w, 0.7, 7);
+  const RunInputs run = make_run(t, h, w);
+  auto source = open_frames(frames);
+  const auto one = run_multitau(*source, run.partition, 64);
+  for (int size : {2, 3}) {
+    Mailboxes boxes;
+    std::vector<MultiTauResult> got(static_cast<std::size_t>(size));
+    std::vector<std::thread> workers;
+    for (int r = 0; r < size; ++r)
+      workers.emplace_back([&, r] {
+        ThreadRanks ranks(boxes, r, size);
+        auto own = open_frames(frames);
+        got[static_cast<std::size_t>(r)] = run_multitau(*own, run.partition, 64, &ranks);
+      });
+    for (auto& th : workers) th.join();
+    for (const auto& g : got) {
+      EXPECT_EQ(g.delays, one.delays);
+      for (auto field : {&MultiTauResult::g2, &MultiTauResult::g2_err, &MultiTauResult::G2,
+                         &MultiTauResult::IP, &MultiTauResult::IF})
+        EXPECT_TRUE(same_bits(one.*field, g.*field)) << size << " ranks";
+    }
+  }
+  EXPECT_GT(one.g2[0], 1.0);  // a real correlation was compared
 }
 
 }  // namespace

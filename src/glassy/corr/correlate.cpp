@@ -1,7 +1,7 @@
 #include <glassy/core/error.hpp>
 #include <glassy/core/provenance.hpp>
-#include <glassy/corr/aps_layout.hpp>
 #include <glassy/core/ranks.hpp>
+#include <glassy/corr/aps_layout.hpp>
 #include <glassy/corr/correlate.hpp>
 #include <glassy/corr/reducer_cost.hpp>
 #include <glassy/corr/stored.hpp>
@@ -131,7 +131,8 @@ Correlation correlate(FrameSource& source, const CorrelateOptions& o) {
     c.twotime_report = run_twotime(source, in, to, reducers);
   }
   if (o.multitau)
-    c.multitau = run_multitau(source, c.partition, source.frames_per_block(o.budget, 0.2));
+    c.multitau =
+        run_multitau(source, c.partition, source.frames_per_block(o.budget, 0.2), &ranks());
   return c;
 }
 

@@ -124,89 +124,136 @@ void MultiTau::push_level(std::size_t level, const std::vector<std::uint32_t>& p
   push_level(level + 1, next, next_values);
 }
 
+bool MultiTau::delay_reached(std::size_t d) const {
+  return level_time_[delay_level_[d]] > delay_lag_[d];
+}
+
+void MultiTau::delay_terms(std::size_t d, double* out) const {
+  const std::size_t l = delay_level_[d], m = delay_lag_[d];
+  const std::size_t n_l = level_time_[l];
+  const double pairs = static_cast<double>(n_l - m);
+  for (std::size_t q = 0; q < pixels_; ++q) {
+    const double total = total_[l * pixels_ + q];
+    double first = 0, last = 0;
+    for (std::size_t k = 0; k < m; ++k) {
+      first += head_[(l * pixels_ + q) * kHead + k];
+      last += ring(l, n_l - 1 - k)[q];
+    }
+    out[3 * q] = g2_sum_[d * pixels_ + q] / pairs;  // G2
+    out[3 * q + 1] = (total - last) / pairs;        // IP: mean over the earlier frames
+    out[3 * q + 2] = (total - first) / pairs;       // IF: over the later ones
+  }
+}
+
 MultiTauResult MultiTau::result() const {
-  MultiTauResult r;
-  r.delays = delays_;
-  r.dynamic_bins = partition_.n_dynamic();
-  r.static_bins = partition_.n_static();
-  const std::size_t nd = delays_.size();
-  const auto nsb = static_cast<std::size_t>(r.static_bins),
-             ndb = static_cast<std::size_t>(r.dynamic_bins);
-  r.g2.assign(nd * ndb, 0.0);
-  r.g2_err.assign(nd * ndb, 0.0);
-  r.G2.assign(nd * nsb, 0.0);
-  r.IP.assign(nd * nsb, 0.0);
-  r.IF.assign(nd * nsb, 0.0);
-  std::vector<double> static_count(nsb, 0.0);
-  for (std::size_t q = 0; q < pixels_; ++q)
-    static_count[static_cast<std::size_t>(partition_.static_map[detector_[q]] - 1)] += 1;
+  MultiTauBins bins(partition_, delays_);
+  std::vector<double> terms(3 * pixels_);
+  for (std::size_t d = 0; d < delays_.size(); ++d) {
+    if (!delay_reached(d)) continue;
+    delay_terms(d, terms.data());
+    bins.add_delay(d, terms.data());
+  }
+  return bins.result();
+}
+
+MultiTauBins::MultiTauBins(const Partition& partition, std::vector<std::size_t> delays)
+    : partition_(partition) {
+  for (std::size_t p = 0; p < partition.dynamic_map.size(); ++p)
+    if (partition.dynamic_map[p] > 0 && partition.static_map[p] > 0)
+      detector_.push_back(static_cast<std::uint32_t>(p));
+  r_.delays = std::move(delays);
+  r_.dynamic_bins = partition.n_dynamic();
+  r_.static_bins = partition.n_static();
+  const std::size_t nd = r_.delays.size();
+  const auto nsb = static_cast<std::size_t>(r_.static_bins),
+             ndb = static_cast<std::size_t>(r_.dynamic_bins);
+  r_.g2.assign(nd * ndb, 0.0);
+  r_.g2_err.assign(nd * ndb, 0.0);
+  r_.G2.assign(nd * nsb, 0.0);
+  r_.IP.assign(nd * nsb, 0.0);
+  r_.IF.assign(nd * nsb, 0.0);
+  static_count_.assign(nsb, 0.0);
+  for (auto p : detector_)
+    static_count_[static_cast<std::size_t>(partition.static_map[p] - 1)] += 1;
   // Static bin -> dynamic bin (static bins nest inside dynamic ones).
-  std::vector<std::size_t> dyn_of_static(nsb, 0);
-  for (std::size_t q = 0; q < pixels_; ++q)
-    dyn_of_static[static_cast<std::size_t>(partition_.static_map[detector_[q]] - 1)] =
-        static_cast<std::size_t>(partition_.dynamic_map[detector_[q]] - 1);
-  for (std::size_t d = 0; d < nd; ++d) {
-    const std::size_t l = delay_level_[d], m = delay_lag_[d];
-    const std::size_t n_l = level_time_[l];
-    if (n_l <= m) continue;
-    const double pairs = static_cast<double>(n_l - m);
-    std::vector<double> px_sum(ndb, 0.0), px_sum2(ndb, 0.0), px_n(ndb, 0.0);
-    for (std::size_t q = 0; q < pixels_; ++q) {
-      const double total = total_[l * pixels_ + q];
-      double first = 0, last = 0;
-      for (std::size_t k = 0; k < m; ++k) {
-        first += head_[(l * pixels_ + q) * kHead + k];
-        const std::size_t t = n_l - 1 - k;
-        last += ring(l, t)[q];
-      }
-      const double G2 = g2_sum_[d * pixels_ + q] / pairs;
-      const double IP = (total - last) / pairs;
-      const double IF = (total - first) / pairs;
-      const std::size_t sb = static_cast<std::size_t>(partition_.static_map[detector_[q]] - 1);
-      r.G2[d * nsb + sb] += G2;
-      r.IP[d * nsb + sb] += IP;
-      r.IF[d * nsb + sb] += IF;
-      if (IP > 0 && IF > 0) {
-        const double g = G2 / (IP * IF);
-        const std::size_t db = static_cast<std::size_t>(partition_.dynamic_map[detector_[q]] - 1);
-        px_sum[db] += g;
-        px_sum2[db] += g * g;
-        px_n[db] += 1;
-      }
-    }
-    std::vector<double> g_sum(ndb, 0.0), g_n(ndb, 0.0);
-    for (std::size_t sb = 0; sb < nsb; ++sb) {
-      if (static_count[sb] == 0) continue;
-      const double G2 = r.G2[d * nsb + sb] / static_count[sb];
-      const double IP = r.IP[d * nsb + sb] / static_count[sb];
-      const double IF = r.IF[d * nsb + sb] / static_count[sb];
-      r.G2[d * nsb + sb] = G2;
-      r.IP[d * nsb + sb] = IP;
-      r.IF[d * nsb + sb] = IF;
-      if (IP > 0 && IF > 0) {
-        g_sum[dyn_of_static[sb]] += G2 / (IP * IF);
-        g_n[dyn_of_static[sb]] += 1;
-      }
-    }
-    for (std::size_t db = 0; db < ndb; ++db) {
-      r.g2[d * ndb + db] = g_n[db] > 0 ? g_sum[db] / g_n[db] : 0.0;
-      if (px_n[db] > 1) {
-        const double mean = px_sum[db] / px_n[db];
-        const double var = std::max(px_sum2[db] / px_n[db] - mean * mean, 0.0);
-        r.g2_err[d * ndb + db] = std::sqrt(var / (px_n[db] - 1));
-      }
+  dyn_of_static_.assign(nsb, 0);
+  for (auto p : detector_)
+    dyn_of_static_[static_cast<std::size_t>(partition.static_map[p] - 1)] =
+        static_cast<std::size_t>(partition.dynamic_map[p] - 1);
+}
+
+void MultiTauBins::add_delay(std::size_t d, const double* terms) {
+  const auto nsb = static_cast<std::size_t>(r_.static_bins),
+             ndb = static_cast<std::size_t>(r_.dynamic_bins);
+  std::vector<double> px_sum(ndb, 0.0), px_sum2(ndb, 0.0), px_n(ndb, 0.0);
+  for (std::size_t q = 0; q < detector_.size(); ++q) {
+    const double G2 = terms[3 * q], IP = terms[3 * q + 1], IF = terms[3 * q + 2];
+    const std::size_t sb = static_cast<std::size_t>(partition_.static_map[detector_[q]] - 1);
+    r_.G2[d * nsb + sb] += G2;
+    r_.IP[d * nsb + sb] += IP;
+    r_.IF[d * nsb + sb] += IF;
+    if (IP > 0 && IF > 0) {
+      const double g = G2 / (IP * IF);
+      const std::size_t db = static_cast<std::size_t>(partition_.dynamic_map[detector_[q]] - 1);
+      px_sum[db] += g;
+      px_sum2[db] += g * g;
+      px_n[db] += 1;
     }
   }
-  return r;
+  std::vector<double> g_sum(ndb, 0.0), g_n(ndb, 0.0);
+  for (std::size_t sb = 0; sb < nsb; ++sb) {
+    if (static_count_[sb] == 0) continue;
+    const double G2 = r_.G2[d * nsb + sb] / static_count_[sb];
+    const double IP = r_.IP[d * nsb + sb] / static_count_[sb];
+    const double IF = r_.IF[d * nsb + sb] / static_count_[sb];
+    r_.G2[d * nsb + sb] = G2;
+    r_.IP[d * nsb + sb] = IP;
+    r_.IF[d * nsb + sb] = IF;
+    if (IP > 0 && IF > 0) {
+      g_sum[dyn_of_static_[sb]] += G2 / (IP * IF);
+      g_n[dyn_of_static_[sb]] += 1;
+    }
+  }
+  for (std::size_t db = 0; db < ndb; ++db) {
+    r_.g2[d * ndb + db] = g_n[db] > 0 ? g_sum[db] / g_n[db] : 0.0;
+    if (px_n[db] > 1) {
+      const double mean = px_sum[db] / px_n[db];
+      const double var = std::max(px_sum2[db] / px_n[db] - mean * mean, 0.0);
+      r_.g2_err[d * ndb + db] = std::sqrt(var / (px_n[db] - 1));
+    }
+  }
 }
 
 MultiTauResult run_multitau(FrameSource& source, const Partition& partition,
-                            std::size_t block_frames) {
+                            std::size_t block_frames, Ranks* ranks) {
   const auto start = std::chrono::steady_clock::now();
   const FrameInfo& info = source.info();
   require(partition.dynamic_map.size() == info.pixels(),
           "multi-tau: q map shape does not match the frames");
-  MultiTau mt(partition, info.frames);
+  // With MPI ranks each streams every frame but keeps only its share of the pixels (a
+  // contiguous run of the usable ones, in detector order); rank 0 gathers the per-pixel terms
+  // delay by delay and averages them in the same order as one process would.
+  const int rank = ranks != nullptr ? ranks->rank() : 0;
+  const int size = ranks != nullptr ? ranks->size() : 1;
+  std::vector<std::size_t> share_begin(static_cast<std::size_t>(size) + 1, 0);
+  Partition mine = partition;
+  if (size > 1) {
+    std::size_t usable = 0;
+    for (std::size_t p = 0; p < partition.dynamic_map.size(); ++p)
+      usable += partition.dynamic_map[p] > 0 && partition.static_map[p] > 0;
+    for (int r = 0; r <= size; ++r)
+      share_begin[static_cast<std::size_t>(r)] =
+          usable * static_cast<std::size_t>(r) / static_cast<std::size_t>(size);
+    std::size_t q = 0;
+    for (std::size_t p = 0; p < partition.dynamic_map.size(); ++p) {
+      if (!(partition.dynamic_map[p] > 0 && partition.static_map[p] > 0)) continue;
+      if (q < share_begin[static_cast<std::size_t>(rank)] ||
+          q >= share_begin[static_cast<std::size_t>(rank) + 1])
+        mine.dynamic_map[p] = 0;
+      ++q;
+    }
+  }
+  MultiTau mt(mine, info.frames);
   Progress progress("multi-tau", info.frames);
   FrameVisitor visit;
   visit.on_events = [&](std::size_t, const std::uint32_t* pixel, const std::uint32_t* count,
@@ -215,7 +262,31 @@ MultiTauResult run_multitau(FrameSource& source, const Partition& partition,
   visit.advance = [&](std::size_t n) { progress.advance(n); };
   for_each_frame(source, block_frames, visit);
   progress.finish();
-  auto r = mt.result();
+  MultiTauResult r;
+  if (size == 1) {
+    r = mt.result();
+  } else {
+    MultiTauBins bins(partition, mt.delays());
+    const std::size_t all = share_begin.back();
+    std::vector<double> terms(3 * all), own(3 * mt.pixels());
+    for (std::size_t d = 0; d < mt.delays().size(); ++d) {
+      if (!mt.delay_reached(d)) continue;  // the same on every rank: the same frames
+      mt.delay_terms(d, own.data());
+      if (rank != 0) {
+        ranks->send(0, own);
+        continue;
+      }
+      std::copy(own.begin(), own.end(), terms.begin());
+      for (int from = 1; from < size; ++from) {
+        const std::size_t b = share_begin[static_cast<std::size_t>(from)],
+                          e = share_begin[static_cast<std::size_t>(from) + 1];
+        ranks->receive(from, std::span<double>(terms.data() + 3 * b, 3 * (e - b)));
+      }
+      bins.add_delay(d, terms.data());
+    }
+    r = bins.result();
+    for (auto* v : {&r.g2, &r.g2_err, &r.G2, &r.IP, &r.IF}) ranks->broadcast(*v, 0);
+  }
   r.frames_per_second =
       info.frames / std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;

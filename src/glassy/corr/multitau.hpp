@@ -6,6 +6,7 @@
 // the static bins of each dynamic bin. Photon events make it cost per photon, not per pixel.
 #pragma once
 
+#include <glassy/core/ranks.hpp>
 #include <glassy/detector/partition.hpp>
 #include <glassy/io/frames.hpp>
 
@@ -31,6 +32,12 @@ class MultiTau {
   void push_dense(const float* frame);
   void push_events(const std::uint32_t* pixel, const std::uint32_t* count, std::size_t n);
   MultiTauResult result() const;
+  // Per delay: whether the run reached it, and each used pixel's G2, IP, IF (3 per pixel, in
+  // detector order) for MultiTauBins.
+  bool delay_reached(std::size_t d) const;
+  void delay_terms(std::size_t d, double* out) const;
+  const std::vector<std::size_t>& delays() const { return delays_; }
+  std::size_t pixels() const { return pixels_; }
 
  private:
   // Stores the level's values at its next time (pixels not listed are zero) and accumulates.
@@ -66,8 +73,26 @@ class MultiTau {
   std::uint64_t merge_stamp_ = 0;
 };
 
-// Runs multi-tau over every frame of a source.
+// The bin averages of multi-tau from per-pixel terms (MultiTau::delay_terms of every used pixel
+// of the partition, in detector order), delay by delay: what one process and rank 0 of several
+// both do, in the same order.
+class MultiTauBins {
+ public:
+  MultiTauBins(const Partition& partition, std::vector<std::size_t> delays);
+  void add_delay(std::size_t d, const double* terms);
+  const MultiTauResult& result() const { return r_; }
+
+ private:
+  const Partition& partition_;
+  std::vector<std::uint32_t> detector_;
+  std::vector<double> static_count_;
+  std::vector<std::size_t> dyn_of_static_;
+  MultiTauResult r_;
+};
+
+// Runs multi-tau over every frame of a source; with MPI ranks (core/ranks) the pixels are shared
+// out and every rank returns the same result, equal to one process's to the last bit.
 MultiTauResult run_multitau(FrameSource& source, const Partition& partition,
-                            std::size_t block_frames);
+                            std::size_t block_frames, Ranks* ranks = nullptr);
 
 }  // namespace glassy
