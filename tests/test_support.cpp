@@ -39,6 +39,21 @@ CommandResult run_cli(const std::string& args) {
   return result;
 }
 
+std::vector<float> speckle_frames(std::size_t t, std::size_t h, std::size_t w, double rate,
+                                  double memory, unsigned seed) {
+  std::vector<float> frames(t * h * w);
+  std::mt19937 rng(seed);
+  std::vector<double> field(h * w, 1.0);
+  std::exponential_distribution<double> expo(1.0);
+  for (std::size_t f = 0; f < t; ++f) {
+    for (auto& v : field) v = memory * v + (1.0 - memory) * expo(rng);
+    for (std::size_t p = 0; p < h * w; ++p)
+      frames[f * h * w + p] =
+          static_cast<float>(std::poisson_distribution<int>(rate * field[p])(rng));
+  }
+  return frames;
+}
+
 int line_count(const std::string& output) {
   return static_cast<int>(std::count(output.begin(), output.end(), '\n'));
 }

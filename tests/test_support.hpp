@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace glassy::test {
 
@@ -53,6 +54,12 @@ std::string error_of(F&& f) {
   }
   return "";
 }
+
+// Poisson photon counts of t frames of h x w pixels from a speckle-like rate that decorrelates
+// slowly: each frame the pixel's field keeps `memory` of itself plus (1 - memory) of a fresh
+// exponential draw. Frame-major floats, the same for the same seed.
+std::vector<float> speckle_frames(std::size_t t, std::size_t h, std::size_t w, double rate,
+                                  double memory, unsigned seed);
 
 // Lines in a command's output (the CLI promises one line for an error).
 int line_count(const std::string& output);

@@ -2,8 +2,8 @@
 // the same bits, on both paths, for summed tables (age band, one-time g2, a downsampled map) and
 // assigned ones (a full-resolution map, the diagonal band), whatever the threads of a rank (rows
 // computed one after another or side by side), and multi-tau shared out by pixels; a checkpoint
-// written by one process is resumed by three. The ranks here are threads that pass messages through memory (the same
-// Ranks interface the MPI plugin implements; the CLI test runs real mpirun).
+// written by one process is resumed by three. The ranks here are threads that pass messages through
+// memory (the same Ranks interface the MPI plugin implements; the CLI test runs real mpirun).
 #include "test_support.hpp"
 
 #include <glassy/core/ranks.hpp>
@@ -130,16 +130,7 @@ struct Tables {
 
 std::filesystem::path write_frames(const ScratchDir& dir, std::size_t t, std::size_t h,
                                    std::size_t w, double rate, unsigned seed) {
-  std::vector<float> frames(t * h * w);
-  std::mt19937 rng(seed);
-  std::vector<double> field(h * w, 1.0);
-  std::exponential_distribution<double> expo(1.0);
-  for (std::size_t f = 0; f < t; ++f) {
-    for (auto& v : field) v = 0.9 * v + 0.1 * expo(rng);
-    for (std::size_t p = 0; p < h * w; ++p)
-      frames[f * h * w + p] =
-          static_cast<float>(std::poisson_distribution<int>(rate * field[p])(rng));
-  }
+  const auto frames = test::speckle_frames(t, h, w, rate, 0.9, seed);
   const auto file = dir / ("f" + std::to_string(seed) + ".npy");
   write_npy(file, {t, h, w}, frames.data());
   return file;

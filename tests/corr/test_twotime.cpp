@@ -20,19 +20,9 @@ struct Stack {
   std::vector<float> frames;
 };
 
+// A slowly varying speckle-like rate so correlations are not trivial.
 Stack random_stack(std::size_t t, std::size_t h, std::size_t w, double rate, unsigned seed) {
-  Stack s{t, h, w, std::vector<float>(t * h * w)};
-  std::mt19937 rng(seed);
-  // A slowly varying speckle-like rate so correlations are not trivial.
-  std::vector<double> field(h * w, 1.0);
-  std::exponential_distribution<double> expo(1.0);
-  for (std::size_t f = 0; f < t; ++f) {
-    for (auto& v : field) v = 0.8 * v + 0.2 * expo(rng);
-    for (std::size_t p = 0; p < h * w; ++p)
-      s.frames[f * h * w + p] =
-          static_cast<float>(std::poisson_distribution<int>(rate * field[p])(rng));
-  }
-  return s;
+  return {t, h, w, test::speckle_frames(t, h, w, rate, 0.8, seed)};
 }
 
 // C(t1, t2) = P sum w^2 I1 I2 / (sum w I1 sum w I2) over the bin's pixels, NaN for invalid frames.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 
 namespace glassy {
 namespace {
@@ -236,8 +237,9 @@ MultiTauResult run_multitau(FrameSource& source, const Partition& partition,
   const int rank = ranks != nullptr ? ranks->rank() : 0;
   const int size = ranks != nullptr ? ranks->size() : 1;
   std::vector<std::size_t> share_begin(static_cast<std::size_t>(size) + 1, 0);
-  Partition mine = partition;
+  std::optional<Partition> mine;  // this rank's pixels, when they are shared out
   if (size > 1) {
+    mine = partition;
     std::size_t usable = 0;
     for (std::size_t p = 0; p < partition.dynamic_map.size(); ++p)
       usable += partition.dynamic_map[p] > 0 && partition.static_map[p] > 0;
@@ -249,11 +251,11 @@ MultiTauResult run_multitau(FrameSource& source, const Partition& partition,
       if (!(partition.dynamic_map[p] > 0 && partition.static_map[p] > 0)) continue;
       if (q < share_begin[static_cast<std::size_t>(rank)] ||
           q >= share_begin[static_cast<std::size_t>(rank) + 1])
-        mine.dynamic_map[p] = 0;
+        mine->dynamic_map[p] = 0;
       ++q;
     }
   }
-  MultiTau mt(mine, info.frames);
+  MultiTau mt(mine ? *mine : partition, info.frames);
   Progress progress("multi-tau", info.frames);
   FrameVisitor visit;
   visit.on_events = [&](std::size_t, const std::uint32_t* pixel, const std::uint32_t* count,

@@ -47,8 +47,8 @@ struct TwoTimeOptions {
   std::optional<std::size_t> straddle;
   // The MPI ranks that share the rows of tiles (corr/row_fold; each rank calls run_twotime with
   // the same inputs, rank 0 writes the checkpoints and every rank ends with the whole tables);
-  // nullptr: this process computes every row, straight into the reducers. after_row is asked
-  // on rank 0 only.
+  // nullptr: this process computes every row, straight into the reducers. after_row works with
+  // one rank only (it stops one process).
   Ranks* ranks = nullptr;
 };
 
