@@ -159,6 +159,50 @@ TEST(TwoTime, DenseAndSparseAgreeToRounding) {
   EXPECT_GT(compared, maps[0].size() / 2);
 }
 
+// A cache smaller than a row of tiles: the rows scan their blocks in the same order, so a
+// least-recently-used cache would reload every block of every later row (39 reads here); the
+// cache keeps what the next row reaches first and reloads only what exceeds it. Same numbers.
+TEST(TwoTime, SmallCacheReloadsOnlyWhatExceedsIt) {
+  ScratchDir dir;
+  const auto s = random_stack(70, 64, 64, 1.5, 5);  // blocks big enough for a budget >= 1 MiB
+  write_npy(dir / "s.npy", {s.t, s.h, s.w}, s.frames.data());
+  const Partition part = two_bins(s.h, s.w);
+  std::size_t pixels = 0;
+  for (const auto& bin : part.dynamic_pixels()) pixels += bin.size();
+  const std::vector<double> weights(s.h * s.w, 1.0);
+  const std::vector<std::uint8_t> valid(s.t, 1);
+  std::vector<double> times(s.t);
+  for (std::size_t t = 0; t < s.t; ++t) times[t] = t;
+  FrameClock clock(times, 1.0);
+  // Dense blocks of 8 frames: 8 x pixels doubles and 8 sums per bin; the cache (half the
+  // budget) holds 4.5 of them, and the 70 frames make 9 blocks.
+  constexpr std::size_t kBlock = 8;
+  const std::size_t block_bytes = kBlock * pixels * 8 + 2 * kBlock * 8;
+  std::vector<float> maps[2];
+  std::size_t reads[2];
+  for (int run = 0; run < 2; ++run) {
+    auto source = open_frames(dir / "s.npy", [] {
+      DetectorMetadata m;
+      m.frame_time = 1.0;
+      return m;
+    }());
+    MapReducer map(clock, 2, s.t);
+    TwoTimeOptions o;
+    o.path = CorrPath::Dense;
+    o.block_frames = kBlock;
+    o.budget = MemoryBudget(run == 0 ? block_bytes * 9 : std::size_t{1} << 30);
+    TileReducer* reducers[] = {&map};
+    reads[run] = run_twotime(*source, {part, weights, valid}, o, reducers).block_reads;
+    maps[run] = map.map(1);
+  }
+  // 9 first reads and, for rows a = 4..8 of a + 1 blocks, the a + 1 - 4 that do not fit.
+  EXPECT_EQ(reads[0], 9u + 1 + 2 + 3 + 4 + 5);
+  EXPECT_EQ(reads[1], 9u);
+  ASSERT_EQ(maps[0].size(), maps[1].size());
+  for (std::size_t i = 0; i < maps[0].size(); ++i)
+    if (!(std::isnan(maps[0][i]) && std::isnan(maps[1][i]))) ASSERT_EQ(maps[0][i], maps[1][i]) << i;
+}
+
 TEST(TwoTime, AutoPicksSparseForStarvedData) {
   ScratchDir dir;
   const auto s = random_stack(20, 8, 8, 0.01, 4);
