@@ -1,5 +1,6 @@
 #include <glassy/core/error.hpp>
 #include <glassy/corr/reducers.hpp>
+#include <glassy/corr/tile_diagonals.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -146,27 +147,44 @@ std::size_t AgeBandReducer::max_lag_frames() const { return lags_.max_frames(); 
 
 void AgeBandReducer::consume(const Tile& t) {
   forget_design_effects();
+  // One pair (pair path) or one diagonal of a run of columns in one window and error block
+  // (diagonal path): n pairs at one lag whose C sum to `sum` and their squares to `sum2`.
+  const auto add = [&](std::size_t w, std::size_t block, std::size_t lag, std::size_t l, double sum,
+                       double sum2, double n) {
+    const std::size_t c = cell(t.bin, w, l);
+    const std::size_t cb = c * kBandErrorBlocks + block;
+    sum_[c] += sum;
+    sum2_[c] += sum2;
+    count_[c] += n;
+    blk_sum_[cb] += sum;
+    blk_count_[cb] += n;
+    lag_sum_[l] += static_cast<double>(lag) * n;
+    if (lag == 1) {
+      const std::size_t pc = static_cast<std::size_t>(t.bin) * n_windows_ + w;
+      const std::size_t pb = pc * kBandErrorBlocks + block;
+      p_sum_[pc] += sum;
+      p_sum2_[pc] += sum2;
+      p_count_[pc] += n;
+      p_blk_sum_[pb] += sum;
+      p_blk_count_[pb] += n;
+    }
+  };
+  if (diagonals_are_lags(t, clock_)) {
+    const auto key = [&](std::size_t f2) {
+      return window_of_[f2] * kBandErrorBlocks + block_of_[f2];
+    };
+    for_each_diagonal(t, clock_, key,
+                      [&](std::size_t k, std::size_t lag, double sum, double sum2, double n) {
+                        const std::size_t l = lags_.bin_of_frames(lag);
+                        if (l < lags_.size())
+                          add(k / kBandErrorBlocks, k % kBandErrorBlocks, lag, l, sum, sum2, n);
+                      });
+    return;
+  }
   const auto all_rows = [](std::size_t) { return true; };
   for_each_binned_pair(t, clock_, lags_, all_rows,
                        [&](std::size_t f2, std::size_t lag, std::size_t l, double v) {
-                         const std::size_t w = window_of_[f2];
-                         const std::size_t c = cell(t.bin, w, l);
-                         const std::size_t cb = c * kBandErrorBlocks + block_of_[f2];
-                         sum_[c] += v;
-                         sum2_[c] += v * v;
-                         count_[c] += 1;
-                         blk_sum_[cb] += v;
-                         blk_count_[cb] += 1;
-                         lag_sum_[l] += static_cast<double>(lag);
-                         if (lag == 1) {
-                           const std::size_t pc = static_cast<std::size_t>(t.bin) * n_windows_ + w;
-                           const std::size_t pb = pc * kBandErrorBlocks + block_of_[f2];
-                           p_sum_[pc] += v;
-                           p_sum2_[pc] += v * v;
-                           p_count_[pc] += 1;
-                           p_blk_sum_[pb] += v;
-                           p_blk_count_[pb] += 1;
-                         }
+                         add(window_of_[f2], block_of_[f2], lag, l, v, v * v, 1.0);
                        });
 }
 
@@ -378,6 +396,26 @@ OneTimeReducer::OneTimeReducer(const FrameClock& clock, int bins, double max_lag
 }
 
 void OneTimeReducer::consume(const Tile& t) {
+  const auto add = [&](std::size_t block, std::size_t lag, std::size_t l, double sum, double sum2,
+                       double n) {
+    const std::size_t c = static_cast<std::size_t>(t.bin) * lags_.size() + l;
+    const std::size_t cb = c * kOneTimeErrorBlocks + block;
+    sum_[c] += sum;
+    sum2_[c] += sum2;
+    count_[c] += n;
+    blk_sum_[cb] += sum;
+    blk_count_[cb] += n;
+    lag_sum_[l] += static_cast<double>(lag) * n;
+  };
+  if (!span_ && diagonals_are_lags(t, clock_)) {
+    for_each_diagonal(
+        t, clock_, [&](std::size_t f2) { return block_of_[f2]; },
+        [&](std::size_t block, std::size_t lag, double sum, double sum2, double n) {
+          const std::size_t l = lags_.bin_of_frames(lag);
+          if (l < lags_.size()) add(block, lag, l, sum, sum2, n);
+        });
+    return;
+  }
   // With a span, both frames must lie inside it (t2 <= t1, so t1 <= end and t2 >= start suffice).
   const auto in_span = [&](std::size_t f1) {
     return !span_ || (clock_.time(f1) >= span_->first && clock_.time(f1) <= span_->second);
@@ -385,14 +423,7 @@ void OneTimeReducer::consume(const Tile& t) {
   for_each_binned_pair(t, clock_, lags_, in_span,
                        [&](std::size_t f2, std::size_t lag, std::size_t l, double v) {
                          if (span_ && clock_.time(f2) < span_->first) return;
-                         const std::size_t c = static_cast<std::size_t>(t.bin) * lags_.size() + l;
-                         const std::size_t cb = c * kOneTimeErrorBlocks + block_of_[f2];
-                         sum_[c] += v;
-                         sum2_[c] += v * v;
-                         count_[c] += 1;
-                         blk_sum_[cb] += v;
-                         blk_count_[cb] += 1;
-                         lag_sum_[l] += static_cast<double>(lag);
+                         add(block_of_[f2], lag, l, v, v * v, 1.0);
                        });
 }
 
@@ -475,16 +506,44 @@ MapReducer::MapReducer(const FrameClock& clock, int bins, std::size_t size)
 
 void MapReducer::consume(const Tile& t) {
   const std::size_t base = static_cast<std::size_t>(t.bin) * size_ * size_;
+  // Runs of columns in one map cell (the same for every row): each row adds one partial sum per
+  // run, four interleaved accumulators summed in a fixed order (no chain of dependent adds).
+  thread_local std::vector<std::size_t> run_end;
+  run_end.clear();
+  for (std::size_t j = 1; j <= t.t2_count; ++j)
+    if (j == t.t2_count || cell_of_[t.t2_first + j] != cell_of_[t.t2_first + j - 1])
+      run_end.push_back(j);
   for (std::size_t i = 0; i < t.t1_count; ++i) {
-    const std::size_t ci = cell_of_[t.t1_first + i];
+    const std::size_t row = base + cell_of_[t.t1_first + i] * size_;
     // The diagonal carries shot noise: kept only in a full-resolution map, as APS maps do.
     const std::size_t jend = t.diagonal ? (full_ ? i + 1 : i) : t.t2_count;
-    for (std::size_t j = 0; j < jend; ++j) {
-      const double v = t.at(i, j);
-      if (std::isnan(v)) continue;
-      const std::size_t c = base + ci * size_ + cell_of_[t.t2_first + j];
-      sum_[c] += v;
-      count_[c] += 1;
+    const double* c = t.c + i * t.t2_count;
+    std::size_t j0 = 0;
+    for (const std::size_t run : run_end) {
+      if (j0 >= jend) break;
+      const std::size_t j1 = std::min(run, jend);
+      double s[4] = {0, 0, 0, 0}, n[4] = {0, 0, 0, 0};
+      std::size_t j = j0;
+      for (; j + 4 <= j1; j += 4)
+        for (std::size_t q = 0; q < 4; ++q) {
+          const double v = c[j + q];
+          const bool valid = v == v;  // NaN: an invalid frame
+          s[q] += valid ? v : 0.0;
+          n[q] += valid ? 1.0 : 0.0;
+        }
+      for (; j < j1; ++j) {
+        const double v = c[j];
+        const bool valid = v == v;
+        s[0] += valid ? v : 0.0;
+        n[0] += valid ? 1.0 : 0.0;
+      }
+      const double pairs = (n[0] + n[1]) + (n[2] + n[3]);
+      if (pairs > 0) {
+        const std::size_t cell = row + cell_of_[t.t2_first + j0];
+        sum_[cell] += (s[0] + s[1]) + (s[2] + s[3]);
+        count_[cell] += pairs;
+      }
+      j0 = run;
     }
   }
 }
