@@ -25,6 +25,13 @@ Stack random_stack(std::size_t t, std::size_t h, std::size_t w, double rate, uns
   return {t, h, w, test::speckle_frames(t, h, w, rate, 0.8, seed)};
 }
 
+// A .npy stack (no metadata of its own) read as frames 1 s apart.
+std::unique_ptr<FrameSource> open_npy_one_second_frames(const std::filesystem::path& file) {
+  DetectorMetadata m;
+  m.frame_time = 1.0;
+  return open_frames(file, m);
+}
+
 // C(t1, t2) = P sum w^2 I1 I2 / (sum w I1 sum w I2) over the bin's pixels, NaN for invalid frames.
 double brute_c(const Stack& s, const std::vector<std::uint32_t>& pixels,
                const std::vector<double>& w, const std::vector<std::uint8_t>& valid, std::size_t t1,
@@ -134,11 +141,7 @@ TEST(TwoTime, DenseAndSparseAgreeToRounding) {
   std::vector<float> maps[2];
   int k = 0;
   for (auto path : {CorrPath::Dense, CorrPath::Sparse}) {
-    auto source = open_frames(dir / "s.npy", [] {
-      DetectorMetadata m;
-      m.frame_time = 1.0;
-      return m;
-    }());
+    auto source = open_npy_one_second_frames(dir / "s.npy");
     MapReducer map(clock, 2, s.t);
     TwoTimeOptions o;
     o.path = path;
@@ -181,11 +184,7 @@ TEST(TwoTime, SmallCacheReloadsOnlyWhatExceedsIt) {
   std::vector<float> maps[2];
   std::size_t reads[2];
   for (int run = 0; run < 2; ++run) {
-    auto source = open_frames(dir / "s.npy", [] {
-      DetectorMetadata m;
-      m.frame_time = 1.0;
-      return m;
-    }());
+    auto source = open_npy_one_second_frames(dir / "s.npy");
     MapReducer map(clock, 2, s.t);
     TwoTimeOptions o;
     o.path = CorrPath::Dense;

@@ -76,6 +76,19 @@ double max_lag_of(const FrameClock& clock, double max_lag_s) {
   return std::max(clock.dt(), std::min(max_lag_s, span));
 }
 
+// n pairs whose C sum to `sum` (squares to `sum2`) into cell c of a table and its error block
+// entry cb: the accumulation every lag-binned table shares.
+void add_pairs(std::vector<double>& sum_of, std::vector<double>& sum2_of,
+               std::vector<double>& count_of, std::vector<double>& blk_sum,
+               std::vector<double>& blk_count, std::size_t c, std::size_t cb, double sum,
+               double sum2, double n) {
+  sum_of[c] += sum;
+  sum2_of[c] += sum2;
+  count_of[c] += n;
+  blk_sum[cb] += sum;
+  blk_count[cb] += n;
+}
+
 // Visits every new pair of a tile (t1 > t2; the diagonal carries shot noise and is left out) with
 // a valid C and a lag inside the binning: fn(f2, lag in frame spacings, lag bin, C). Rows whose
 // frame fails keep_row are skipped whole. Shared by the reducers that bin by lag.
@@ -152,21 +165,13 @@ void AgeBandReducer::consume(const Tile& t) {
   const auto add = [&](std::size_t w, std::size_t block, std::size_t lag, std::size_t l, double sum,
                        double sum2, double n) {
     const std::size_t c = cell(t.bin, w, l);
-    const std::size_t cb = c * kBandErrorBlocks + block;
-    sum_[c] += sum;
-    sum2_[c] += sum2;
-    count_[c] += n;
-    blk_sum_[cb] += sum;
-    blk_count_[cb] += n;
+    add_pairs(sum_, sum2_, count_, blk_sum_, blk_count_, c, c * kBandErrorBlocks + block, sum, sum2,
+              n);
     lag_sum_[l] += static_cast<double>(lag) * n;
     if (lag == 1) {
       const std::size_t pc = static_cast<std::size_t>(t.bin) * n_windows_ + w;
-      const std::size_t pb = pc * kBandErrorBlocks + block;
-      p_sum_[pc] += sum;
-      p_sum2_[pc] += sum2;
-      p_count_[pc] += n;
-      p_blk_sum_[pb] += sum;
-      p_blk_count_[pb] += n;
+      add_pairs(p_sum_, p_sum2_, p_count_, p_blk_sum_, p_blk_count_, pc,
+                pc * kBandErrorBlocks + block, sum, sum2, n);
     }
   };
   if (diagonals_are_lags(t, clock_)) {
@@ -399,12 +404,8 @@ void OneTimeReducer::consume(const Tile& t) {
   const auto add = [&](std::size_t block, std::size_t lag, std::size_t l, double sum, double sum2,
                        double n) {
     const std::size_t c = static_cast<std::size_t>(t.bin) * lags_.size() + l;
-    const std::size_t cb = c * kOneTimeErrorBlocks + block;
-    sum_[c] += sum;
-    sum2_[c] += sum2;
-    count_[c] += n;
-    blk_sum_[cb] += sum;
-    blk_count_[cb] += n;
+    add_pairs(sum_, sum2_, count_, blk_sum_, blk_count_, c, c * kOneTimeErrorBlocks + block, sum,
+              sum2, n);
     lag_sum_[l] += static_cast<double>(lag) * n;
   };
   if (!span_ && diagonals_are_lags(t, clock_)) {
