@@ -43,7 +43,7 @@ void* allocate_or_throw(std::size_t n) {
 // 434 -> 495 MiB, memory the heap keeps for reuse). Freed memory stays there too: with a fixed
 // mmap threshold glibc trims the heap's top back to the kernel above 128 KiB, and the next block
 // faults it in again, zeroed page by page (a tenth of `glassy age` on the paper preset's frames:
-// 8.0 -> 7.0 s on its first 16,000). The peak is unchanged; what is kept is reused.
+// 8.0 -> 7.0 s whole process on its first 16,000). The peak is unchanged; what is kept is reused.
 const bool kept_in_heap = [] {
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);

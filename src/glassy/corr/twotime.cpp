@@ -479,12 +479,14 @@ TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const Tw
     const std::size_t n = std::min(fold.workers(), mine.size() - next_mine);
     std::vector<std::shared_ptr<Block>> heads(n);
     std::vector<std::vector<std::shared_ptr<Block>>> columns(n);
-    const auto oldest = row_columns(rows[mine[next_mine]]);
-    cache.set_floor(oldest.empty() ? 0 : oldest.back());
+    std::vector<std::vector<std::size_t>> indices(n);
+    for (std::size_t j = 0; j < n; ++j) indices[j] = row_columns(rows[mine[next_mine + j]]);
+    // The wave's first row reaches lowest: no later row asks for a block below its oldest.
+    cache.set_floor(indices[0].empty() ? 0 : indices[0].back());
     for (std::size_t j = 0; j < n; ++j) {
       const std::size_t a = rows[mine[next_mine + j]];
       heads[j] = cache.get(a);
-      for (auto bi : row_columns(a)) columns[j].push_back(bi == a ? heads[j] : cache.get(bi));
+      for (auto bi : indices[j]) columns[j].push_back(bi == a ? heads[j] : cache.get(bi));
     }
     if (n == 1) {
       compute_row(*heads[0], columns[0], fold.sinks(0), 0, slots);
