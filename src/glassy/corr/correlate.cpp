@@ -191,6 +191,13 @@ void write_correlation(const h5::File& file, const Correlation& c) {
 
   auto g = file.require_group("glassy/corr");
   g.attrs().set("path", to_string(c.twotime_report.path));
+  // How the two-time pass used the --memory budget (why a run was slow: a tight budget means
+  // one worker and blocks read again).
+  g.attrs().set("workers", static_cast<std::int64_t>(c.twotime_report.workers));
+  g.attrs().set("block_reads", static_cast<std::int64_t>(c.twotime_report.block_reads));
+  g.attrs().set("block_budget_bytes",
+                static_cast<std::int64_t>(c.twotime_report.block_budget_bytes));
+  g.attrs().set("peak_block_bytes", static_cast<std::int64_t>(c.twotime_report.peak_block_bytes));
   g.attrs().set("hot_pixels", static_cast<std::int64_t>(c.hot_pixels));
   g.attrs().set("photon_density", c.stats.photon_density);
   g.attrs().set("nonzero_fraction", c.stats.nonzero_fraction);

@@ -1,4 +1,5 @@
 #include <glassy/core/error.hpp>
+#include <glassy/core/page_allocator.hpp>
 #include <glassy/core/progress.hpp>
 #include <glassy/corr/row_fold.hpp>
 #include <glassy/corr/twotime.hpp>
@@ -41,12 +42,13 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // One dynamic bin's photons in one block of frames.
+// Own mappings (core/page_allocator): blocks are loaded and evicted thousands of times.
 struct BinBlock {
-  std::vector<double> x;              // dense: count x pixels, weighted intensities
-  std::vector<std::uint32_t> offset;  // sparse: per local pixel, its events
-  std::vector<std::uint16_t> time;    // frame within the block
-  std::vector<float> count;           // photons (integers)
-  std::vector<double> sum;            // per frame: sum_p w_p I(p, t)
+  PageVector<double> x;              // dense: count x pixels, weighted intensities
+  PageVector<std::uint32_t> offset;  // sparse: per local pixel, its events
+  PageVector<std::uint16_t> time;    // frame within the block
+  PageVector<float> count;           // photons (integers)
+  PageVector<double> sum;            // per frame: sum_p w_p I(p, t)
 };
 
 struct Block {
@@ -70,7 +72,12 @@ class BlockLoader {
   std::size_t bins() const { return pixels_.size(); }
 
   std::shared_ptr<Block> load(std::size_t index) {
-    auto block = std::make_shared<Block>();
+    // Counted while alive (in the cache, in a round of rows, or both): the figure the budget
+    // bounds (TwoTimeReport::peak_block_bytes). Blocks are loaded and released on one thread.
+    std::shared_ptr<Block> block(new Block, [this](Block* b) {
+      live_bytes_ -= b->bytes;
+      delete b;
+    });
     const std::size_t frames = source_.info().frames;
     block->first = index * block_frames_;
     block->count = std::min(block_frames_, frames - block->first);
@@ -88,20 +95,23 @@ class BlockLoader {
     for (const auto& b : block->bins)
       block->bytes += b.x.size() * 8 + b.offset.size() * 4 + b.time.size() * 2 +
                       b.count.size() * 4 + b.sum.size() * 8;
+    live_bytes_ += block->bytes;
+    peak_live_bytes_ = std::max(peak_live_bytes_, live_bytes_);
     return block;
   }
+  std::size_t peak_live_bytes() const { return peak_live_bytes_; }
 
  private:
   void load_dense(Block& block) {
     const std::size_t p_total = source_.info().pixels();
     if (source_.is_sparse()) {
-      SparseBlock s;
+      SparseBlock& s = sparse_scratch_;
       source_.read_sparse(block.first, block.count, s);
       for (std::size_t t = 0; t < block.count; ++t)
         for (auto e = s.offsets[t]; e < s.offsets[t + 1]; ++e)
           add_dense(block, t, s.pixel[e], static_cast<double>(s.counts[e]));
     } else {
-      FrameBlock f;
+      FrameBlock& f = dense_scratch_;
       source_.read_dense(block.first, block.count, f);
       for (std::size_t t = 0; t < block.count; ++t) {
         const float* frame = f.frame(t, p_total);
@@ -123,12 +133,9 @@ class BlockLoader {
   void load_sparse(Block& block) {
     // Gather (local pixel, frame, count) per bin in frame order, then counting-sort by pixel so
     // each pixel's events stay in time order.
-    struct Event {
-      std::uint32_t pixel;
-      std::uint16_t time;
-      float count;
-    };
-    std::vector<std::vector<Event>> events(pixels_.size());
+    auto& events = events_scratch_;
+    events.resize(pixels_.size());
+    for (auto& e : events) e.clear();
     auto add = [&](std::size_t t, std::uint32_t p, float c) {
       const auto [k, j] = local_[p];
       if (k < 0) return;
@@ -140,13 +147,13 @@ class BlockLoader {
       block.bins[static_cast<std::size_t>(k)].sum[t] += in_.weights[p] * c;
     };
     if (source_.is_sparse()) {
-      SparseBlock s;
+      SparseBlock& s = sparse_scratch_;
       source_.read_sparse(block.first, block.count, s);
       for (std::size_t t = 0; t < block.count; ++t)
         for (auto e = s.offsets[t]; e < s.offsets[t + 1]; ++e)
           add(t, s.pixel[e], static_cast<float>(s.counts[e]));
     } else {
-      FrameBlock f;
+      FrameBlock& f = dense_scratch_;
       source_.read_dense(block.first, block.count, f);
       const std::size_t p_total = source_.info().pixels();
       for (std::size_t t = 0; t < block.count; ++t) {
@@ -163,7 +170,8 @@ class BlockLoader {
       for (std::size_t j = 0; j < pixels_[k].size(); ++j) b.offset[j + 1] += b.offset[j];
       b.time.resize(ev.size());
       b.count.resize(ev.size());
-      std::vector<std::uint32_t> fill(b.offset.begin(), b.offset.end() - 1);
+      auto& fill = fill_scratch_;
+      fill.assign(b.offset.begin(), b.offset.end() - 1);
       for (const auto& e : ev) {
         const auto at = fill[e.pixel]++;
         b.time[at] = e.time;
@@ -176,8 +184,19 @@ class BlockLoader {
   const TwoTimeInputs& in_;
   CorrPath path_;
   std::size_t block_frames_;
+  std::size_t live_bytes_ = 0, peak_live_bytes_ = 0;
   std::vector<std::vector<std::uint32_t>> pixels_;
   std::vector<std::pair<int, std::uint32_t>> local_;
+  // Reused from block to block: freed and allocated again per block, these fragmented the heap.
+  struct Event {
+    std::uint32_t pixel;
+    std::uint16_t time;
+    float count;
+  };
+  SparseBlock sparse_scratch_;
+  FrameBlock dense_scratch_;
+  std::vector<std::vector<Event>> events_scratch_;
+  std::vector<std::uint32_t> fill_scratch_;
 };
 
 // Keeps loaded blocks while they fit the budget. Rows are computed in increasing order, each
@@ -278,6 +297,17 @@ void normalise(const Block& block_a, const Block& block_b, const BinBlock& ba, c
   }
 }
 
+// Bytes of the reducers' tables (their checkpointed state): all of them, or only those RowFold
+// copies for each worker (Combine::Sums).
+std::size_t table_bytes(std::span<TileReducer* const> reducers, bool copied_only) {
+  std::size_t bytes = 0;
+  for (auto* r : reducers) {
+    if (copied_only && r->combine() != TileReducer::Combine::Sums) continue;
+    for (const auto& entry : r->state()) bytes += entry.second->size() * sizeof(double);
+  }
+  return bytes;
+}
+
 void save_checkpoint(const std::filesystem::path& file, std::size_t next_row, std::size_t frames,
                      std::size_t block, CorrPath path, std::span<TileReducer* const> reducers) {
   const auto temp = file.string() + ".tmp";
@@ -347,7 +377,6 @@ TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const Tw
   const std::size_t lag_blocks = max_lag >= info.frames ? n_blocks : max_lag / block + 2;
 
   BlockLoader loader(source, in, report.path, block);
-  BlockCache cache(loader, o.budget.bytes() / 2);
   const auto bin_pixels = in.partition.dynamic_pixels();
   std::vector<std::vector<double>> w2(bin_pixels.size());
   for (std::size_t k = 0; k < bin_pixels.size(); ++k)
@@ -470,29 +499,75 @@ TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const Tw
   const auto size = static_cast<std::size_t>(o.ranks != nullptr ? o.ranks->size() : 1);
   std::vector<std::size_t> mine;  // indices into rows of the rows this rank computes
   for (std::size_t i = rank; i < rows.size(); i += size) mine.push_back(i);
-  RowFold fold(o.ranks, reducers, slots > 1 && mine.size() >= 2 * slots ? slots : 1);
+  // Memory: the reducers' tables, the copies RowFold makes for each worker (with ranks), the tile
+  // buffers and the frame blocks share the budget. The tables alone were checked against it
+  // (corr/reducer_cost). A second worker is used only while its copies leave the blocks a
+  // quarter of the budget; the blocks get at least an eighth whatever the tables take. An eighth
+  // of the blocks' share is a round of rows (below), the rest the cache: live blocks stay within
+  // it (a round needs only a few blocks per row; what the cache holds is read once).
+  const std::size_t budget = o.budget.bytes();
+  const std::size_t fixed = table_bytes(reducers, false) + slots * 2 * block * block * 8;
+  const std::size_t copy = o.ranks != nullptr ? table_bytes(reducers, true) : 0;
+  auto block_share = [&](std::size_t workers) {
+    const std::size_t used = fixed + workers * copy;
+    return used + budget / 8 < budget ? budget - used : budget / 8;
+  };
+  std::size_t workers = slots > 1 && mine.size() >= 2 * slots ? slots : 1;
+  while (workers > 1 && block_share(workers) < budget / 4) --workers;
+  RowFold fold(o.ranks, reducers, workers);
+  report.block_budget_bytes = block_share(fold.workers());
+  const std::size_t round_limit = report.block_budget_bytes / 8;
+  BlockCache cache(loader, report.block_budget_bytes - round_limit);
   std::map<std::size_t, std::size_t> worker_of;  // computed, not yet folded: row index -> worker
   std::size_t next_mine = 0;
   // The next rows of this rank, one per worker; blocks are read here, on one thread (the cache
-  // is not shared), and kept alive by the rows that use them.
+  // is not shared). A wave goes in rounds: each round takes the next columns of every row, each
+  // block loaded once, until the round's blocks reach round_limit (at least one column per row
+  // and round), computes them and lets them go, so the blocks alive are the cache's plus one
+  // round's whatever a row's length. The columns of a row keep their order: same bits.
   auto compute_wave = [&] {
     const std::size_t n = std::min(fold.workers(), mine.size() - next_mine);
     std::vector<std::shared_ptr<Block>> heads(n);
-    std::vector<std::vector<std::shared_ptr<Block>>> columns(n);
     std::vector<std::vector<std::size_t>> indices(n);
     for (std::size_t j = 0; j < n; ++j) indices[j] = row_columns(rows[mine[next_mine + j]]);
     // The wave's first row reaches lowest: no later row asks for a block below its oldest.
     cache.set_floor(indices[0].empty() ? 0 : indices[0].back());
-    for (std::size_t j = 0; j < n; ++j) {
-      const std::size_t a = rows[mine[next_mine + j]];
-      heads[j] = cache.get(a);
-      for (auto bi : indices[j]) columns[j].push_back(bi == a ? heads[j] : cache.get(bi));
-    }
-    if (n == 1) {
-      compute_row(*heads[0], columns[0], fold.sinks(0), 0, slots);
-    } else {
+    for (std::size_t j = 0; j < n; ++j) heads[j] = cache.get(rows[mine[next_mine + j]]);
+    std::vector<std::size_t> next(n, 0);  // per row: its next column
+    while (true) {
+      std::map<std::size_t, std::shared_ptr<Block>> round;
+      std::size_t round_bytes = 0, last_bytes = 0;
+      for (std::size_t j = 0; j < n; ++j)
+        if (round.emplace(rows[mine[next_mine + j]], heads[j]).second)
+          round_bytes += heads[j]->bytes;
+      std::vector<std::vector<std::shared_ptr<Block>>> columns(n);
+      for (bool added = true; added;) {
+        added = false;
+        for (std::size_t j = 0; j < n; ++j) {
+          if (next[j] == indices[j].size()) continue;
+          const std::size_t bi = indices[j][next[j]];
+          auto it = round.find(bi);
+          if (it == round.end()) {
+            if (!columns[j].empty() && round_bytes + last_bytes > round_limit) continue;
+            auto loaded = cache.get(bi);
+            last_bytes = loaded->bytes;
+            round_bytes += last_bytes;
+            it = round.emplace(bi, std::move(loaded)).first;
+          }
+          columns[j].push_back(it->second);
+          ++next[j];
+          added = true;
+        }
+      }
+      bool any = false;
+      for (const auto& c : columns) any = any || !c.empty();
+      if (!any) break;
+      if (n == 1) {
+        compute_row(*heads[0], columns[0], fold.sinks(0), 0, slots);
+      } else {
 #pragma omp parallel for schedule(static, 1) num_threads(static_cast <int>(n))
-      for (std::size_t j = 0; j < n; ++j) compute_row(*heads[j], columns[j], fold.sinks(j), j, 1);
+        for (std::size_t j = 0; j < n; ++j) compute_row(*heads[j], columns[j], fold.sinks(j), j, 1);
+      }
     }
     for (std::size_t j = 0; j < n; ++j) worker_of[mine[next_mine + j]] = j;
     next_mine += n;
@@ -533,6 +608,8 @@ TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const Tw
     if (o.checkpoint && root) std::filesystem::remove(*o.checkpoint);
   }
   report.block_reads = cache.reads();
+  report.workers = fold.workers();
+  report.peak_block_bytes = loader.peak_live_bytes();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }

@@ -61,6 +61,10 @@ struct TwoTimeInputs {
 struct TwoTimeReport {
   CorrPath path = CorrPath::Dense;
   std::size_t block_frames = 0, tiles = 0, block_reads = 0;
+  std::size_t workers = 1;  // rows computed at once (fewer when the budget is tight)
+  // Frame blocks: the budget's share left to them after the tables, and the most alive at once
+  // (within the share, give or take one block).
+  std::size_t block_budget_bytes = 0, peak_block_bytes = 0;
   double seconds = 0;
   bool completed = true;  // false when after_row stopped it
   bool resumed = false;
