@@ -2,6 +2,7 @@
 // input; and against the two-time one-time g2 on stationary synthetic data.
 #include "test_support.hpp"
 
+#include <glassy/core/threads.hpp>
 #include <glassy/corr/correlate.hpp>
 #include <glassy/corr/multitau.hpp>
 #include <glassy/io/frame_writer.hpp>
@@ -86,6 +87,53 @@ TEST(MultiTau, MatchesBruteForceAtEveryDelay) {
     for (std::size_t d = 0; d < r.delays.size(); ++d)
       EXPECT_NEAR(r.g2[d], brute(frames, t, px, pixels, r.delays[d]).g2, 1e-5)
           << file << " delay " << r.delays[d];
+  }
+}
+
+// The pixels are shared out over the threads (and MPI ranks) in contiguous runs; a pixel's terms
+// do not depend on the others, so the bins come out the same bits on 1 and 2 threads.
+TEST(MultiTau, ThreadsGiveTheSameBits) {
+  ScratchDir dir;
+  const std::size_t t = 80, h = 96, w = 96, px = h * w;  // 2 shares of >= 4096 pixels
+  std::vector<float> frames(t * px);
+  std::mt19937 rng(11);
+  for (auto& v : frames) v = static_cast<float>(std::poisson_distribution<int>(0.3)(rng));
+  write_npy(dir / "f.npy", {t, h, w}, frames.data());
+  {
+    auto dense = open_frames(dir / "f.npy");
+    FrameFileSpec spec{h, w, FrameLayout::Sparse, h5::Compression::None, "uint32"};
+    convert_frames(*dense, dir / "f.npy", dir / "s.h5", spec, MemoryBudget());
+  }
+  Partition part;
+  part.height = h;
+  part.width = w;
+  part.mask.assign(px, 1);
+  part.dynamic_q = 2;
+  part.static_q = 6;
+  part.dynamic_map.resize(px);
+  part.static_map.resize(px);
+  for (std::size_t p = 0; p < px; ++p) {  // 2 dynamic bins of 3 static bins, by row
+    part.static_map[p] = static_cast<int>(1 + (p / w) * 6 / h);
+    part.dynamic_map[p] = 1 + (part.static_map[p] - 1) / 3;
+  }
+  part.dynamic_map[5] = part.static_map[5] = part.mask[5] = 0;
+  for (const char* file : {"f.npy", "s.h5"}) {
+    MultiTauResult r[2];
+    for (int threads : {1, 2}) {
+      set_threads(threads);
+      auto src = open_frames(dir / file);
+      r[threads - 1] = run_multitau(*src, part, 16);
+    }
+    set_threads(0);
+    EXPECT_EQ(r[0].threads, 1u);
+    EXPECT_EQ(r[1].threads, 2u) << "two shares of the pixels";
+    for (auto member : {&MultiTauResult::g2, &MultiTauResult::g2_err, &MultiTauResult::G2,
+                        &MultiTauResult::IP, &MultiTauResult::IF}) {
+      ASSERT_EQ((r[0].*member).size(), (r[1].*member).size());
+      for (std::size_t i = 0; i < (r[0].*member).size(); ++i)
+        ASSERT_EQ((r[0].*member)[i], (r[1].*member)[i]) << file << " entry " << i;
+    }
+    EXPECT_GT(r[0].g2[0], 0.5) << file;  // a real result, not empty tables
   }
 }
 

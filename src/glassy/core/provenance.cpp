@@ -47,6 +47,7 @@ struct Record {
   std::vector<std::string> arguments;
   nlohmann::json inputs = nlohmann::json::array();
   nlohmann::json options;
+  nlohmann::json resources = nlohmann::json::object();
   std::time_t start = now();
 };
 
@@ -99,11 +100,18 @@ void record_options(nlohmann::json options) {
   r.options = std::move(options);
 }
 
+void record_resources(const std::string& stage, nlohmann::json resources) {
+  auto& r = record();
+  std::lock_guard lock(r.mutex);
+  r.resources[stage] = std::move(resources);
+}
+
 void reset() {
   auto& r = record();
   std::lock_guard lock(r.mutex);
   r.inputs = nlohmann::json::array();
   r.options = nullptr;
+  r.resources = nlohmann::json::object();
   r.start = now();
 }
 
@@ -122,7 +130,8 @@ nlohmann::json current() {
           {"host", has_host ? nlohmann::json(host) : nlohmann::json(nullptr)},
           // How it ran: MPI ranks and threads per rank.
           {"mpi_ranks", ranks().size()},
-          {"threads", thread_count()}};
+          {"threads", thread_count()},
+          {"resources", r.resources}};
 }
 
 }  // namespace provenance

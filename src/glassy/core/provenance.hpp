@@ -27,7 +27,11 @@ void record_command(const std::string& command);
 void record_input(const std::filesystem::path& file);
 // The options the work used, as JSON (replaces earlier ones).
 void record_options(nlohmann::json options);
-// Forgets inputs and options and restarts the clock (a new call in a long-lived process).
+// How a stage of the work used the machine (e.g. "twotime": workers, memory, block reads):
+// differs between runs of the same inputs, so it lives here and not beside the results.
+void record_resources(const std::string& stage, nlohmann::json resources);
+// Forgets inputs, options and resources and restarts the clock (a new call in a long-lived
+// process).
 void reset();
 // An optional option value as JSON: the value, or null where it is off.
 template <class T>
@@ -35,7 +39,7 @@ nlohmann::json value_or_null(const std::optional<T>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 // The record as of now: {glassy_version, command, inputs, options, start_time, end_time, host,
-// mpi_ranks, threads}.
+// mpi_ranks, threads, resources}.
 nlohmann::json current();
 
 }  // namespace provenance

@@ -24,30 +24,44 @@ std::vector<double> static_profile_segments(FrameSource& source, const Partition
   std::vector<double> sum(segments * ns, 0.0), valid(segments, 0.0);
   // Frame f belongs to segment f * segments / frames: equal spans, the first ones no longer.
   auto segment_of = [&](std::size_t f) { return f * segments / info.frames; };
+  // Per pixel over the current segment's frames (a plain, vectorised add per frame), binned
+  // when the segment ends: adding each pixel into its bin frame by frame was a chain of
+  // dependent scattered adds, 15 % of a whole multi-tau run.
+  std::vector<double> segment_pixels(info.pixels(), 0.0);
+  std::size_t current = 0;
+  auto bin_segment = [&] {
+    double* row = &sum[current * ns];
+    for (std::size_t p = 0; p < segment_pixels.size(); ++p) {
+      const auto s = partition.static_map[p];
+      if (s > 0) row[s - 1] += segment_pixels[p];
+    }
+    std::fill(segment_pixels.begin(), segment_pixels.end(), 0.0);
+  };
+  auto enter = [&](std::size_t f) {
+    if (segment_of(f) != current) {
+      bin_segment();
+      current = segment_of(f);
+    }
+    valid[current] += 1;
+  };
   Progress progress("segments", info.frames);
   FrameVisitor visit;
   visit.on_events = [&](std::size_t f, const std::uint32_t* pixel, const std::uint32_t* count,
                         std::size_t n) {
     if (!frame_valid[f]) return;
-    double* row = &sum[segment_of(f) * ns];
-    valid[segment_of(f)] += 1;
-    for (std::size_t e = 0; e < n; ++e) {
-      const auto s = partition.static_map[pixel[e]];
-      if (s > 0) row[s - 1] += count[e];
-    }
+    enter(f);
+    for (std::size_t e = 0; e < n; ++e) segment_pixels[pixel[e]] += count[e];
   };
   visit.on_dense = [&](std::size_t f, const float* values) {
     if (!frame_valid[f]) return;
-    double* row = &sum[segment_of(f) * ns];
-    valid[segment_of(f)] += 1;
-    for (std::size_t p = 0; p < partition.static_map.size(); ++p) {
-      const auto s = partition.static_map[p];
-      if (s > 0) row[s - 1] += values[p];
-    }
+    enter(f);
+    double* acc = segment_pixels.data();
+    for (std::size_t p = 0; p < segment_pixels.size(); ++p) acc[p] += values[p];
   };
   visit.advance = [&](std::size_t n) { progress.advance(n); };
   for_each_frame(source, source.frames_per_block(budget, 0.25), visit);
   progress.finish();
+  bin_segment();
   for (std::size_t g = 0; g < segments; ++g)
     for (std::size_t s = 0; s < ns; ++s) {
       const double norm = pixels[s] * valid[g];

@@ -129,6 +129,16 @@ Correlation correlate(FrameSource& source, const CorrelateOptions& o) {
     to.ranks = &ranks();  // one process, or the MPI ranks of mpirun (same bits either way)
     TwoTimeInputs in{c.partition, c.weights, c.stats.frame_valid};
     c.twotime_report = run_twotime(source, in, to, reducers);
+    // How the pass used the --memory budget (a tight one means one worker and blocks read
+    // again: the reason a run was slow).
+    const auto& tr = c.twotime_report;
+    provenance::record_resources("twotime", {{"memory_budget_bytes", o.budget.bytes()},
+                                             {"workers", tr.workers},
+                                             {"block_frames", tr.block_frames},
+                                             {"block_reads", tr.block_reads},
+                                             {"block_budget_bytes", tr.block_budget_bytes},
+                                             {"peak_block_bytes", tr.peak_block_bytes},
+                                             {"seconds", tr.seconds}});
   }
   if (o.multitau)
     c.multitau =
@@ -191,13 +201,6 @@ void write_correlation(const h5::File& file, const Correlation& c) {
 
   auto g = file.require_group("glassy/corr");
   g.attrs().set("path", to_string(c.twotime_report.path));
-  // How the two-time pass used the --memory budget (why a run was slow: a tight budget means
-  // one worker and blocks read again).
-  g.attrs().set("workers", static_cast<std::int64_t>(c.twotime_report.workers));
-  g.attrs().set("block_reads", static_cast<std::int64_t>(c.twotime_report.block_reads));
-  g.attrs().set("block_budget_bytes",
-                static_cast<std::int64_t>(c.twotime_report.block_budget_bytes));
-  g.attrs().set("peak_block_bytes", static_cast<std::int64_t>(c.twotime_report.peak_block_bytes));
   g.attrs().set("hot_pixels", static_cast<std::int64_t>(c.hot_pixels));
   g.attrs().set("photon_density", c.stats.photon_density);
   g.attrs().set("nonzero_fraction", c.stats.nonzero_fraction);

@@ -2,6 +2,8 @@
 #include <glassy/core/progress.hpp>
 #include <glassy/corr/multitau.hpp>
 
+#include <omp.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -231,64 +233,90 @@ MultiTauResult run_multitau(FrameSource& source, const Partition& partition,
   const FrameInfo& info = source.info();
   require(partition.dynamic_map.size() == info.pixels(),
           "multi-tau: q map shape does not match the frames");
-  // With MPI ranks each streams every frame but keeps only its share of the pixels (a
-  // contiguous run of the usable ones, in detector order); rank 0 gathers the per-pixel terms
-  // delay by delay and averages them in the same order as one process would.
+  // The usable pixels (in detector order) are shared out in contiguous runs: over the MPI
+  // ranks, and within a rank over its threads. Every share streams every frame but keeps only
+  // its pixels; a pixel's terms do not depend on the others, so the per-pixel terms, put back
+  // in detector order, and the bin averages over them (rank 0, in the same order as one
+  // process) are the same bits whatever the ranks and threads.
   const int rank = ranks != nullptr ? ranks->rank() : 0;
-  const int size = ranks != nullptr ? ranks->size() : 1;
-  std::vector<std::size_t> share_begin(static_cast<std::size_t>(size) + 1, 0);
-  std::optional<Partition> mine;  // this rank's pixels, when they are shared out
-  if (size > 1) {
-    mine = partition;
-    std::size_t usable = 0;
-    for (std::size_t p = 0; p < partition.dynamic_map.size(); ++p)
-      usable += partition.dynamic_map[p] > 0 && partition.static_map[p] > 0;
-    for (int r = 0; r <= size; ++r)
-      share_begin[static_cast<std::size_t>(r)] =
-          usable * static_cast<std::size_t>(r) / static_cast<std::size_t>(size);
-    std::size_t q = 0;
-    for (std::size_t p = 0; p < partition.dynamic_map.size(); ++p) {
-      if (!(partition.dynamic_map[p] > 0 && partition.static_map[p] > 0)) continue;
-      if (q < share_begin[static_cast<std::size_t>(rank)] ||
-          q >= share_begin[static_cast<std::size_t>(rank) + 1])
-        mine->dynamic_map[p] = 0;
-      ++q;
-    }
+  const auto size = static_cast<std::size_t>(ranks != nullptr ? ranks->size() : 1);
+  std::vector<std::uint32_t> usable;
+  for (std::size_t p = 0; p < partition.dynamic_map.size(); ++p)
+    if (partition.dynamic_map[p] > 0 && partition.static_map[p] > 0)
+      usable.push_back(static_cast<std::uint32_t>(p));
+  require(!usable.empty(), "multi-tau: no pixel in any q bin");
+  std::vector<std::size_t> rank_begin(size + 1);
+  for (std::size_t r = 0; r <= size; ++r) rank_begin[r] = usable.size() * r / size;
+  const std::size_t own_begin = rank_begin[static_cast<std::size_t>(rank)],
+                    own_end = rank_begin[static_cast<std::size_t>(rank) + 1];
+  // Threads: one share each when every share keeps enough pixels to outweigh reading the frames.
+  constexpr std::size_t kMinSharePixels = 4096;
+  const std::size_t threads =
+      std::clamp<std::size_t>((own_end - own_begin) / kMinSharePixels, 1,
+                              static_cast<std::size_t>(std::max(1, omp_get_max_threads())));
+  std::vector<Partition> share_partitions;  // outlive the MultiTau that refer to them
+  share_partitions.reserve(threads);
+  std::vector<MultiTau> shares;
+  shares.reserve(threads);
+  for (std::size_t t = 0; t < threads; ++t) {
+    const std::size_t b = own_begin + (own_end - own_begin) * t / threads,
+                      e = own_begin + (own_end - own_begin) * (t + 1) / threads;
+    Partition& mine = share_partitions.emplace_back(partition);
+    std::fill(mine.dynamic_map.begin(), mine.dynamic_map.end(), 0);
+    for (std::size_t q = b; q < e; ++q)
+      mine.dynamic_map[usable[q]] = partition.dynamic_map[usable[q]];
+    shares.emplace_back(mine, info.frames);
   }
-  MultiTau mt(mine ? *mine : partition, info.frames);
   Progress progress("multi-tau", info.frames);
-  FrameVisitor visit;
-  visit.on_events = [&](std::size_t, const std::uint32_t* pixel, const std::uint32_t* count,
-                        std::size_t n) { mt.push_events(pixel, count, n); };
-  visit.on_dense = [&](std::size_t, const float* frame) { mt.push_dense(frame); };
-  visit.advance = [&](std::size_t n) { progress.advance(n); };
-  for_each_frame(source, block_frames, visit);
+  block_frames = std::max<std::size_t>(1, std::min(block_frames, info.frames));
+  SparseBlock events;
+  FrameBlock dense;
+  for (std::size_t first = 0; first < info.frames; first += block_frames) {
+    const std::size_t n = std::min(block_frames, info.frames - first);
+    if (source.is_sparse())
+      source.read_sparse(first, n, events);
+    else
+      source.read_dense(first, n, dense);
+#pragma omp parallel for schedule(static, 1) \
+    num_threads(static_cast <int>(threads)) if (threads > 1)
+    for (std::size_t t = 0; t < threads; ++t)
+      for (std::size_t k = 0; k < n; ++k) {
+        if (source.is_sparse())
+          shares[t].push_events(events.pixel.data() + events.offsets[k],
+                                events.counts.data() + events.offsets[k],
+                                events.offsets[k + 1] - events.offsets[k]);
+        else
+          shares[t].push_dense(dense.frame(k, info.pixels()));
+      }
+    progress.advance(n);
+  }
   progress.finish();
-  MultiTauResult r;
-  if (size == 1) {
-    r = mt.result();
-  } else {
-    MultiTauBins bins(partition, mt.delays());
-    const std::size_t all = share_begin.back();
-    std::vector<double> terms(3 * all), own(3 * mt.pixels());
-    for (std::size_t d = 0; d < mt.delays().size(); ++d) {
-      if (!mt.delay_reached(d)) continue;  // the same on every rank: the same frames
-      mt.delay_terms(d, own.data());
-      if (rank != 0) {
-        ranks->send(0, own);
-        continue;
-      }
-      std::copy(own.begin(), own.end(), terms.begin());
-      for (int from = 1; from < size; ++from) {
-        const std::size_t b = share_begin[static_cast<std::size_t>(from)],
-                          e = share_begin[static_cast<std::size_t>(from) + 1];
-        ranks->receive(from, std::span<double>(terms.data() + 3 * b, 3 * (e - b)));
-      }
+  MultiTauBins bins(partition, shares.front().delays());
+  std::vector<double> terms(3 * usable.size());
+  for (std::size_t d = 0; d < shares.front().delays().size(); ++d) {
+    if (!shares.front().delay_reached(d)) continue;  // the same everywhere: the same frames
+    double* own = terms.data() + 3 * own_begin;
+    for (const auto& share : shares) {
+      share.delay_terms(d, own);
+      own += 3 * share.pixels();
+    }
+    if (size == 1) {
+      bins.add_delay(d, terms.data());
+    } else if (rank != 0) {
+      ranks->send(0,
+                  std::span<const double>(terms.data() + 3 * own_begin, 3 * (own_end - own_begin)));
+    } else {
+      for (std::size_t from = 1; from < size; ++from)
+        ranks->receive(static_cast<int>(from),
+                       std::span<double>(terms.data() + 3 * rank_begin[from],
+                                         3 * (rank_begin[from + 1] - rank_begin[from])));
       bins.add_delay(d, terms.data());
     }
-    r = bins.result();
-    for (auto* v : {&r.g2, &r.g2_err, &r.G2, &r.IP, &r.IF}) ranks->broadcast(*v, 0);
   }
+  MultiTauResult r = bins.result();
+  r.threads = threads;
+  if (size > 1)
+    for (auto* v : {&r.g2, &r.g2_err, &r.G2, &r.IP, &r.IF}) ranks->broadcast(*v, 0);
   r.frames_per_second =
       info.frames / std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;

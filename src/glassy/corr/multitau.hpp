@@ -23,6 +23,7 @@ struct MultiTauResult {
   std::vector<double> G2, IP, IF;   // [delay][static bin], bin means per pixel (unnormalised)
   int dynamic_bins = 0, static_bins = 0;
   double frames_per_second = 0;
+  std::size_t threads = 1;  // pixel shares this process computed at once (run_multitau)
 };
 
 class MultiTau {
