@@ -71,7 +71,8 @@ void FrameSource::read_sparse(std::size_t first, std::size_t count, SparseBlock&
 
 std::size_t FrameSource::frames_per_block(const MemoryBudget& budget, double share) const {
   const std::size_t bytes = std::max<std::size_t>(info_.pixels(), 1) * sizeof(float);
-  return std::min(budget.items(bytes, share), std::max<std::size_t>(info_.frames, 1));
+  const std::size_t cap = std::max<std::size_t>(kStreamBlockBytes / bytes, 1);
+  return std::min({budget.items(bytes, share), cap, std::max<std::size_t>(info_.frames, 1)});
 }
 
 void for_each_frame(FrameSource& source, std::size_t block_frames, const FrameVisitor& v) {

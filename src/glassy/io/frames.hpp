@@ -67,7 +67,11 @@ class FrameSource {
   // Default: read dense and keep the non-zero pixels (counts must then be integers).
   virtual void read_sparse(std::size_t first, std::size_t count, SparseBlock& out);
 
-  // How many frames of this source a dense block may hold within `share` of the budget.
+  // How many frames of this source a dense block may hold within `share` of the budget, and at
+  // most kStreamBlockBytes: a streaming pass reuses its block buffer, so a larger one only costs
+  // fresh pages (a 512 MiB block per pass was a seventh of a whole multi-tau run in the kernel
+  // zeroing them) without reading any faster.
+  static constexpr std::size_t kStreamBlockBytes = std::size_t{64} << 20;
   std::size_t frames_per_block(const MemoryBudget& budget, double share = 0.5) const;
 
  protected:
