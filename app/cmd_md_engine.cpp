@@ -28,6 +28,17 @@ void parse_temperature(const std::string& text, md::ProductionOptions& o) {
   }
 }
 
+// The second estimate (md/tg FictiveTg), beside the two lines; they differ by the breadth of
+// the transition, which a fast quench widens (docs/md.md).
+void print_fictive(const md::TgEstimate& tg) {
+  if (!tg.fictive) return;
+  const auto& f = *tg.fictive;
+  std::printf(
+      "  fictive Tg = %.4f +- %.4f (glass line of %zu points meets the liquid's a + b "
+      "T^(3/5), %zu points; on quench rates see docs/md.md)\n",
+      f.tg, f.tg_err, f.glass_points, f.liquid_points);
+}
+
 void register_prepare(CLI::App& md) {
   auto* cmd = md.add_subcommand(
       "prepare", "Make a Wahnström glass: random start, melt, quench, anneal (+ cooling curve)");
@@ -58,9 +69,11 @@ void register_prepare(CLI::App& md) {
         "points (%.1f s)\n",
         a->out.c_str(), r.state.species.size(), a->o.t_melt, a->o.t_end, a->o.cooling_rate,
         r.cooling.size(), r.seconds);
-    if (r.state.tg)
+    if (r.state.tg) {
       std::printf("  Tg = %.4f +- %.4f (LJ), from the %s cooling curve\n", r.state.tg->tg,
                   r.state.tg->tg_err, r.state.tg->quantity.c_str());
+      print_fictive(*r.state.tg);
+    }
   });
 }
 
@@ -92,6 +105,7 @@ void register_tg(CLI::App& md) {
         tg.range_from_data ? "where the curve is straight, chosen by the data" : "as given",
         tg.glass_slope, tg.glass_slope_err, tg.liquid_slope, tg.liquid_slope_err, tg.rms_residual,
         a->in.c_str());
+    print_fictive(tg);
   });
 }
 

@@ -8,6 +8,7 @@
 #include <glassy/md/protocols.hpp>
 #include <glassy/md/tg.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <random>
@@ -129,6 +130,57 @@ TEST(MdTg, RangeFromTheDataDoesNotMoveWithTheUpperBound) {
   }
   EXPECT_GE(covered, 9) << "Tg within 2 errors of the truth in " << covered << " of " << seeds;
   EXPECT_GE(fixed_off, 10) << "the fixed 0.1-2.0 range is biased in " << fixed_off;
+}
+
+// A cooling curve as a fast quench gives it: an equilibrium liquid a + b T^(3/5) above 0.7, a
+// harmonic glass line below 0.35 meeting the liquid's extrapolation at Tf = 0.52, and between
+// them a broad transition (the curve leaves the liquid gradually). The fictive temperature finds
+// Tf exactly without noise, and with noise on average, with an error that matches its spread
+// over noise draws.
+TEST(MdTg, FictiveTemperatureIgnoresTheBreadthOfTheTransition) {
+  const double tf = 0.52, a = -8.0, b = 3.1, slope = 1.45;
+  const double liquid_at_tf = a + b * std::pow(tf, 0.6);
+  auto liquid = [&](double t) { return a + b * std::pow(t, 0.6); };
+  auto glass = [&](double t) { return liquid_at_tf + slope * (t - tf); };
+  std::vector<double> t(190);
+  for (std::size_t i = 0; i < t.size(); ++i) t[i] = 2.0 - 1.9 * static_cast<double>(i) / 189;
+  auto curve = [&](std::uint64_t seed, double noise) {
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<double> g(0.0, noise);
+    std::vector<double> y(t.size());
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      // Smooth step from the glass (T <= 0.35) to the liquid (T >= 0.7).
+      const double s = std::clamp((t[i] - 0.35) / 0.35, 0.0, 1.0);
+      const double w = s * s * (3 - 2 * s);
+      y[i] = (1 - w) * glass(t[i]) + w * liquid(t[i]) + g(rng);
+    }
+    return y;
+  };
+  const auto exact = estimate_tg(t, curve(1, 0.0));
+  ASSERT_TRUE(exact.fictive.has_value());
+  EXPECT_NEAR(exact.fictive->tg, tf, 1e-6);
+  EXPECT_NEAR(exact.fictive->glass_slope, slope, 1e-6);
+  std::vector<double> found, err;
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    const auto f = fictive_tg(t, curve(seed, 0.004));
+    found.push_back(f.tg);
+    err.push_back(f.tg_err);
+  }
+  const double mean = std::accumulate(found.begin(), found.end(), 0.0) / found.size();
+  double var = 0;
+  for (double v : found) var += (v - mean) * (v - mean);
+  const double spread = std::sqrt(var / (found.size() - 1));
+  const double mean_err = std::accumulate(err.begin(), err.end(), 0.0) / err.size();
+  EXPECT_NEAR(mean, tf, 3 * spread / std::sqrt(found.size()) + 1e-4);
+  EXPECT_GT(mean_err / spread, 0.6) << "error " << mean_err << " spread " << spread;
+  EXPECT_LT(mean_err / spread, 1.6) << "error " << mean_err << " spread " << spread;
+  // A curve that never reaches the liquid has no fictive estimate, and says why.
+  const std::vector<double> cold(t.begin() + 120, t.end());
+  const auto all_y = curve(1, 0.0);
+  const std::vector<double> y_cold(all_y.begin() + 120, all_y.end());
+  EXPECT_NE(error_of([&] { fictive_tg(cold, y_cold); }).find("in the liquid above"),
+            std::string::npos);
+  EXPECT_FALSE(estimate_tg(cold, y_cold).fictive.has_value());
 }
 
 TEST(MdTg, BadInputGivesClearErrors) {

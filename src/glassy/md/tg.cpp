@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <random>
 
 namespace glassy::md {
 namespace {
@@ -176,8 +177,10 @@ double two_line_sse(const std::vector<double>& temperature, const std::vector<do
   return fit_at(temperature, value, tg).sse;
 }
 
-TgEstimate estimate_tg(const std::vector<double>& temperature, const std::vector<double>& value,
-                       const TgOptions& options) {
+namespace {
+
+TgEstimate two_lines(const std::vector<double>& temperature, const std::vector<double>& value,
+                     const TgOptions& options) {
   require(temperature.size() == value.size(), [&] {
     return "Tg fit: " + std::to_string(temperature.size()) + " temperatures but " +
            std::to_string(value.size()) + " values";
@@ -261,6 +264,119 @@ TgEstimate estimate_tg(const std::vector<double>& temperature, const std::vector
   return e;
 }
 
+}  // namespace
+
+TgEstimate estimate_tg(const std::vector<double>& temperature, const std::vector<double>& value,
+                       const TgOptions& options) {
+  TgEstimate e = two_lines(temperature, value, options);
+  try {
+    e.fictive = fictive_tg(temperature, value, options);
+  } catch (const Error&) {
+    // A curve that does not reach the equilibrium liquid or the harmonic glass: two lines only.
+  }
+  return e;
+}
+
+namespace {
+
+struct FictiveFit {
+  Eigen::Vector2d glass, liquid;  // y = g0 + g1 T; y = l0 + l1 T^(3/5)
+};
+
+Eigen::Vector2d least_squares(const std::vector<double>& x, const std::vector<double>& y) {
+  Eigen::MatrixXd a(static_cast<Eigen::Index>(x.size()), 2);
+  Eigen::VectorXd b(static_cast<Eigen::Index>(x.size()));
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    a.row(static_cast<Eigen::Index>(i)) << 1.0, x[i];
+    b[static_cast<Eigen::Index>(i)] = y[i];
+  }
+  return a.colPivHouseholderQr().solve(b);
+}
+
+// Where the glass line meets the liquid in (lo, hi), by bisection on their difference; NaN when
+// they do not cross there.
+double meeting(const FictiveFit& f, double lo, double hi) {
+  auto gap = [&](double t) {
+    return f.liquid[0] + f.liquid[1] * std::pow(t, 0.6) - (f.glass[0] + f.glass[1] * t);
+  };
+  double glo = gap(lo), ghi = gap(hi);
+  if (!(glo * ghi < 0)) return std::numeric_limits<double>::quiet_NaN();
+  for (int it = 0; it < 100; ++it) {
+    const double mid = 0.5 * (lo + hi), gm = gap(mid);
+    (gm * glo > 0 ? lo : hi) = mid;
+    if (gm * glo > 0) glo = gm;
+  }
+  return 0.5 * (lo + hi);
+}
+
+}  // namespace
+
+FictiveTg fictive_tg(const std::vector<double>& temperature, const std::vector<double>& value,
+                     const TgOptions& o) {
+  require(temperature.size() == value.size(), "fictive Tg: temperature and value sizes differ");
+  require(o.fictive_glass_max > 0 && o.fictive_liquid_min > o.fictive_glass_max &&
+              o.fictive_liquid_max > o.fictive_liquid_min,
+          "fictive Tg: need 0 < fictive_glass_max < fictive_liquid_min < fictive_liquid_max");
+  std::vector<double> tg, yg, tl, yl;  // glass branch (T), liquid branch (T^(3/5))
+  for (std::size_t i = 0; i < temperature.size(); ++i) {
+    const double t = temperature[i], v = value[i];
+    if (!std::isfinite(t) || !std::isfinite(v) || t <= 0) continue;
+    if (t <= o.fictive_glass_max) tg.push_back(t), yg.push_back(v);
+    if (t >= o.fictive_liquid_min && t <= o.fictive_liquid_max)
+      tl.push_back(std::pow(t, 0.6)), yl.push_back(v);
+  }
+  require(tg.size() >= 5 && tl.size() >= 5, [&] {
+    return "fictive Tg: the cooling curve has " + std::to_string(tg.size()) +
+           " points below T = " + std::to_string(o.fictive_glass_max) + " and " +
+           std::to_string(tl.size()) + " in the liquid above " +
+           std::to_string(o.fictive_liquid_min) + " (5 each needed)";
+  });
+  FictiveFit fit{least_squares(tg, yg), least_squares(tl, yl)};
+  FictiveTg r;
+  r.tg = meeting(fit, o.fictive_glass_max, o.fictive_liquid_min);
+  require(std::isfinite(r.tg), "fictive Tg: the glass line and the liquid do not meet between " +
+                                   std::to_string(o.fictive_glass_max) + " and " +
+                                   std::to_string(o.fictive_liquid_min));
+  r.glass_slope = fit.glass[1];
+  r.liquid_a = fit.liquid[0];
+  r.liquid_b = fit.liquid[1];
+  r.glass_points = tg.size();
+  r.liquid_points = tl.size();
+  std::vector<double> rg(tg.size()), rl(tl.size());
+  for (std::size_t i = 0; i < tg.size(); ++i) rg[i] = yg[i] - (fit.glass[0] + fit.glass[1] * tg[i]);
+  for (std::size_t i = 0; i < tl.size(); ++i)
+    rl[i] = yl[i] - (fit.liquid[0] + fit.liquid[1] * tl[i]);
+  auto rms = [](const std::vector<double>& v) {
+    double s = 0;
+    for (double x : v) s += x * x;
+    return std::sqrt(s / static_cast<double>(v.size() - 2));
+  };
+  r.glass_rms = rms(rg);
+  r.liquid_rms = rms(rl);
+  // Error: residual bootstrap of both branches (fixed seed: the same file gives the same error).
+  // Residuals are resampled as they are, so correlated noise along the curve is not modelled.
+  constexpr int kResamples = 400;
+  std::mt19937_64 rng(20261206);
+  std::vector<double> boot_g(tg.size()), boot_l(tl.size()), crossings;
+  for (int b = 0; b < kResamples; ++b) {
+    std::uniform_int_distribution<std::size_t> pick_g(0, rg.size() - 1), pick_l(0, rl.size() - 1);
+    for (std::size_t i = 0; i < tg.size(); ++i)
+      boot_g[i] = fit.glass[0] + fit.glass[1] * tg[i] + rg[pick_g(rng)];
+    for (std::size_t i = 0; i < tl.size(); ++i)
+      boot_l[i] = fit.liquid[0] + fit.liquid[1] * tl[i] + rl[pick_l(rng)];
+    const double t = meeting({least_squares(tg, boot_g), least_squares(tl, boot_l)},
+                             o.fictive_glass_max, o.fictive_liquid_min);
+    if (std::isfinite(t)) crossings.push_back(t);
+  }
+  double mean = 0, var = 0;
+  for (double t : crossings) mean += t;
+  mean /= static_cast<double>(std::max<std::size_t>(crossings.size(), 1));
+  for (double t : crossings) var += (t - mean) * (t - mean);
+  r.tg_err = crossings.size() > 1 ? std::sqrt(var / static_cast<double>(crossings.size() - 1))
+                                  : std::numeric_limits<double>::quiet_NaN();
+  return r;
+}
+
 nlohmann::json TgEstimate::to_json() const {
   return {{"tg", tg},
           {"tg_err", tg_err},
@@ -276,7 +392,20 @@ nlohmann::json TgEstimate::to_json() const {
           {"t_max", t_max},
           {"range_from_data", range_from_data},
           {"tg_range_err", tg_range_err},
-          {"method", "two lines meeting at Tg; error from the profile SSE (delta chi^2 = 1)"}};
+          {"method", "two lines meeting at Tg; error from the profile SSE (delta chi^2 = 1)"},
+          {"fictive", fictive ? nlohmann::json{{"tg", fictive->tg},
+                                               {"tg_err", fictive->tg_err},
+                                               {"glass_slope", fictive->glass_slope},
+                                               {"liquid_a", fictive->liquid_a},
+                                               {"liquid_b", fictive->liquid_b},
+                                               {"glass_points", fictive->glass_points},
+                                               {"liquid_points", fictive->liquid_points},
+                                               {"glass_rms", fictive->glass_rms},
+                                               {"liquid_rms", fictive->liquid_rms},
+                                               {"method",
+                                                "glass line (T <= glass max) meets a + b T^(3/5) "
+                                                "(liquid, T >= liquid min); residual bootstrap"}}
+                              : nlohmann::json(nullptr)}};
 }
 
 TgEstimate TgEstimate::from_json(const nlohmann::json& j) {
@@ -295,6 +424,20 @@ TgEstimate TgEstimate::from_json(const nlohmann::json& j) {
   e.t_max = j.value("t_max", 0.0);
   e.range_from_data = j.value("range_from_data", false);
   e.tg_range_err = j.value("tg_range_err", 0.0);
+  if (j.contains("fictive") && j["fictive"].is_object()) {
+    const auto& f = j["fictive"];
+    FictiveTg t;
+    t.tg = f.value("tg", 0.0);
+    t.tg_err = f.value("tg_err", 0.0);
+    t.glass_slope = f.value("glass_slope", 0.0);
+    t.liquid_a = f.value("liquid_a", 0.0);
+    t.liquid_b = f.value("liquid_b", 0.0);
+    t.glass_points = f.value("glass_points", std::size_t{0});
+    t.liquid_points = f.value("liquid_points", std::size_t{0});
+    t.glass_rms = f.value("glass_rms", 0.0);
+    t.liquid_rms = f.value("liquid_rms", 0.0);
+    e.fictive = t;
+  }
   return e;
 }
 
