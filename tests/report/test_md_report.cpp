@@ -93,6 +93,15 @@ TEST_F(MdReport, PageHoldsFig4TheWaitingInsetAndStructureWithTheFilesNumbers) {
   const double tg = g.group("md/tg").attrs().get_double("tg");
   EXPECT_NEAR(by_id["md0-cooling"]["layout"]["shapes"][0]["x0"].get<double>(), tg, 1e-5 * tg);
   EXPECT_NE(html.find(fmt::format("Tg = {:.4f}", tg)), std::string::npos);
+  // The fictive temperature beside it (dotted), with the liquid law and glass line it comes from.
+  const auto estimate = nlohmann::json::parse(g.group("md/tg").attrs().get_string("estimate"));
+  ASSERT_TRUE(estimate["fictive"].is_object()) << "the quench reaches liquid and glass";
+  const double fictive = estimate["fictive"]["tg"].get<double>();
+  EXPECT_NEAR(by_id["md0-cooling"]["layout"]["shapes"][1]["x0"].get<double>(), fictive,
+              1e-5 * fictive);
+  EXPECT_EQ(by_id["md0-cooling"]["layout"]["shapes"][1]["line"]["dash"], "dot");
+  EXPECT_NE(html.find(fmt::format("fictive Tg = {:.4f}", fictive)), std::string::npos);
+  EXPECT_EQ(by_id["md0-cooling"]["data"].size(), 3u);  // points, liquid law, glass line
   EXPECT_NE(html.find("simulated XPCS: 151 snapshots"), std::string::npos);
   EXPECT_NE(html.find("structure: IFK fraction"), std::string::npos);
   EXPECT_NE(html.find("<details id=\"provenance-md3\">"), std::string::npos);

@@ -6,6 +6,7 @@
 #include <glassy/report/md_data.hpp>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 
@@ -109,6 +110,16 @@ MdGlassView read_glass(const h5::File& f) {
     const auto t = f.group("md/tg");
     v.tg = attr_or(t, "tg", std::nan(""));
     v.tg_err = attr_or(t, "tg_err", std::nan(""));
+    // The full estimate (JSON, md/tg.hpp); files from before the fictive temperature lack it.
+    if (t.attrs().has("estimate")) {
+      const auto j = nlohmann::json::parse(t.attrs().get_string("estimate"), nullptr, false);
+      if (j.is_object() && j.contains("fictive") && j["fictive"].is_object()) {
+        const auto& fj = j["fictive"];
+        v.fictive = MdFictiveView{fj.value("tg", 0.0), fj.value("tg_err", 0.0),
+                                  fj.value("glass_slope", 0.0), fj.value("liquid_a", 0.0),
+                                  fj.value("liquid_b", 0.0)};
+      }
+    }
   }
   if (f.is_dataset("md/state/species")) v.atoms = f.dataset("md/state/species").dims().at(0);
   return v;

@@ -54,9 +54,15 @@ struct MdIfkView {
   std::vector<double> string_length_counts;  // [n]: strings of n atoms (empty: none)
 };
 
+// The fictive temperature of md/tg (glass line meeting the liquid's a + b T^(3/5)).
+struct MdFictiveView {
+  double tg = 0, tg_err = 0, glass_slope = 0, liquid_a = 0, liquid_b = 0;
+};
+
 struct MdGlassView {
   std::vector<double> temperature, potential_energy;
   std::optional<double> tg, tg_err;
+  std::optional<MdFictiveView> fictive;
   std::size_t atoms = 0;
 };
 

@@ -126,20 +126,46 @@ void add_waiting(const MdWaitingView& v, const std::string& id, std::vector<Figu
 
 void add_glass(const MdGlassView& v, const std::string& id, std::vector<Figure>& out) {
   if (v.temperature.empty()) return;
-  Figure f{id + "cooling",
-           v.tg ? fmt::format("Cooling curve ({} atoms): potential energy per atom vs temperature; "
-                              "Tg = {:.4f} +- {:.4f} (dashed)",
-                              v.atoms, *v.tg, v.tg_err.value_or(0))
-                : fmt::format("Cooling curve ({} atoms): potential energy per atom vs temperature",
-                              v.atoms),
-           {},
-           {}};
+  std::string caption =
+      fmt::format("Cooling curve ({} atoms): potential energy per atom vs temperature", v.atoms);
+  if (v.tg)
+    caption +=
+        fmt::format("; two-line Tg = {:.4f} +- {:.4f} (dashed)", *v.tg, v.tg_err.value_or(0));
+  if (v.fictive)
+    caption += fmt::format(
+        "; fictive Tg = {:.4f} +- {:.4f} (dotted), where the glass line meets the liquid's "
+        "a + b T^(3/5) (grey); the two differ when the quench leaves the liquid gradually",
+        v.fictive->tg, v.fictive->tg_err);
+  Figure f{id + "cooling", caption, {}, {}};
   auto s = scatter(v.temperature, v.potential_energy, "E_pot / N", "markers");
   s["marker"] = {{"size", 4}};
   f.data.push_back(std::move(s));
+  if (v.fictive) {
+    const auto& fc = *v.fictive;
+    const auto [t_lo, t_hi] = std::minmax_element(v.temperature.begin(), v.temperature.end());
+    auto liquid = [&](double t) { return fc.liquid_a + fc.liquid_b * std::pow(t, 0.6); };
+    std::vector<double> tl, yl, tg, yg;
+    for (int k = 0; k <= 40; ++k) {
+      const double t = fc.tg + (*t_hi - fc.tg) * k / 40.0;
+      tl.push_back(t), yl.push_back(liquid(t));
+    }
+    for (const double t : {*t_lo, fc.tg})
+      tg.push_back(t), yg.push_back(liquid(fc.tg) + fc.glass_slope * (t - fc.tg));
+    auto l = scatter(tl, yl, "liquid a + b T^(3/5)", "lines");
+    l["line"] = {{"color", "#888"}};
+    f.data.push_back(std::move(l));
+    auto g = scatter(tg, yg, "glass line", "lines");
+    g["line"] = {{"color", "#888"}, {"dash", "dash"}};
+    f.data.push_back(std::move(g));
+  }
   f.layout = layout(400, axis("T (LJ)"), axis("potential energy per atom (LJ)"));
   f.layout["shapes"] = json::array();
   if (v.tg && std::isfinite(*v.tg)) f.layout["shapes"].push_back(vline(*v.tg, "x", "paper"));
+  if (v.fictive && std::isfinite(v.fictive->tg)) {
+    auto dotted = vline(v.fictive->tg, "x", "paper");
+    dotted["line"]["dash"] = "dot";
+    f.layout["shapes"].push_back(std::move(dotted));
+  }
   out.push_back(std::move(f));
 }
 
