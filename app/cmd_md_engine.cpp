@@ -9,6 +9,8 @@
 #include <glassy/core/error.hpp>
 #include <glassy/md/protocols.hpp>
 
+#include <fmt/format.h>
+
 #include <cstdio>
 
 namespace glassy::cli {
@@ -43,11 +45,15 @@ void register_prepare(CLI::App& md) {
   auto* cmd = md.add_subcommand(
       "prepare", "Make a Wahnström glass: random start, melt, quench, anneal (+ cooling curve)");
   struct Args {
-    std::string out;
+    std::string out, protocol = "quench";
+    std::vector<double> slow_window;
     md::PrepareOptions o;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("--out", a->out, "Glass file (HDF5: final state, cooling curve, Tg)")->required();
+  cmd->add_option("--protocol", a->protocol,
+                  "quench (one rate; default) or relaxed: 2.5e-4/tau across 0.9..0.45, 1e-2/tau "
+                  "elsewhere (the options below override its values)");
   cmd->add_option("--atoms", a->o.atoms, "Number of atoms (default 4000, 50:50)");
   cmd->add_option("--density", a->o.model.density, "Number density, sigma_SS^-3 (default 0.75)");
   cmd->add_option("--seed", a->o.seed, "Random seed (default 12345)");
@@ -56,18 +62,41 @@ void register_prepare(CLI::App& md) {
   cmd->add_option("--t-end", a->o.t_end, "Temperature at the end of the quench (default 0.1)");
   cmd->add_option("--cooling-rate", a->o.cooling_rate,
                   "Quench rate, LJ temperature per tau (default 1e-3)");
+  cmd->add_option("--fast-rate", a->o.fast_rate,
+                  "Rate outside the slow window, T per tau (with --slow-window)");
+  cmd->add_option("--slow-window", a->slow_window,
+                  "HIGH LOW: cool at --cooling-rate only between these temperatures")
+      ->expected(2);
   cmd->add_option("--anneal-time", a->o.anneal_time, "Time at --t-end after the quench, tau");
   cmd->add_option("--ensemble", a->o.ensemble, "nvt (constant density; default) or npt");
   cmd->add_option("--pressure", a->o.pressure, "Pressure for npt, LJ units");
   cmd->add_option("--timestep", a->o.timestep, "MD time step, tau (default 0.005)");
-  cmd->callback([a] {
+  cmd->callback([a, cmd] {
     check_output(a->out);
     require(a->o.ensemble == "nvt" || a->o.ensemble == "npt", "--ensemble must be nvt or npt");
+    require(a->protocol == "quench" || a->protocol == "relaxed",
+            "--protocol '" + a->protocol + "' unknown: use quench or relaxed");
+    if (a->protocol == "relaxed") {
+      const auto relaxed = md::relaxed_protocol(a->o);
+      if (cmd->count("--cooling-rate") == 0) a->o.cooling_rate = relaxed.cooling_rate;
+      if (cmd->count("--fast-rate") == 0) a->o.fast_rate = relaxed.fast_rate;
+      if (cmd->count("--slow-window") == 0)
+        a->o.slow_from = relaxed.slow_from, a->o.slow_to = relaxed.slow_to;
+    }
+    if (!a->slow_window.empty()) {
+      a->o.slow_from = a->slow_window[0];
+      a->o.slow_to = a->slow_window[1];
+      require(a->o.fast_rate > 0, "--slow-window needs --fast-rate (or --protocol relaxed)");
+    }
     const auto r = md::prepare_glass(a->o, a->out);
     std::printf(
-        "wrote %s: %zu atoms, quenched %.3g -> %.3g at %.3g per tau, %zu cooling-curve "
+        "wrote %s: %zu atoms, quenched %.3g -> %.3g at %.3g per tau%s, %zu cooling-curve "
         "points (%.1f s)\n",
         a->out.c_str(), r.state.species.size(), a->o.t_melt, a->o.t_end, a->o.cooling_rate,
+        a->o.fast_rate > 0 ? fmt::format(" between {:.3g} and {:.3g} ({:.3g} per tau outside)",
+                                         a->o.slow_from, a->o.slow_to, a->o.fast_rate)
+                                 .c_str()
+                           : "",
         r.cooling.size(), r.seconds);
     if (r.state.tg) {
       std::printf("  Tg = %.4f +- %.4f (LJ), from the %s cooling curve\n", r.state.tg->tg,

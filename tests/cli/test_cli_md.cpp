@@ -78,7 +78,10 @@ TEST(CliMd, BadInputExitsTwoWithOneLine) {
         "md run " + text + " --out " + out + " --temperature hot --time 10",
         "md run " + text + " --out " + out + " --temperature 0.5 --time 10fortnights",
         "md ifk " + text + " --out " + out + " --snapshots 0",
-        "md prepare --atoms 100 --ensemble nve --out " + out}) {
+        "md prepare --atoms 100 --ensemble nve --out " + out,
+        "md prepare --atoms 100 --protocol slowly --out " + out,
+        "md prepare --atoms 100 --slow-window 0.9 0.5 --out " + out,
+        "md prepare --atoms 100 --protocol relaxed --slow-window 0.05 0.02 --out " + out}) {
     const auto r = run_cli(args);
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
     EXPECT_EQ(line_count(r.output), 1) << args << "\n" << r.output;

@@ -326,6 +326,47 @@ TEST(MdProtocols, SmallQuenchGivesACoolingCurveAndTg) {
 
 // ---------------- production ----------------
 
+// The slow window: the cooling rate only between slow_from and slow_to, the fast rate outside;
+// one cooling-curve point per record_every_dt of temperature in every ramp, the ramps recorded.
+TEST(MdProtocols, SlowWindowCoolsSlowlyOnlyInsideIt) {
+  ScratchDir dir;
+  PrepareOptions o = quick_glass(64);
+  o.t_end = 0.3;
+  o.cooling_rate = 0.05;
+  o.fast_rate = 0.5;
+  o.slow_from = 1.2;
+  o.slow_to = 0.6;
+  const auto path = dir / "w.h5";
+  prepare_glass(o, path);
+  const auto c = read_cooling_curve(path);
+  // (2.0 - 1.2 + 1.2 - 0.6 + 0.6 - 0.3) / 0.05 = 34 points, 16 + 12 + 6 by ramp.
+  ASSERT_EQ(c.size(), 34u);
+  for (std::size_t i = 1; i < c.size(); ++i) {
+    EXPECT_GT(c.time[i], c.time[i - 1]);
+    EXPECT_NEAR(c.target_temperature[i - 1] - c.target_temperature[i], 0.05, 1e-9) << i;
+  }
+  // Tau per point: record_every_dt / rate, 10x longer inside the window.
+  EXPECT_NEAR(c.time[1] - c.time[0], 0.05 / 0.5, 1e-9);
+  EXPECT_NEAR(c.time[20] - c.time[19], 0.05 / 0.05, 1e-9);
+  EXPECT_NEAR(c.time[33] - c.time[32], 0.05 / 0.5, 1e-9);
+  const auto g = read_glass_state(path);
+  const auto& ramps = g.protocol.at("ramps");
+  ASSERT_EQ(ramps.size(), 3u);
+  const double rates[] = {0.5, 0.05, 0.5}, ends[] = {1.2, 0.6, 0.3};
+  for (std::size_t r = 0; r < 3; ++r) {
+    EXPECT_NEAR(ramps[r].at("rate").get<double>(), rates[r], 1e-9) << r;
+    EXPECT_NEAR(ramps[r].at("to").get<double>(), ends[r], 1e-12) << r;
+  }
+  // The relaxed preset is such a window, and a window outside the quench is refused.
+  const auto relaxed = relaxed_protocol(PrepareOptions{});
+  EXPECT_GT(relaxed.fast_rate, relaxed.cooling_rate);
+  EXPECT_LT(relaxed.slow_to, relaxed.slow_from);
+  PrepareOptions bad = o;
+  bad.slow_to = 0.2;  // below t_end
+  EXPECT_NE(error_of([&] { prepare_glass(bad, dir / "b.h5"); }).find("slow window"),
+            std::string::npos);
+}
+
 TEST(MdProtocols, ProductionWritesTrajectoryAndThermoLog) {
   ScratchDir dir;
   prepare_glass(quick_glass(128), dir / "g.h5");

@@ -23,6 +23,10 @@ void validate(const PrepareOptions& o) {
   require(o.t_melt > 0 && o.t_end > 0 && o.t_end < o.t_melt,
           "prepare: temperatures must satisfy 0 < t_end < t_melt");
   require(o.cooling_rate > 0, "prepare: cooling rate must be positive (T per tau)");
+  require(o.fast_rate == 0 || (o.fast_rate >= o.cooling_rate && o.t_end < o.slow_to &&
+                               o.slow_to < o.slow_from && o.slow_from < o.t_melt),
+          "prepare: a slow window needs t_end < slow_to < slow_from < t_melt and a fast rate at "
+          "least the cooling rate");
   require(o.melt_time >= 0 && o.anneal_time >= 0, "prepare: melt and anneal times must be >= 0");
   require(o.record_every_dt > 0 && o.record_every_dt < o.t_melt - o.t_end,
           "prepare: record_every_dt must be positive and smaller than t_melt - t_end");
@@ -44,7 +48,27 @@ std::string integrator(const PrepareOptions& o, double t1, double t2) {
   return s;
 }
 
+// One linear ramp of the quench.
+struct Ramp {
+  double from, to, rate;
+};
+
+std::vector<Ramp> ramps(const PrepareOptions& o) {
+  if (o.fast_rate == 0) return {{o.t_melt, o.t_end, o.cooling_rate}};
+  return {{o.t_melt, o.slow_from, o.fast_rate},
+          {o.slow_from, o.slow_to, o.cooling_rate},
+          {o.slow_to, o.t_end, o.fast_rate}};
+}
+
 }  // namespace
+
+PrepareOptions relaxed_protocol(PrepareOptions base) {
+  base.cooling_rate = 2.5e-4;
+  base.fast_rate = 1e-2;
+  base.slow_from = 0.9;
+  base.slow_to = 0.45;
+  return base;
+}
 
 nlohmann::json PrepareOptions::to_json() const {
   nlohmann::json j = {{"protocol", "prepare"},
@@ -55,6 +79,9 @@ nlohmann::json PrepareOptions::to_json() const {
                       {"melt_time", melt_time},
                       {"t_end", t_end},
                       {"cooling_rate", cooling_rate},
+                      {"fast_rate", fast_rate},
+                      {"slow_from", slow_from},
+                      {"slow_to", slow_to},
                       {"anneal_time", anneal_time},
                       {"record_every_dt", record_every_dt},
                       {"thermostat_damping_steps", thermostat_damping},
@@ -103,53 +130,65 @@ PrepareResult prepare_glass(const PrepareOptions& o, const std::filesystem::path
   s.command("velocity all create " + lammps_number(o.t_melt) + " " +
             std::to_string(o.seed % 900000000 + 1) + " dist gaussian mom yes rot no loop geom");
 
-  // Step counts. The recording interval is a multiple of 10 (sampling every 10 steps); melt and
-  // quench are whole intervals so the averaging windows line up with the ramp.
-  const std::int64_t record = std::max<std::int64_t>(
-      10, round_up(std::llround(o.record_every_dt / o.cooling_rate / o.timestep), 10));
-  const std::int64_t melt = round_up(std::llround(o.melt_time / o.timestep), record);
-  const std::int64_t quench = std::max<std::int64_t>(
-      record, round_up(std::llround((o.t_melt - o.t_end) / o.cooling_rate / o.timestep), record));
+  // Step counts. Each ramp records one point per record_every_dt of temperature, averaged over
+  // an interval that is a multiple of 10 steps (sampling every 10 steps); melt and ramps are
+  // whole intervals so the averaging windows line up with the ramp.
+  const auto plan = ramps(o);
+  std::vector<std::int64_t> record(plan.size()), ramp_steps(plan.size());
+  std::int64_t quench = 0;
+  for (std::size_t r = 0; r < plan.size(); ++r) {
+    record[r] = std::max<std::int64_t>(
+        10, round_up(std::llround(o.record_every_dt / plan[r].rate / o.timestep), 10));
+    ramp_steps[r] = std::max<std::int64_t>(
+        record[r],
+        round_up(std::llround((plan[r].from - plan[r].to) / plan[r].rate / o.timestep), record[r]));
+    quench += ramp_steps[r];
+  }
+  const std::int64_t melt = round_up(std::llround(o.melt_time / o.timestep), record[0]);
   const std::int64_t anneal = std::llround(o.anneal_time / o.timestep);
   Progress progress("md prepare", static_cast<std::uint64_t>(melt + quench + anneal), !s.is_root());
 
   // Melt.
   s.command(integrator(o, o.t_melt, o.t_melt));
   for (std::int64_t done = 0; done < melt;) {
-    const std::int64_t k = std::min(record, melt - done);
+    const std::int64_t k = std::min(record[0], melt - done);
     s.run(k, done == 0);
     done += k;
     progress.advance(static_cast<std::uint64_t>(k));
   }
 
-  // Quench, one averaging window per chunk.
-  s.command("unfix glassy_int");
-  s.command(integrator(o, o.t_melt, o.t_end));
+  // Quench, ramp by ramp, one averaging window per chunk.
   s.command("variable glassy_vol equal vol");
-  s.command("fix glassy_avg all ave/time 10 " + std::to_string(record / 10) + " " +
-            std::to_string(record) + " c_thermo_temp c_thermo_pe c_thermo_press v_glassy_vol");
   PrepareResult result;
   CoolingCurve& c = result.cooling;
-  const std::int64_t begin = s.step();
-  for (std::int64_t done = 0; done < quench; done += record) {
-    s.run_ramped(record, begin, begin + quench, done == 0);
-    const double mid = static_cast<double>(done) + 0.5 * static_cast<double>(record);
-    c.time.push_back(mid * o.timestep);
-    c.target_temperature.push_back(o.t_melt + (o.t_end - o.t_melt) * mid / quench);
-    c.temperature.push_back(s.fix_vector("glassy_avg", 0));
-    c.potential_energy.push_back(s.fix_vector("glassy_avg", 1) / static_cast<double>(n));
-    c.pressure.push_back(s.fix_vector("glassy_avg", 2));
-    c.volume.push_back(s.fix_vector("glassy_avg", 3));
-    progress.advance(static_cast<std::uint64_t>(record));
+  double elapsed = 0;  // tau since the quench began
+  for (std::size_t r = 0; r < plan.size(); ++r) {
+    s.command("unfix glassy_int");
+    s.command(integrator(o, plan[r].from, plan[r].to));
+    s.command("fix glassy_avg all ave/time 10 " + std::to_string(record[r] / 10) + " " +
+              std::to_string(record[r]) + " c_thermo_temp c_thermo_pe c_thermo_press v_glassy_vol");
+    const std::int64_t begin = s.step(), steps = ramp_steps[r];
+    for (std::int64_t done = 0; done < steps; done += record[r]) {
+      s.run_ramped(record[r], begin, begin + steps, done == 0);
+      const double mid = static_cast<double>(done) + 0.5 * static_cast<double>(record[r]);
+      c.time.push_back(elapsed + mid * o.timestep);
+      c.target_temperature.push_back(plan[r].from + (plan[r].to - plan[r].from) * mid / steps);
+      c.temperature.push_back(s.fix_vector("glassy_avg", 0));
+      c.potential_energy.push_back(s.fix_vector("glassy_avg", 1) / static_cast<double>(n));
+      c.pressure.push_back(s.fix_vector("glassy_avg", 2));
+      c.volume.push_back(s.fix_vector("glassy_avg", 3));
+      progress.advance(static_cast<std::uint64_t>(record[r]));
+    }
+    elapsed += static_cast<double>(steps) * o.timestep;
+    s.command("unfix glassy_avg");
   }
-  s.command("unfix glassy_avg");
 
   // Anneal.
   if (anneal > 0) {
     s.command("unfix glassy_int");
     s.command(integrator(o, o.t_end, o.t_end));
     for (std::int64_t done = 0; done < anneal;) {
-      const std::int64_t k = std::min(record, anneal - done);
+      const std::int64_t k = std::min(record.back(), anneal - done);
       s.run(k, done == 0);
       done += k;
       progress.advance(static_cast<std::uint64_t>(k));
@@ -167,8 +206,16 @@ PrepareResult prepare_glass(const PrepareOptions& o, const std::filesystem::path
   g.protocol["melt_steps"] = melt;
   g.protocol["quench_steps"] = quench;
   g.protocol["anneal_steps"] = anneal;
-  g.protocol["record_every_steps"] = record;
+  g.protocol["record_every_steps"] = record.front();
   g.protocol["actual_cooling_rate"] = (o.t_melt - o.t_end) / (quench * o.timestep);
+  nlohmann::json ramp_list = nlohmann::json::array();
+  for (std::size_t r = 0; r < plan.size(); ++r)
+    ramp_list.push_back({{"from", plan[r].from},
+                         {"to", plan[r].to},
+                         {"steps", ramp_steps[r]},
+                         {"record_every_steps", record[r]},
+                         {"rate", (plan[r].from - plan[r].to) / (ramp_steps[r] * o.timestep)}});
+  g.protocol["ramps"] = ramp_list;
   g.protocol["final_temperature"] = s.thermo("temp");
   g.protocol["final_potential_energy"] = s.thermo("pe") / static_cast<double>(n);
   if (o.estimate_tg) {
