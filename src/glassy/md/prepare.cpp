@@ -135,16 +135,22 @@ PrepareResult prepare_glass(const PrepareOptions& o, const std::filesystem::path
   // whole intervals so the averaging windows line up with the ramp.
   const auto plan = ramps(o);
   std::vector<std::int64_t> record(plan.size()), ramp_steps(plan.size());
-  std::int64_t quench = 0;
-  for (std::size_t r = 0; r < plan.size(); ++r) {
+  for (std::size_t r = 0; r < plan.size(); ++r)
     record[r] = std::max<std::int64_t>(
         10, round_up(std::llround(o.record_every_dt / plan[r].rate / o.timestep), 10));
+  // LAMMPS's ave/time averages end on multiples of their interval, so every ramp must begin on
+  // one: the slow window's interval is a multiple of the fast one's, and the melt is extended
+  // (by less than one slow interval, in the hot liquid) so that the window begins on its own.
+  if (plan.size() == 3) record[1] = round_up(record[1], record[0]), record[2] = record[0];
+  std::int64_t quench = 0;
+  for (std::size_t r = 0; r < plan.size(); ++r) {
     ramp_steps[r] = std::max<std::int64_t>(
         record[r],
         round_up(std::llround((plan[r].from - plan[r].to) / plan[r].rate / o.timestep), record[r]));
     quench += ramp_steps[r];
   }
-  const std::int64_t melt = round_up(std::llround(o.melt_time / o.timestep), record[0]);
+  std::int64_t melt = round_up(std::llround(o.melt_time / o.timestep), record[0]);
+  if (plan.size() == 3) melt = round_up(melt + ramp_steps[0], record[1]) - ramp_steps[0];
   const std::int64_t anneal = std::llround(o.anneal_time / o.timestep);
   Progress progress("md prepare", static_cast<std::uint64_t>(melt + quench + anneal), !s.is_root());
 
@@ -162,12 +168,15 @@ PrepareResult prepare_glass(const PrepareOptions& o, const std::filesystem::path
   PrepareResult result;
   CoolingCurve& c = result.cooling;
   double elapsed = 0;  // tau since the quench began
+  std::vector<std::int64_t> first_steps;
   for (std::size_t r = 0; r < plan.size(); ++r) {
     s.command("unfix glassy_int");
     s.command(integrator(o, plan[r].from, plan[r].to));
     s.command("fix glassy_avg all ave/time 10 " + std::to_string(record[r] / 10) + " " +
               std::to_string(record[r]) + " c_thermo_temp c_thermo_pe c_thermo_press v_glassy_vol");
     const std::int64_t begin = s.step(), steps = ramp_steps[r];
+    require(begin % record[r] == 0, "internal: a ramp must begin on its averaging interval");
+    first_steps.push_back(begin);
     for (std::int64_t done = 0; done < steps; done += record[r]) {
       s.run_ramped(record[r], begin, begin + steps, done == 0);
       const double mid = static_cast<double>(done) + 0.5 * static_cast<double>(record[r]);
@@ -212,6 +221,7 @@ PrepareResult prepare_glass(const PrepareOptions& o, const std::filesystem::path
   for (std::size_t r = 0; r < plan.size(); ++r)
     ramp_list.push_back({{"from", plan[r].from},
                          {"to", plan[r].to},
+                         {"first_step", first_steps[r]},
                          {"steps", ramp_steps[r]},
                          {"record_every_steps", record[r]},
                          {"rate", (plan[r].from - plan[r].to) / (ramp_steps[r] * o.timestep)}});
