@@ -71,8 +71,16 @@ void register_prepare(CLI::App& md) {
   cmd->add_option("--ensemble", a->o.ensemble, "nvt (constant density; default) or npt");
   cmd->add_option("--pressure", a->o.pressure, "Pressure for npt, LJ units");
   cmd->add_option("--timestep", a->o.timestep, "MD time step, tau (default 0.005)");
+  cmd->add_option("--restart-every", a->o.restart_every,
+                  "Steps between restart files for --resume (default 0: none)");
+  cmd->add_flag("--resume", a->o.resume,
+                "Continue an interrupted run from OUT.restart and OUT.prepare.json");
+  cmd->add_option("--stop-after-step", a->o.stop_after_step,
+                  "Stop (resumably) at the first restart after this step");
   cmd->callback([a, cmd] {
     check_output(a->out);
+    require(a->o.stop_after_step == 0 || a->o.restart_every > 0,
+            "--stop-after-step needs --restart-every (the restart it stops at)");
     require(a->o.ensemble == "nvt" || a->o.ensemble == "npt", "--ensemble must be nvt or npt");
     require(a->protocol == "quench" || a->protocol == "relaxed",
             "--protocol '" + a->protocol + "' unknown: use quench or relaxed");
@@ -89,6 +97,11 @@ void register_prepare(CLI::App& md) {
       require(a->o.fast_rate > 0, "--slow-window needs --fast-rate (or --protocol relaxed)");
     }
     const auto r = md::prepare_glass(a->o, a->out);
+    if (!r.complete) {
+      std::printf("stopped; resume with --resume: %s.restart and %s (%.1f s)\n", a->out.c_str(),
+                  md::prepare_checkpoint_path(a->out).c_str(), r.seconds);
+      return;
+    }
     std::printf(
         "wrote %s: %zu atoms, quenched %.3g -> %.3g at %.3g per tau%s, %zu cooling-curve "
         "points (%.1f s)\n",

@@ -378,6 +378,55 @@ TEST(MdProtocols, SlowWindowCoolsSlowlyOnlyInsideIt) {
             std::string::npos);
 }
 
+// An interrupted quench (stopped at a restart inside the slow window) resumed from its restart
+// and checkpoint gives the glass and cooling curve of the uninterrupted run, bit for bit.
+TEST(MdProtocols, PrepareResumeGivesTheUninterruptedGlass) {
+  ScratchDir dir;
+  PrepareOptions o = quick_glass(64);
+  o.t_end = 0.3;
+  o.cooling_rate = 0.05;
+  o.fast_rate = 0.5;
+  o.slow_from = 1.2;
+  o.slow_to = 0.6;
+  o.anneal_time = 1;
+  o.restart_every = 300;
+  const auto whole = prepare_glass(o, dir / "a.h5");
+  ASSERT_TRUE(whole.complete);
+  EXPECT_FALSE(std::filesystem::exists(restart_path(dir / "a.h5")));  // cleaned up
+  EXPECT_FALSE(std::filesystem::exists(prepare_checkpoint_path(dir / "a.h5")));
+
+  PrepareOptions first = o;
+  first.stop_after_step = 1500;  // inside the window (melt 400, fast ramp 320 steps)
+  const auto stopped = prepare_glass(first, dir / "b.h5");
+  EXPECT_FALSE(stopped.complete);
+  EXPECT_FALSE(std::filesystem::exists(dir / "b.h5"));
+  ASSERT_TRUE(std::filesystem::exists(restart_path(dir / "b.h5")));
+  ASSERT_TRUE(std::filesystem::exists(prepare_checkpoint_path(dir / "b.h5")));
+  // Other options than the interrupted run's are refused.
+  PrepareOptions other = o;
+  other.resume = true;
+  other.cooling_rate = 0.04;
+  EXPECT_NE(error_of([&] { prepare_glass(other, dir / "b.h5"); }).find("other options"),
+            std::string::npos);
+  PrepareOptions rest = o;
+  rest.resume = true;
+  const auto resumed = prepare_glass(rest, dir / "b.h5");
+  ASSERT_TRUE(resumed.complete);
+  EXPECT_GE(resumed.first_step, 1500);  // it continued, not started again
+
+  const auto a = read_glass_state(dir / "a.h5"), b = read_glass_state(dir / "b.h5");
+  EXPECT_EQ(a.snapshot.step, b.snapshot.step);
+  EXPECT_EQ(a.snapshot.positions, b.snapshot.positions);
+  EXPECT_EQ(a.velocities, b.velocities);
+  const auto ca = read_cooling_curve(dir / "a.h5"), cb = read_cooling_curve(dir / "b.h5");
+  EXPECT_EQ(ca.time, cb.time);
+  EXPECT_EQ(ca.temperature, cb.temperature);
+  EXPECT_EQ(ca.potential_energy, cb.potential_energy);
+  // Nothing to resume from: a clear error.
+  EXPECT_NE(error_of([&] { prepare_glass(rest, dir / "c.h5"); }).find("cannot resume"),
+            std::string::npos);
+}
+
 TEST(MdProtocols, ProductionWritesTrajectoryAndThermoLog) {
   ScratchDir dir;
   prepare_glass(quick_glass(128), dir / "g.h5");

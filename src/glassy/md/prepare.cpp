@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <random>
 
 namespace glassy::md {
@@ -27,6 +29,9 @@ void validate(const PrepareOptions& o) {
                                o.slow_to < o.slow_from && o.slow_from < o.t_melt),
           "prepare: a slow window needs t_end < slow_to < slow_from < t_melt and a fast rate at "
           "least the cooling rate");
+  require(o.restart_every >= 0 && o.stop_after_step >= 0 &&
+              (o.stop_after_step == 0 || o.restart_every > 0),
+          "prepare: stopping early needs restarts (restart_every > 0) to resume from");
   require(o.melt_time >= 0 && o.anneal_time >= 0, "prepare: melt and anneal times must be >= 0");
   require(o.record_every_dt > 0 && o.record_every_dt < o.t_melt - o.t_end,
           "prepare: record_every_dt must be positive and smaller than t_melt - t_end");
@@ -46,6 +51,26 @@ std::string integrator(const PrepareOptions& o, double t1, double t2) {
     s += " iso " + lammps_number(o.pressure) + " " + lammps_number(o.pressure) + " " +
          lammps_number(o.barostat_damping * o.timestep);
   return s;
+}
+
+std::string read_text(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  require(in.good(), "cannot read '" + file.string() + "'", ErrorKind::InputOutput);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Written beside and renamed: an interruption leaves the previous checkpoint whole.
+void write_text_atomically(const std::filesystem::path& file, const std::string& text) {
+  const auto temp = std::filesystem::path(file.string() + ".tmp");
+  {
+    std::ofstream o(temp, std::ios::trunc);
+    o << text;
+    require(o.good(), "cannot write '" + temp.string() + "'", ErrorKind::InputOutput);
+  }
+  std::error_code ec;
+  std::filesystem::rename(temp, file, ec);
+  require(!ec, "cannot move '" + temp.string() + "' onto '" + file.string() + "'",
+          ErrorKind::InputOutput);
 }
 
 // One linear ramp of the quench.
@@ -95,40 +120,17 @@ nlohmann::json PrepareOptions::to_json() const {
   return j;
 }
 
+std::filesystem::path prepare_checkpoint_path(const std::filesystem::path& out) {
+  return std::filesystem::path(out.string() + ".prepare.json");
+}
+
 PrepareResult prepare_glass(const PrepareOptions& o, const std::filesystem::path& out) {
   validate(o);
   const auto t0 = std::chrono::steady_clock::now();
   const WahnstromModel& model = o.model;
   const std::size_t n = o.atoms;
   const auto n_small = static_cast<std::size_t>(std::llround(n * model.small_fraction));
-
-  // Random start (same numbers on every MPI rank: they all build the same list).
-  const double side = std::cbrt(static_cast<double>(n) / model.density);
-  Box box;
-  box.hi = {side, side, side};
-  std::mt19937_64 rng(o.seed);
-  std::uniform_real_distribution<double> uniform(0.0, side);
-  std::vector<double> x(3 * n);
-  for (double& v : x) v = uniform(rng);
-  std::vector<int> species(n, kLarge);
-  std::fill(species.begin(), species.begin() + static_cast<std::ptrdiff_t>(n_small), kSmall);
-
-  LammpsSession s;
-  s.create_system(model, box, species, x);
-  // Push-off: a bounded soft repulsion (cut at sigma_ab) removes overlaps that would give the
-  // LJ core astronomic forces; then the real potential is minimised.
-  s.command("pair_style soft " + lammps_number(model.sigma(1, 1)));
-  for (int a = 0; a < 2; ++a)
-    for (int b = a; b < 2; ++b)
-      s.command("pair_coeff " + std::to_string(a + 1) + " " + std::to_string(b + 1) + " 20 " +
-                lammps_number(model.sigma(a, b)));
-  s.command("minimize 0 1e-6 1000 10000");
-  s.commands(model.lammps_commands());
-  s.command("minimize 0 1e-6 1000 10000");
-  s.command("reset_timestep 0");
-  s.command("timestep " + lammps_number(o.timestep));
-  s.command("velocity all create " + lammps_number(o.t_melt) + " " +
-            std::to_string(o.seed % 900000000 + 1) + " dist gaussian mom yes rot no loop geom");
+  const auto restart = restart_path(out), checkpoint = prepare_checkpoint_path(out);
 
   // Step counts. Each ramp records one point per record_every_dt of temperature, averaged over
   // an interval that is a multiple of 10 steps (sampling every 10 steps); melt and ramps are
@@ -152,56 +154,164 @@ PrepareResult prepare_glass(const PrepareOptions& o, const std::filesystem::path
   std::int64_t melt = round_up(std::llround(o.melt_time / o.timestep), record[0]);
   if (plan.size() == 3) melt = round_up(melt + ramp_steps[0], record[1]) - ramp_steps[0];
   const std::int64_t anneal = std::llround(o.anneal_time / o.timestep);
-  Progress progress("md prepare", static_cast<std::uint64_t>(melt + quench + anneal), !s.is_root());
 
-  // Melt.
-  s.command(integrator(o, o.t_melt, o.t_melt));
-  for (std::int64_t done = 0; done < melt;) {
-    const std::int64_t k = std::min(record[0], melt - done);
-    s.run(k, done == 0);
-    done += k;
-    progress.advance(static_cast<std::uint64_t>(k));
-  }
+  // The phases: melt, the ramps (recorded), anneal; run in chunks of their interval.
+  struct Phase {
+    double from, to;
+    std::int64_t steps, chunk;
+    int ramp;  // index into plan, or -1
+  };
+  std::vector<Phase> phases{{o.t_melt, o.t_melt, melt, record[0], -1}};
+  for (std::size_t r = 0; r < plan.size(); ++r)
+    phases.push_back({plan[r].from, plan[r].to, ramp_steps[r], record[r], static_cast<int>(r)});
+  if (anneal > 0) phases.push_back({o.t_end, o.t_end, anneal, record.back(), -1});
 
-  // Quench, ramp by ramp, one averaging window per chunk.
-  s.command("variable glassy_vol equal vol");
   PrepareResult result;
   CoolingCurve& c = result.cooling;
-  double elapsed = 0;  // tau since the quench began
   std::vector<std::int64_t> first_steps;
-  for (std::size_t r = 0; r < plan.size(); ++r) {
-    s.command("unfix glassy_int");
-    s.command(integrator(o, plan[r].from, plan[r].to));
-    s.command("fix glassy_avg all ave/time 10 " + std::to_string(record[r] / 10) + " " +
-              std::to_string(record[r]) + " c_thermo_temp c_thermo_pe c_thermo_press v_glassy_vol");
-    const std::int64_t begin = s.step(), steps = ramp_steps[r];
-    require(begin % record[r] == 0, "internal: a ramp must begin on its averaging interval");
-    first_steps.push_back(begin);
-    for (std::int64_t done = 0; done < steps; done += record[r]) {
-      s.run_ramped(record[r], begin, begin + steps, done == 0);
-      const double mid = static_cast<double>(done) + 0.5 * static_cast<double>(record[r]);
-      c.time.push_back(elapsed + mid * o.timestep);
-      c.target_temperature.push_back(plan[r].from + (plan[r].to - plan[r].from) * mid / steps);
-      c.temperature.push_back(s.fix_vector("glassy_avg", 0));
-      c.potential_energy.push_back(s.fix_vector("glassy_avg", 1) / static_cast<double>(n));
-      c.pressure.push_back(s.fix_vector("glassy_avg", 2));
-      c.volume.push_back(s.fix_vector("glassy_avg", 3));
-      progress.advance(static_cast<std::uint64_t>(record[r]));
+  std::size_t phase = 0;
+  std::int64_t done = 0;  // steps of the current phase already run
+  LammpsSession s;
+  if (o.resume) {
+    require(std::filesystem::exists(restart) && std::filesystem::exists(checkpoint), [&] {
+      return "md prepare: cannot resume, no '" + restart.string() + "' and '" +
+             checkpoint.string() + "' (the run stopped before its first restart): start afresh";
+    });
+    const auto j = nlohmann::json::parse(read_text(checkpoint));
+    require(j.at("protocol") == o.to_json(),
+            "md prepare: the interrupted run had other options; resume with the same ones");
+    phase = j.at("phase").get<std::size_t>();
+    done = j.at("done").get<std::int64_t>();
+    first_steps = j.at("first_steps").get<std::vector<std::int64_t>>();
+    const auto& cj = j.at("cooling");
+    c.time = cj.at("time").get<std::vector<double>>();
+    c.target_temperature = cj.at("target_temperature").get<std::vector<double>>();
+    c.temperature = cj.at("temperature").get<std::vector<double>>();
+    c.potential_energy = cj.at("potential_energy").get<std::vector<double>>();
+    c.pressure = cj.at("pressure").get<std::vector<double>>();
+    c.volume = cj.at("volume").get<std::vector<double>>();
+    s.read_restart(model, restart);
+    s.command("timestep " + lammps_number(o.timestep));
+    result.first_step = s.step();
+  } else {
+    // Random start (same numbers on every MPI rank: they all build the same list).
+    const double side = std::cbrt(static_cast<double>(n) / model.density);
+    Box box;
+    box.hi = {side, side, side};
+    std::mt19937_64 rng(o.seed);
+    std::uniform_real_distribution<double> uniform(0.0, side);
+    std::vector<double> x(3 * n);
+    for (double& v : x) v = uniform(rng);
+    std::vector<int> species(n, kLarge);
+    std::fill(species.begin(), species.begin() + static_cast<std::ptrdiff_t>(n_small), kSmall);
+    s.create_system(model, box, species, x);
+    // Push-off: a bounded soft repulsion (cut at sigma_ab) removes overlaps that would give the
+    // LJ core astronomic forces; then the real potential is minimised.
+    s.command("pair_style soft " + lammps_number(model.sigma(1, 1)));
+    for (int a = 0; a < 2; ++a)
+      for (int b = a; b < 2; ++b)
+        s.command("pair_coeff " + std::to_string(a + 1) + " " + std::to_string(b + 1) + " 20 " +
+                  lammps_number(model.sigma(a, b)));
+    s.command("minimize 0 1e-6 1000 10000");
+    s.commands(model.lammps_commands());
+    s.command("minimize 0 1e-6 1000 10000");
+    s.command("reset_timestep 0");
+    s.command("timestep " + lammps_number(o.timestep));
+    s.command("velocity all create " + lammps_number(o.t_melt) + " " +
+              std::to_string(o.seed % 900000000 + 1) + " dist gaussian mom yes rot no loop geom");
+    if (s.is_root()) {  // a stale checkpoint of an earlier run must not be resumed into this one
+      std::error_code ignored;
+      std::filesystem::remove(restart, ignored);
+      std::filesystem::remove(checkpoint, ignored);
     }
-    elapsed += static_cast<double>(steps) * o.timestep;
-    s.command("unfix glassy_avg");
   }
+  std::int64_t total = 0, before = 0;
+  for (std::size_t p = 0; p < phases.size(); ++p) {
+    total += phases[p].steps;
+    if (p < phase) before += phases[p].steps;
+  }
+  Progress progress("md prepare", static_cast<std::uint64_t>(total), !s.is_root());
+  progress.advance(static_cast<std::uint64_t>(before + done));
 
-  // Anneal.
-  if (anneal > 0) {
-    s.command("unfix glassy_int");
-    s.command(integrator(o, o.t_end, o.t_end));
-    for (std::int64_t done = 0; done < anneal;) {
-      const std::int64_t k = std::min(record.back(), anneal - done);
-      s.run(k, done == 0);
-      done += k;
-      progress.advance(static_cast<std::uint64_t>(k));
+  // A restart (LAMMPS state) and the checkpoint (where the protocol is, the cooling curve so
+  // far) between chunks; the run after one sets up again, as a resumed run does, so that an
+  // interrupted and resumed glass is the uninterrupted one.
+  std::int64_t since_restart = 0;
+  auto write_checkpoint = [&] {
+    s.write_restart(restart);
+    if (!s.is_root()) return;
+    const nlohmann::json j = {{"protocol", o.to_json()},
+                              {"phase", phase},
+                              {"done", done},
+                              {"first_steps", first_steps},
+                              {"cooling",
+                               {{"time", c.time},
+                                {"target_temperature", c.target_temperature},
+                                {"temperature", c.temperature},
+                                {"potential_energy", c.potential_energy},
+                                {"pressure", c.pressure},
+                                {"volume", c.volume}}}};
+    write_text_atomically(checkpoint, j.dump());
+  };
+
+  s.command("variable glassy_vol equal vol");
+  bool stopped = false, integrating = false;
+  for (; phase < phases.size() && !stopped; ++phase, done = 0) {
+    const Phase& ph = phases[phase];
+    if (integrating) s.command("unfix glassy_int");
+    integrating = true;
+    s.command(integrator(o, ph.from, ph.to));
+    double elapsed = 0;  // tau from the start of the quench to this ramp's start
+    for (std::size_t p = 1; p < phase && ph.ramp >= 0; ++p)
+      elapsed += static_cast<double>(phases[p].steps) * o.timestep;
+    const std::int64_t begin = s.step() - done;
+    if (ph.ramp >= 0) {
+      s.command("fix glassy_avg all ave/time 10 " + std::to_string(ph.chunk / 10) + " " +
+                std::to_string(ph.chunk) +
+                " c_thermo_temp c_thermo_pe c_thermo_press v_glassy_vol");
+      require(begin % ph.chunk == 0, "internal: a ramp must begin on its averaging interval");
+      if (done == 0) first_steps.push_back(begin);
     }
+    bool setup = true;
+    while (done < ph.steps) {
+      const std::int64_t k = std::min(ph.chunk, ph.steps - done);
+      if (ph.ramp >= 0) {
+        s.run_ramped(k, begin, begin + ph.steps, setup);
+        const double mid = static_cast<double>(done) + 0.5 * static_cast<double>(k);
+        c.time.push_back(elapsed + mid * o.timestep);
+        c.target_temperature.push_back(ph.from + (ph.to - ph.from) * mid / ph.steps);
+        c.temperature.push_back(s.fix_vector("glassy_avg", 0));
+        c.potential_energy.push_back(s.fix_vector("glassy_avg", 1) / static_cast<double>(n));
+        c.pressure.push_back(s.fix_vector("glassy_avg", 2));
+        c.volume.push_back(s.fix_vector("glassy_avg", 3));
+      } else {
+        s.run(k, setup);
+      }
+      setup = false;
+      done += k;
+      since_restart += k;
+      progress.advance(static_cast<std::uint64_t>(k));
+      const bool last = phase + 1 == phases.size() && done == ph.steps;
+      if (last) break;
+      if (o.restart_every > 0 && since_restart >= o.restart_every) {
+        write_checkpoint();
+        since_restart = 0;
+        setup = true;
+        // Stops only where the uninterrupted run writes a restart too: the same chunks follow.
+        if (o.stop_after_step > 0 && s.step() >= o.stop_after_step) {
+          stopped = true;
+          break;
+        }
+      }
+    }
+    if (ph.ramp >= 0) s.command("unfix glassy_avg");
+    if (stopped) break;
+  }
+  if (stopped) {
+    s.barrier();
+    result.complete = false;
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return result;
   }
   progress.finish();
 
@@ -235,7 +345,12 @@ PrepareResult prepare_glass(const PrepareOptions& o, const std::filesystem::path
       // Too few points or no kink: the glass is still good; `glassy md tg` can try other options.
     }
   }
-  if (s.is_root()) write_glass_file(out, g, c);
+  if (s.is_root()) {
+    write_glass_file(out, g, c);
+    std::error_code ignored;
+    std::filesystem::remove(restart, ignored);
+    std::filesystem::remove(checkpoint, ignored);
+  }
   s.barrier();  // the glass exists for every rank once this returns
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return result;

@@ -59,15 +59,26 @@ struct PrepareOptions {
   // Fit Tg to the cooling curve with the TgOptions defaults and store it when the fit succeeds
   // (`glassy md tg` refits with other options); a failed fit leaves the file without Tg.
   bool estimate_tg = true;
+  // Resumable runs: every `restart_every` steps (0: never) a LAMMPS restart "<out>.restart"
+  // and "<out>.prepare.json" (where the protocol is, the cooling curve so far); `resume`
+  // continues from them, giving the uninterrupted glass. `stop_after_step` (> 0) stops at the
+  // first restart at or after it, leaving both, as an interruption would.
+  std::int64_t restart_every = 0;
+  bool resume = false;
+  std::int64_t stop_after_step = 0;
 
-  nlohmann::json to_json() const;
+  nlohmann::json to_json() const;  // the protocol (not how it is run: restarts, resume, stop)
 };
 
 struct PrepareResult {
   GlassState state;
   CoolingCurve cooling;
-  double seconds = 0;  // wall time
+  double seconds = 0;    // wall time of this call
+  bool complete = true;  // false: stopped by stop_after_step, resumable
+  std::int64_t first_step = 0;  // where this call started (> 0 after a resume)
 };
+
+std::filesystem::path prepare_checkpoint_path(const std::filesystem::path& out);
 
 // `glassy md prepare --protocol relaxed`: a slow window across the transition of the Wahnström
 // model (0.9 -> 0.45; the liquid leaves equilibrium between ~0.7 and ~0.45 at 2e-3/tau and its
