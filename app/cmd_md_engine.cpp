@@ -52,7 +52,7 @@ void register_prepare(CLI::App& md) {
   auto a = std::make_shared<Args>();
   cmd->add_option("--out", a->out, "Glass file (HDF5: final state, cooling curve, Tg)")->required();
   cmd->add_option("--protocol", a->protocol,
-                  "quench (one rate; default) or relaxed: 2.5e-4/tau across 0.9..0.45, 1e-2/tau "
+                  "quench (one rate; default) or relaxed: 1e-4/tau across 0.9..0.45, 1e-2/tau "
                   "elsewhere (the options below override its values)");
   cmd->add_option("--atoms", a->o.atoms, "Number of atoms (default 4000, 50:50)");
   cmd->add_option("--density", a->o.model.density, "Number density, sigma_SS^-3 (default 0.75)");

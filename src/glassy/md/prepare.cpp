@@ -88,7 +88,7 @@ std::vector<Ramp> ramps(const PrepareOptions& o) {
 }  // namespace
 
 PrepareOptions relaxed_protocol(PrepareOptions base) {
-  base.cooling_rate = 2.5e-4;
+  base.cooling_rate = 1e-4;
   base.fast_rate = 1e-2;
   base.slow_from = 0.9;
   base.slow_to = 0.45;
