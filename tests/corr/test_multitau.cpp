@@ -17,6 +17,15 @@ namespace {
 
 using test::ScratchDir;
 
+// The same frames as dir/f.npy (dense) and dir/s.h5 (photon events).
+void write_dense_and_events(const std::filesystem::path& dir, const std::vector<float>& frames,
+                            std::size_t t, std::size_t h, std::size_t w) {
+  write_npy(dir / "f.npy", {t, h, w}, frames.data());
+  auto dense = open_frames(dir / "f.npy");
+  FrameFileSpec spec{h, w, FrameLayout::Sparse, h5::Compression::None, "uint32"};
+  convert_frames(*dense, dir / "f.npy", dir / "s.h5", spec, MemoryBudget());
+}
+
 TEST(MultiTau, DelayListIsApsLike) {
   const auto d = multitau_delays(1000);
   const std::vector<std::size_t> head{1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 20, 24, 28, 32, 40};
@@ -64,12 +73,7 @@ TEST(MultiTau, MatchesBruteForceAtEveryDelay) {
     for (std::size_t p = 0; p < px; ++p)
       frames[f * px + p] = static_cast<float>(std::poisson_distribution<int>(0.4 * field[p])(rng));
   }
-  write_npy(dir / "f.npy", {t, h, w}, frames.data());
-  {
-    auto dense = open_frames(dir / "f.npy");
-    FrameFileSpec spec{h, w, FrameLayout::Sparse, h5::Compression::None, "uint32"};
-    convert_frames(*dense, dir / "f.npy", dir / "s.h5", spec, MemoryBudget());
-  }
+  write_dense_and_events(dir.path(), frames, t, h, w);
   Partition part;
   part.height = h;
   part.width = w;
@@ -98,12 +102,7 @@ TEST(MultiTau, ThreadsGiveTheSameBits) {
   std::vector<float> frames(t * px);
   std::mt19937 rng(11);
   for (auto& v : frames) v = static_cast<float>(std::poisson_distribution<int>(0.3)(rng));
-  write_npy(dir / "f.npy", {t, h, w}, frames.data());
-  {
-    auto dense = open_frames(dir / "f.npy");
-    FrameFileSpec spec{h, w, FrameLayout::Sparse, h5::Compression::None, "uint32"};
-    convert_frames(*dense, dir / "f.npy", dir / "s.h5", spec, MemoryBudget());
-  }
+  write_dense_and_events(dir.path(), frames, t, h, w);
   Partition part;
   part.height = h;
   part.width = w;

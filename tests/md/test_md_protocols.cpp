@@ -32,6 +32,17 @@ PrepareOptions quick_glass(std::size_t atoms) {
   return o;
 }
 
+// quick_glass with a slow window: 0.5/tau from 2 to 1.2, 0.05/tau to 0.6, 0.5/tau to 0.3.
+PrepareOptions windowed_glass() {
+  PrepareOptions o = quick_glass(64);
+  o.t_end = 0.3;
+  o.cooling_rate = 0.05;
+  o.fast_rate = 0.5;
+  o.slow_from = 1.2;
+  o.slow_to = 0.6;
+  return o;
+}
+
 // ---------------- Tg on synthetic curves ----------------
 
 // y = y0 + b_g (T - Tg) below Tg, y0 + b_l (T - Tg) above, plus Gaussian noise.
@@ -324,18 +335,11 @@ TEST(MdProtocols, SmallQuenchGivesACoolingCurveAndTg) {
             std::string::npos);
 }
 
-// ---------------- production ----------------
-
 // The slow window: the cooling rate only between slow_from and slow_to, the fast rate outside;
 // one cooling-curve point per record_every_dt of temperature in every ramp, the ramps recorded.
 TEST(MdProtocols, SlowWindowCoolsSlowlyOnlyInsideIt) {
   ScratchDir dir;
-  PrepareOptions o = quick_glass(64);
-  o.t_end = 0.3;
-  o.cooling_rate = 0.05;
-  o.fast_rate = 0.5;
-  o.slow_from = 1.2;
-  o.slow_to = 0.6;
+  PrepareOptions o = windowed_glass();
   const auto path = dir / "w.h5";
   prepare_glass(o, path);
   const auto c = read_cooling_curve(path);
@@ -382,12 +386,7 @@ TEST(MdProtocols, SlowWindowCoolsSlowlyOnlyInsideIt) {
 // and checkpoint gives the glass and cooling curve of the uninterrupted run, bit for bit.
 TEST(MdProtocols, PrepareResumeGivesTheUninterruptedGlass) {
   ScratchDir dir;
-  PrepareOptions o = quick_glass(64);
-  o.t_end = 0.3;
-  o.cooling_rate = 0.05;
-  o.fast_rate = 0.5;
-  o.slow_from = 1.2;
-  o.slow_to = 0.6;
+  PrepareOptions o = windowed_glass();
   o.anneal_time = 1;
   o.restart_every = 300;
   const auto whole = prepare_glass(o, dir / "a.h5");
@@ -426,6 +425,8 @@ TEST(MdProtocols, PrepareResumeGivesTheUninterruptedGlass) {
   EXPECT_NE(error_of([&] { prepare_glass(rest, dir / "c.h5"); }).find("cannot resume"),
             std::string::npos);
 }
+
+// ---------------- production ----------------
 
 TEST(MdProtocols, ProductionWritesTrajectoryAndThermoLog) {
   ScratchDir dir;
