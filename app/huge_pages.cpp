@@ -1,5 +1,6 @@
-// app/huge_pages: the correlators allocate and zero large buffers (frame blocks, tiles, the
-// reducers' tables and their per-thread copies). On 4 KiB pages the page faults took a fifth of a
+// app/huge_pages: the correlators allocate and zero large buffers (tiles, the reducers' tables
+// and their per-thread copies; the two-time frame blocks have mappings of their own,
+// core/page_allocator). On 4 KiB pages the page faults took a fifth of a
 // whole `glassy corr` run and more of the dense one (docs/performance.md). Linux gives
 // transparent huge pages to memory that asks for them (the "madvise" mode, Debian's default), so
 // the executable's operator new puts every allocation of 2 MiB or more on 2 MiB-aligned memory
