@@ -16,17 +16,21 @@
 namespace glassy::cli {
 namespace {
 
-// "0.8Tg" (a fraction of the glass's Tg) or an absolute LJ temperature "0.35".
+// "0.8Tg" (a fraction of the glass's two-line Tg), "0.8Tf" (of its fictive Tg) or an absolute
+// LJ temperature "0.35".
 void parse_temperature(const std::string& text, md::ProductionOptions& o) {
   try {
     std::size_t used = 0;
     const double v = std::stod(text, &used);
     const std::string rest = text.substr(used);
-    require(v > 0 && (rest.empty() || rest == "Tg" || rest == "tg"), "");
+    const bool tg = rest == "Tg" || rest == "tg", tf = rest == "Tf" || rest == "tf";
+    require(v > 0 && (rest.empty() || tg || tf), "");
     (rest.empty() ? o.temperature : o.tg_fraction) = v;
+    o.fictive_tg = tf;
   } catch (const std::exception&) {
     throw Error("--temperature '" + text +
-                "' must be a positive LJ temperature (0.35) or a fraction of Tg (0.8Tg)");
+                "' must be a positive LJ temperature (0.35), a fraction of Tg (0.8Tg) or of the "
+                "fictive Tg (0.8Tf)");
   }
 }
 
@@ -162,7 +166,8 @@ void register_run(CLI::App& md) {
   cmd->add_option("START", a->in, "Glass file (or LAMMPS data file) to start from")->required();
   cmd->add_option("--out", a->out, "Trajectory file (HDF5)")->required();
   cmd->add_option("--temperature", a->temperature,
-                  "LJ temperature (0.35) or fraction of the glass's Tg (0.8Tg)")
+                  "LJ temperature (0.35), fraction of the glass's Tg (0.8Tg) or of its fictive "
+                  "Tg (0.8Tf)")
       ->required();
   cmd->add_option("--time", a->duration,
                   "Run length: tau (2000 or 2000tau) or physical (500ps, 20ns, 1.5us)")

@@ -538,6 +538,18 @@ TEST(MdProtocols, ProductionBadInput) {
   tg.tg = 0.5;
   store_tg(dir / "g.h5", tg);
   EXPECT_DOUBLE_EQ(production_temperature(p, read_start_state(dir / "g.h5")), 0.4);
+  // A fraction of the fictive Tg ("0.8Tf") needs one; with it, it resolves against it.
+  ProductionOptions pf = p;
+  pf.fictive_tg = true;
+  EXPECT_NE(error_of([&] {
+              production_temperature(pf, read_start_state(dir / "g.h5"));
+            }).find("no fictive Tg"),
+            std::string::npos);
+  tg.fictive = FictiveTg{};
+  tg.fictive->tg = 0.52;
+  store_tg(dir / "g.h5", tg);
+  EXPECT_DOUBLE_EQ(production_temperature(pf, read_start_state(dir / "g.h5")), 0.8 * 0.52);
+  EXPECT_DOUBLE_EQ(production_temperature(p, read_start_state(dir / "g.h5")), 0.4);
   ProductionOptions none;
   none.duration_tau = 1;
   EXPECT_NE(error_of([&] { run_production(dir / "g.h5", dir / "t.h5", none); }).find("temperature"),

@@ -51,7 +51,12 @@ double production_temperature(const ProductionOptions& o, const GlassState& star
   require(start.tg.has_value() && start.tg->tg > 0,
           "md run: a Tg fraction needs a glass file with a Tg estimate; run `glassy md tg` on it "
           "first or give an absolute temperature");
-  return o.tg_fraction * start.tg->tg;
+  if (!o.fictive_tg) return o.tg_fraction * start.tg->tg;
+  require(start.tg->fictive.has_value() && start.tg->fictive->tg > 0,
+          "md run: the glass file has no fictive Tg (its cooling curve does not reach both the "
+          "liquid and the glass, or it predates it: run `glassy md tg` on it); use a fraction of "
+          "Tg or an absolute temperature");
+  return o.tg_fraction * start.tg->fictive->tg;
 }
 
 std::filesystem::path restart_path(const std::filesystem::path& out) {

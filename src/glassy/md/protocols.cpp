@@ -10,6 +10,7 @@ nlohmann::json ProductionOptions::to_json() const {
   return {{"protocol", "production-nvt"},
           {"temperature", temperature},
           {"tg_fraction", tg_fraction},
+          {"fictive_tg", fictive_tg},
           {"duration_tau", duration_tau},
           {"snapshot_every", snapshot_every},
           {"restart_every", restart_every},

@@ -73,8 +73,8 @@ struct PrepareOptions {
 struct PrepareResult {
   GlassState state;
   CoolingCurve cooling;
-  double seconds = 0;    // wall time of this call
-  bool complete = true;  // false: stopped by stop_after_step, resumable
+  double seconds = 0;           // wall time of this call
+  bool complete = true;         // false: stopped by stop_after_step, resumable
   std::int64_t first_step = 0;  // where this call started (> 0 after a resume)
 };
 
@@ -94,8 +94,11 @@ PrepareResult prepare_glass(const PrepareOptions& options, const std::filesystem
 // ---------------- production ----------------
 
 struct ProductionOptions {
-  double temperature = 0;   // absolute T (LJ); > 0 takes precedence over tg_fraction
-  double tg_fraction = 0;   // T = tg_fraction * Tg from the glass file (the paper: 0.8)
+  double temperature = 0;  // absolute T (LJ); > 0 takes precedence over tg_fraction
+  double tg_fraction = 0;  // T = tg_fraction * Tg from the glass file (the paper: 0.8)
+  // Which Tg the fraction is of: the two-line kink (false) or the fictive temperature (true;
+  // md/tg FictiveTg), which does not wander with the quench rate (docs/md.md).
+  bool fictive_tg = false;
   double duration_tau = 0;  // run length in tau (parse_duration_tau() converts ns, us, ...)
   std::int64_t snapshot_every = 100;  // steps between trajectory frames (frame 0 = the start)
   // Steps between LAMMPS restart files ("<out>.restart"), rounded up to a multiple of
