@@ -268,6 +268,10 @@ py::dict read_py(const std::string& path) {
     g["potential_energy"] = to_numpy(m.glass->potential_energy);
     g["tg"] = optional_float(m.glass->tg);
     g["tg_err"] = optional_float(m.glass->tg_err);
+    // The fictive temperature (md/tg.hpp), None when the file has none.
+    const auto& f = m.glass->fictive;
+    g["fictive_tg"] = f ? py::object(py::float_(f->tg)) : py::object(py::none());
+    g["fictive_tg_err"] = f ? py::object(py::float_(f->tg_err)) : py::object(py::none());
     d["glass"] = g;
   }
   if (m.xpcs) {
@@ -340,7 +344,8 @@ PYBIND11_MODULE(glassy_md, m) {
       "simulated XPCS) and a reader for the files `glassy md` writes.";
   m.def("read", &gp::read_py, arg("path"),
         "What an MD file of glassy holds, as a dict with the parts present: glass (cooling curve, "
-        "Tg), xpcs (contrast [regions, snapshots], g2_normalized [lags, regions], S(q)), waiting "
+        "tg and tg_err from the two-line fit, fictive_tg and fictive_tg_err or None), xpcs "
+        "(contrast [regions, snapshots], g2_normalized [lags, regions], S(q)), waiting "
         "(densities and fits with their verdict), ifk (fractions per motif, largest cluster).");
   // Defaults from the option structs (one source of truth with the command line).
   const glassy::md::WaitingOptions tracking;

@@ -45,6 +45,23 @@ def test_md_loads_on_first_use_only():
     assert r.returncode == 0, r.stderr
 
 
+def test_read_gives_both_tg_of_a_glass(tmp_path):
+    """A small quench made by the command line: read() gives the two-line and the fictive Tg as
+    the file stores them (h5py on /md/tg's JSON)."""
+    import json
+    out = str(tmp_path / "g.h5")
+    cli = os.environ.get("GLASSY_CLI", "glassy")
+    subprocess.run([cli, "-q", "md", "prepare", "--atoms", "250", "--cooling-rate", "0.02",
+                    "--melt-time", "5", "--out", out], check=True, capture_output=True, timeout=300)
+    g = glassy.md.read(out)["glass"]
+    with h5py.File(out, "r") as f:
+        stored = json.loads(f["md/tg"].attrs["estimate"])
+    assert g["tg"] == pytest.approx(stored["tg"], rel=1e-12)
+    assert g["fictive_tg"] == pytest.approx(stored["fictive"]["tg"], rel=1e-12)
+    assert g["fictive_tg_err"] > 0
+    assert 0.2 < g["fictive_tg"] < 0.9
+
+
 def test_waiting_times_find_the_planted_hops_and_refuse_a_short_tail():
     pos, hops = hopping_run()
     r = glassy.md.waiting_times(pos, np.zeros(pos.shape[1]), times=0.5 * np.arange(len(pos)),
