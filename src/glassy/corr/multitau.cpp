@@ -28,16 +28,22 @@ std::vector<std::size_t> multitau_delays(std::size_t frames) {
   return d;
 }
 
-MultiTau::MultiTau(const Partition& partition, std::size_t frames)
-    : partition_(partition), frames_(frames) {
-  require(frames >= 2, "multi-tau needs at least 2 frames");
-  used_.assign(partition.dynamic_map.size(), kUnused);
+std::vector<std::uint32_t> multitau_pixels(const Partition& partition) {
+  std::vector<std::uint32_t> pixels;
   for (std::size_t p = 0; p < partition.dynamic_map.size(); ++p)
-    if (partition.dynamic_map[p] > 0 && partition.static_map[p] > 0) {
-      used_[p] = static_cast<std::uint32_t>(detector_.size());
-      detector_.push_back(static_cast<std::uint32_t>(p));
-    }
+    if (partition.dynamic_map[p] > 0 && partition.static_map[p] > 0)
+      pixels.push_back(static_cast<std::uint32_t>(p));
+  return pixels;
+}
+
+MultiTau::MultiTau(std::vector<std::uint32_t> pixels, std::size_t detector_pixels,
+                   std::size_t frames)
+    : detector_(std::move(pixels)) {
+  require(frames >= 2, "multi-tau needs at least 2 frames");
   require(!detector_.empty(), "multi-tau: no pixel in any q bin");
+  used_.assign(detector_pixels, kUnused);
+  for (std::size_t q = 0; q < detector_.size(); ++q)
+    used_[detector_[q]] = static_cast<std::uint32_t>(q);
   pixels_ = detector_.size();
   delays_ = multitau_delays(frames);
   for (auto d : delays_) {
@@ -148,22 +154,8 @@ void MultiTau::delay_terms(std::size_t d, double* out) const {
   }
 }
 
-MultiTauResult MultiTau::result() const {
-  MultiTauBins bins(partition_, delays_);
-  std::vector<double> terms(3 * pixels_);
-  for (std::size_t d = 0; d < delays_.size(); ++d) {
-    if (!delay_reached(d)) continue;
-    delay_terms(d, terms.data());
-    bins.add_delay(d, terms.data());
-  }
-  return bins.result();
-}
-
 MultiTauBins::MultiTauBins(const Partition& partition, std::vector<std::size_t> delays)
-    : partition_(partition) {
-  for (std::size_t p = 0; p < partition.dynamic_map.size(); ++p)
-    if (partition.dynamic_map[p] > 0 && partition.static_map[p] > 0)
-      detector_.push_back(static_cast<std::uint32_t>(p));
+    : partition_(partition), detector_(multitau_pixels(partition)) {
   r_.delays = std::move(delays);
   r_.dynamic_bins = partition.n_dynamic();
   r_.static_bins = partition.n_static();
@@ -240,10 +232,7 @@ MultiTauResult run_multitau(FrameSource& source, const Partition& partition,
   // process) are the same bits whatever the ranks and threads.
   const int rank = ranks != nullptr ? ranks->rank() : 0;
   const auto size = static_cast<std::size_t>(ranks != nullptr ? ranks->size() : 1);
-  std::vector<std::uint32_t> usable;
-  for (std::size_t p = 0; p < partition.dynamic_map.size(); ++p)
-    if (partition.dynamic_map[p] > 0 && partition.static_map[p] > 0)
-      usable.push_back(static_cast<std::uint32_t>(p));
+  const std::vector<std::uint32_t> usable = multitau_pixels(partition);
   require(!usable.empty(), "multi-tau: no pixel in any q bin");
   std::vector<std::size_t> rank_begin(size + 1);
   for (std::size_t r = 0; r <= size; ++r) rank_begin[r] = usable.size() * r / size;
@@ -254,18 +243,14 @@ MultiTauResult run_multitau(FrameSource& source, const Partition& partition,
   const std::size_t threads =
       std::clamp<std::size_t>((own_end - own_begin) / kMinSharePixels, 1,
                               static_cast<std::size_t>(std::max(1, omp_get_max_threads())));
-  std::vector<Partition> share_partitions;  // outlive the MultiTau that refer to them
-  share_partitions.reserve(threads);
   std::vector<MultiTau> shares;
   shares.reserve(threads);
   for (std::size_t t = 0; t < threads; ++t) {
     const std::size_t b = own_begin + (own_end - own_begin) * t / threads,
                       e = own_begin + (own_end - own_begin) * (t + 1) / threads;
-    Partition& mine = share_partitions.emplace_back(partition);
-    std::fill(mine.dynamic_map.begin(), mine.dynamic_map.end(), 0);
-    for (std::size_t q = b; q < e; ++q)
-      mine.dynamic_map[usable[q]] = partition.dynamic_map[usable[q]];
-    shares.emplace_back(mine, info.frames);
+    shares.emplace_back(std::vector<std::uint32_t>(usable.begin() + static_cast<std::ptrdiff_t>(b),
+                                                   usable.begin() + static_cast<std::ptrdiff_t>(e)),
+                        info.pixels(), info.frames);
   }
   Progress progress("multi-tau", info.frames);
   block_frames = std::max<std::size_t>(1, std::min(block_frames, info.frames));

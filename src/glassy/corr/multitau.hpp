@@ -26,13 +26,18 @@ struct MultiTauResult {
   std::size_t threads = 1;  // pixel shares this process computed at once (run_multitau)
 };
 
+// The pixels multi-tau correlates: those in a dynamic and a static bin, in detector order.
+std::vector<std::uint32_t> multitau_pixels(const Partition& partition);
+
+// The per-pixel multi-tau sums of some of those pixels (all of them, or one share of them for a
+// thread or MPI rank: run_multitau), binned by MultiTauBins.
 class MultiTau {
  public:
-  MultiTau(const Partition& partition, std::size_t frames);
+  // `pixels`: flat detector indices (ascending, not empty) of a detector of `detector_pixels`.
+  MultiTau(std::vector<std::uint32_t> pixels, std::size_t detector_pixels, std::size_t frames);
   // Frames must come in order, each once: a dense frame or its non-zero pixels.
   void push_dense(const float* frame);
   void push_events(const std::uint32_t* pixel, const std::uint32_t* count, std::size_t n);
-  MultiTauResult result() const;
   // Per delay: whether the run reached it, and each used pixel's G2, IP, IF (3 per pixel, in
   // detector order) for MultiTauBins.
   bool delay_reached(std::size_t d) const;
@@ -52,8 +57,7 @@ class MultiTau {
   }
   static constexpr std::size_t kRing = 9;  // the largest lag in level units is 8
 
-  const Partition& partition_;
-  std::size_t frames_, pixels_, levels_ = 0;
+  std::size_t pixels_, levels_ = 0;
   std::vector<std::uint32_t> used_;      // detector pixel -> index among used pixels (or -1)
   std::vector<std::uint32_t> detector_;  // used index -> detector pixel
   std::vector<std::size_t> delays_;
