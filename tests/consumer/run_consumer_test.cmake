@@ -19,3 +19,9 @@ execute_process(COMMAND ${SCRATCH}/build/consumer RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "the consumer ran but failed")
 endif()
+# The installed command line loads its MD plugin (which needs libglassy_md.so beside libglassy).
+execute_process(COMMAND ${SCRATCH}/prefix/bin/glassy md run --help RESULT_VARIABLE rc
+  OUTPUT_QUIET ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "the installed `glassy md` does not start: ${err}")
+endif()
