@@ -13,6 +13,7 @@ void register_md(CLI::App& app) {
   register_md_engine(*md);
   register_md_xpcs(*md);
   register_md_analysis(*md);
+  register_md_study(*md);
 }
 
 }  // namespace glassy::cli

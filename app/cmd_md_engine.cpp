@@ -16,24 +16,6 @@
 namespace glassy::cli {
 namespace {
 
-// "0.8Tg" (a fraction of the glass's two-line Tg), "0.8Tf" (of its fictive Tg) or an absolute
-// LJ temperature "0.35".
-void parse_temperature(const std::string& text, md::ProductionOptions& o) {
-  try {
-    std::size_t used = 0;
-    const double v = std::stod(text, &used);
-    const std::string rest = text.substr(used);
-    const bool tg = rest == "Tg" || rest == "tg", tf = rest == "Tf" || rest == "tf";
-    require(v > 0 && (rest.empty() || tg || tf), "");
-    (rest.empty() ? o.temperature : o.tg_fraction) = v;
-    o.fictive_tg = tf;
-  } catch (const std::exception&) {
-    throw Error("--temperature '" + text +
-                "' must be a positive LJ temperature (0.35), a fraction of Tg (0.8Tg) or of the "
-                "fictive Tg (0.8Tf)");
-  }
-}
-
 // The second estimate (md/tg FictiveTg), beside the two lines; they differ by the breadth of
 // the transition, which a fast quench widens (docs/md.md).
 void print_fictive(const md::TgEstimate& tg) {
@@ -184,7 +166,7 @@ void register_run(CLI::App& md) {
                   "Stop (resumably) after this step, e.g. to fit a batch time limit");
   cmd->callback([a] {
     check_output(a->out, {a->in});
-    parse_temperature(a->temperature, a->o);
+    md::set_temperature(a->temperature, a->o);
     a->o.duration_tau = md::parse_duration_tau(a->duration, a->o.units);
     const auto r = md::run_production(a->in, a->out, a->o);
     if (!r.root) return;  // under mpirun only rank 0 writes the file and reports it

@@ -60,6 +60,20 @@ TEST(CliMd, PrepareTgRunAndAnalyses) {
   EXPECT_TRUE(r.output.find("no exponent stated") != std::string::npos ||
               r.output.find("no fit") != std::string::npos)
       << r.output;
+  // The temperature series: one short run at 0.8 Tg in a runs folder, then reused.
+  const auto study = (dir / "study.h5").string(), runs = (dir / "runs").string();
+  const auto study_args = "-q md study " + glass + " --temperatures 0.8Tg --time 10 --every 40 " +
+                          "--n-boot 5 --runs " + runs + " --out ";
+  r = run_cli(study_args + study);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("T = 0.8Tg"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("ran, 51 snapshots"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("trap model: not tested"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("simulated XPCS at T = 0.8Tg"), std::string::npos) << r.output;
+  EXPECT_TRUE(std::filesystem::exists(dir / "runs" / "T0.8Tg.h5"));
+  r = run_cli(study_args + (dir / "study2.h5").string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("reused"), std::string::npos) << r.output;
   r = run_cli("-q md ifk " + traj + " --out " + (dir / "ifk.h5").string() +
               " --snapshots 3 --string-lag 20");
   ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -81,7 +95,10 @@ TEST(CliMd, BadInputExitsTwoWithOneLine) {
         "md prepare --atoms 100 --ensemble nve --out " + out,
         "md prepare --atoms 100 --protocol slowly --out " + out,
         "md prepare --atoms 100 --slow-window 0.9 0.5 --out " + out,
-        "md prepare --atoms 100 --protocol relaxed --slow-window 0.05 0.02 --out " + out}) {
+        "md prepare --atoms 100 --protocol relaxed --slow-window 0.05 0.02 --out " + out,
+        "md study " + text + " --temperatures 0.5 --time 10 --out " + out,
+        "md study " + text + " --temperatures 0.5 --time 10 --compared sideways --out " + out,
+        "md study " + text + " --temperatures warm --time 10 --out " + out}) {
     const auto r = run_cli(args);
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
     EXPECT_EQ(line_count(r.output), 1) << args << "\n" << r.output;

@@ -1,6 +1,7 @@
 // Protocols on LAMMPS: NVE energy conservation, unwrapped positions across the boundary, a small
 // quench and its Tg, production runs and their exact resume, the Tg fit on synthetic curves, and
 // bad input.
+#include "md/quick_glass.hpp"
 #include "test_support.hpp"
 
 #include <glassy/core/error.hpp>
@@ -19,18 +20,7 @@ namespace {
 using test::error_of;
 using test::ScratchDir;
 
-// A fast, small glass: enough for runs that need a sane starting structure.
-PrepareOptions quick_glass(std::size_t atoms) {
-  PrepareOptions o;
-  o.atoms = atoms;
-  o.seed = 5;
-  o.melt_time = 2;
-  o.t_melt = 2.0;
-  o.t_end = 0.3;
-  o.cooling_rate = 0.5;
-  o.record_every_dt = 0.05;
-  return o;
-}
+using test::quick_glass;
 
 // quick_glass with a slow window: 0.5/tau from 2 to 1.2, 0.05/tau to 0.6, 0.5/tau to 0.3.
 PrepareOptions windowed_glass() {

@@ -3,6 +3,7 @@
 #include <glassy/md/protocols.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 namespace glassy::md {
 
@@ -19,6 +20,23 @@ nlohmann::json ProductionOptions::to_json() const {
           {"thermostat_damping_steps", thermostat_damping},
           {"seed", seed},
           {"keep_velocities", keep_velocities}};
+}
+
+void set_temperature(const std::string& text, ProductionOptions& o) {
+  try {
+    std::size_t used = 0;
+    const double v = std::stod(text, &used);
+    const std::string rest = text.substr(used);
+    const bool tg = rest == "Tg" || rest == "tg", tf = rest == "Tf" || rest == "tf";
+    require(std::isfinite(v) && v > 0 && (rest.empty() || tg || tf), "");
+    o.temperature = rest.empty() ? v : 0;
+    o.tg_fraction = rest.empty() ? 0 : v;
+    o.fictive_tg = tf;
+  } catch (const std::exception&) {
+    throw Error("temperature '" + text +
+                "' must be a positive LJ temperature (0.35), a fraction of Tg (0.8Tg) or of the "
+                "fictive Tg (0.8Tf)");
+  }
 }
 
 EnergySeries run_nve(LammpsSession& s, std::int64_t steps, std::int64_t record_every) {

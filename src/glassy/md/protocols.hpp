@@ -133,6 +133,11 @@ struct ProductionResult {
   double atom_steps_per_second = 0;  // of this call, snapshots included
 };
 
+// Reads a temperature as `glassy md run --temperature` and `md study --temperatures` take it:
+// "0.8Tg" (a fraction of the glass's two-line Tg), "0.8Tf" (of its fictive Tg) or an absolute LJ
+// temperature "0.35"; sets temperature, tg_fraction and fictive_tg of `options`.
+void set_temperature(const std::string& text, ProductionOptions& options);
+
 // The run's temperature: options.temperature, or tg_fraction * Tg of the start state (clear error
 // when it has none).
 double production_temperature(const ProductionOptions& options, const GlassState& start);

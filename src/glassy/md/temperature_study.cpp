@@ -1,0 +1,423 @@
+// md/temperature_study: see temperature_study.hpp.
+#include <glassy/core/atomic_file.hpp>
+#include <glassy/core/error.hpp>
+#include <glassy/core/provenance.hpp>
+#include <glassy/core/ranks.hpp>
+#include <glassy/corr/result_g2.hpp>
+#include <glassy/io/hdf5.hpp>
+#include <glassy/md/temperature_study.hpp>
+
+#include <fmt/format.h>
+#include <boost/math/special_functions/gamma.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <set>
+
+namespace glassy::md {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+ProductionOptions run_options(const TemperatureStudyOptions& o, const std::string& text) {
+  ProductionOptions p = o.run;
+  set_temperature(text, p);
+  p.resume = false;
+  p.stop_after_step = 0;
+  return p;
+}
+
+// What makes two production runs the same run (restart_every and the start file's path do
+// not change the trajectory; the glass is identified by its Tg record).
+bool same_run(const nlohmann::json& stored, const ProductionOptions& p, double temperature,
+              const nlohmann::json& tg) {
+  if (!stored.is_object()) return false;
+  const auto want = p.to_json();
+  for (const char* key : {"protocol", "duration_tau", "snapshot_every", "timestep", "seed",
+                          "thermostat_damping_steps", "keep_velocities"})
+    if (stored.value(key, nlohmann::json()) != want[key]) return false;
+  return stored.value("temperature_resolved", -1.0) == temperature &&
+         stored.value("tg", nlohmann::json()) == tg;
+}
+
+std::string describe(const nlohmann::json& stored) {
+  if (!stored.is_object()) return "no recorded protocol";
+  return fmt::format("T = {}, {} tau, snapshots every {} steps, seed {}",
+                     stored.value("temperature_resolved", nlohmann::json()).dump(),
+                     stored.value("duration_tau", nlohmann::json()).dump(),
+                     stored.value("snapshot_every", nlohmann::json()).dump(),
+                     stored.value("seed", nlohmann::json()).dump());
+}
+
+// Runs, resumes or reuses one temperature's trajectory.
+void make_run(const std::filesystem::path& glass, const GlassState& start,
+              const ProductionOptions& p, StudyRun& run) {
+  const double temperature = production_temperature(p, start);
+  const nlohmann::json tg = start.tg ? start.tg->to_json() : nlohmann::json();
+  run.temperature = temperature;
+  run.duration_tau = p.duration_tau;
+  if (std::filesystem::exists(run.trajectory)) {
+    const auto old = open_trajectory(run.trajectory);
+    require(same_run(old->header().protocol, p, temperature, tg), [&] {
+      return fmt::format(
+          "md study: {} holds another run ({}) than this study asks for (T = {}, {} tau, "
+          "snapshots every {} steps, seed {}, from this glass); give another --runs folder or "
+          "move it away",
+          run.trajectory.string(), describe(old->header().protocol), temperature, p.duration_tau,
+          p.snapshot_every, p.seed);
+    });
+    run.how = "reused";
+    run.steps = std::llround(p.duration_tau / p.timestep);
+    return;
+  }
+  ProductionOptions go = p;
+  const auto partial = TrajectoryWriter::partial_path(run.trajectory);
+  if (std::filesystem::exists(partial) && std::filesystem::exists(restart_path(run.trajectory))) {
+    const auto old = open_trajectory(partial);
+    require(same_run(old->header().protocol, p, temperature, tg), [&] {
+      return fmt::format(
+          "md study: the interrupted run {} was made with other options ({}); give another "
+          "--runs folder or move it away",
+          partial.string(), describe(old->header().protocol));
+    });
+    go.resume = true;
+  }
+  const auto r = run_production(glass, run.trajectory, go);
+  require(r.complete, "md study: the run at " + run.label + " stopped before its end");
+  run.how = go.resume ? "resumed" : "ran";
+  run.md_seconds = r.seconds;
+  run.atom_steps_per_second = r.atom_steps_per_second;
+  run.steps = r.steps;
+}
+
+void analyse_waiting(const TemperatureStudyOptions& o, StudyRun& run) {
+  WaitingStudyOptions w = o.waiting;
+  w.fit.kind = o.compared == WaitingKind::kPooled ? WaitingKind::kPooled : WaitingKind::kExchange;
+  const auto s = study_waiting_times(run.trajectory, run.waiting_file, w);
+  run.atoms = s.times.atoms;
+  run.snapshots = s.times.snapshots;
+  run.moves = s.times.event_count();
+  const double span = s.times.snapshot_time.back() - s.times.snapshot_time.front();
+  if (span > 0 && run.atoms > 0)
+    run.moves_per_atom_per_tau =
+        static_cast<double>(run.moves) / (static_cast<double>(run.atoms) * span);
+  run.persistence = s.persistence;
+  run.compared = o.compared == WaitingKind::kPersistence ? s.persistence : s.exchange;
+}
+
+// Multi-tau errors treat the lags as independent; along one trajectory they are not, and the
+// fits' chi2_red comes out well above 1 (31 on a 1,300 tau run at 1.05 Tf). The parameter errors
+// are then scaled by sqrt(chi2_red) (the Birge ratio), as fit::fit does without sigma.
+fit::FitResult scaled_by_chi2(fit::FitResult r) {
+  if (!r.ok || r.chi2_red <= 1 || r.errors_scaled_by_chi2) return r;
+  const double k = std::sqrt(r.chi2_red);
+  for (double& e : r.error) e *= k;
+  r.covariance *= r.chi2_red;
+  if (r.mean_time_error) *r.mean_time_error *= k;
+  if (r.tail_exponent_error) *r.tail_exponent_error *= k;
+  r.errors_scaled_by_chi2 = true;
+  return r;
+}
+
+StudyXpcs analyse_xpcs(const TemperatureStudyOptions& o, const StudyRun& hottest,
+                       const std::filesystem::path& file) {
+  StudyXpcs x;
+  x.label = hottest.label;
+  x.temperature = hottest.temperature;
+  x.file = file;
+  const auto sim = simulate_xpcs(hottest.trajectory, file, o.xpcs_options);
+  ResultG2Request shell;
+  shell.q_index = 0;  // region 0: the 3D shell
+  const auto g = read_result_g2(file, shell);
+  const double tau_s = sim.units.tau_seconds;
+  for (std::size_t i = 0; i < g.t.size(); ++i) {
+    if (!std::isfinite(g.g2[i]) || (!g.err.empty() && !(std::isfinite(g.err[i]) && g.err[i] > 0)))
+      continue;
+    x.lag_tau.push_back(g.t[i] / tau_s);
+    x.g2.push_back(g.g2[i]);
+    if (!g.err.empty()) x.g2_err.push_back(g.err[i]);
+  }
+  require(x.g2.size() >= 4, "md study: the simulated XPCS of " + hottest.trajectory.string() +
+                                " has fewer than 4 lags; run longer or take snapshots more often");
+  const double first = x.g2.front() - 1;
+  x.remaining = first > 0 ? (x.g2.back() - 1) / first : 1.0;
+  x.decayed = x.remaining <= o.decayed_fraction;
+  fit::FitOptions f;
+  f.sigma = x.g2_err;
+  // A simulation has no shot noise and no static background: the intensities decorrelate
+  // completely, so g2(inf) = 1 and only the contrast (which absorbs the vibrational drop before
+  // the first lag) is free. A free baseline trades off against tau and beta when the run ends
+  // before the decay does.
+  f.free_contrast_baseline = true;
+  f.fixed["baseline"] = 1.0;
+  x.kww = scaled_by_chi2(fit::fit(fit::Model::Kww, x.lag_tau, x.g2, f));
+  x.ml = scaled_by_chi2(fit::fit(fit::Model::MittagLeffler, x.lag_tau, x.g2, f));
+  if (hottest.compared.stated) x.waiting_beta = hottest.compared.beta_prime;
+  return x;
+}
+
+nlohmann::json fit_json(const fit::FitResult& r) {
+  nlohmann::json j{{"model", r.model}, {"ok", r.ok}, {"reason", r.reason}};
+  for (std::size_t k = 0; k < r.names.size(); ++k)
+    j["parameters"][r.names[k]] = {{"value", r.value[k]}, {"error", r.error[k]}};
+  j["chi2_red"] = r.chi2_red;
+  j["errors_scaled_by_chi2"] = r.errors_scaled_by_chi2;
+  j["aic"] = r.aic;
+  j["n_points"] = r.n_points;
+  return j;
+}
+
+nlohmann::json waiting_json(const WaitingFit& f) {
+  nlohmann::json j{{"ok", f.ok},
+                   {"reason", f.reason},
+                   {"stated", f.stated},
+                   {"refusals", f.refusals},
+                   {"alpha", f.alpha},
+                   {"alpha_err", f.alpha_error},
+                   {"beta_prime", f.beta_prime},
+                   {"xmin_tau", f.xmin_tau},
+                   {"tail_decades", f.tail_decades},
+                   {"n_tail", f.n_tail},
+                   {"n_censored", f.n_censored},
+                   {"run_factor_needed", f.run_factor_needed}};
+  j["p_value"] = f.p_value ? nlohmann::json(*f.p_value) : nlohmann::json();
+  return j;
+}
+
+void write_study_file(const h5::File& file, const std::filesystem::path& glass,
+                      const TemperatureStudyOptions& o, const TemperatureStudy& s);
+
+void write_study(const std::filesystem::path& out, const std::filesystem::path& glass,
+                 const TemperatureStudyOptions& o, const TemperatureStudy& s) {
+  AtomicOutput result(out);
+  write_study_file(h5::File::create(result.temp_path()), glass, o, s);
+  result.commit();
+}
+
+void write_study_file(const h5::File& file, const std::filesystem::path& glass,
+                      const TemperatureStudyOptions& o, const TemperatureStudy& s) {
+  write_provenance(file);
+  auto g = file.require_group("glassy/md/study");
+  g.attrs().set("glass", glass.string());
+  const std::size_t n = s.runs.size();
+  std::vector<std::string> labels, how;
+  std::vector<double> t(n), alpha(n), alpha_err(n), stated(n), decades(n), tail(n), p(n), moves(n),
+      rate(n), md_seconds(n), duration(n);
+  nlohmann::json runs = nlohmann::json::array();
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& r = s.runs[i];
+    labels.push_back(r.label);
+    how.push_back(r.how);
+    t[i] = r.temperature;
+    alpha[i] = r.compared.stated ? r.compared.alpha : std::nan("");
+    alpha_err[i] = r.compared.stated ? r.compared.alpha_error : std::nan("");
+    stated[i] = r.compared.stated ? 1 : 0;
+    decades[i] = r.compared.tail_decades;
+    tail[i] = static_cast<double>(r.compared.n_tail);
+    p[i] = r.compared.p_value.value_or(std::nan(""));
+    moves[i] = static_cast<double>(r.moves);
+    rate[i] = r.moves_per_atom_per_tau;
+    md_seconds[i] = r.md_seconds;
+    duration[i] = r.duration_tau;
+    runs.push_back({{"label", r.label},
+                    {"temperature", r.temperature},
+                    {"trajectory", r.trajectory.string()},
+                    {"waiting_file", r.waiting_file.string()},
+                    {"how", r.how},
+                    {"md_seconds", r.md_seconds},
+                    {"atom_steps_per_second", r.atom_steps_per_second},
+                    {"steps", r.steps},
+                    {"duration_tau", r.duration_tau},
+                    {"atoms", r.atoms},
+                    {"snapshots", r.snapshots},
+                    {"moves", r.moves},
+                    {"moves_per_atom_per_tau", r.moves_per_atom_per_tau},
+                    {"compared", waiting_json(r.compared)},
+                    {"persistence", waiting_json(r.persistence)}});
+  }
+  g.write_strings("label", labels);
+  g.write_strings("how", how);
+  g.write<double>("temperature", t).attrs().set("units", "LJ epsilon/k_B");
+  g.write<double>("alpha", alpha)
+      .attrs()
+      .set("definition",
+           "1 + beta' of the compared waiting times; NaN "
+           "where no exponent is stated");
+  g.write<double>("alpha_err", alpha_err);
+  g.write<double>("stated", stated);
+  g.write<double>("tail_decades", decades);
+  g.write<double>("n_tail", tail);
+  g.write<double>("p_value", p);
+  g.write<double>("moves", moves);
+  g.write<double>("moves_per_atom_per_tau", rate);
+  g.write<double>("md_seconds", md_seconds).attrs().set("units", "s");
+  g.write<double>("duration_tau", duration).attrs().set("units", "LJ tau");
+
+  const char* kinds[] = {"exchange", "persistence", "pooled"};
+  nlohmann::json summary{{"compared", kinds[static_cast<int>(o.compared)]},
+                         {"runs", runs},
+                         {"md_seconds", s.md_seconds},
+                         {"analysis_seconds", s.analysis_seconds}};
+  summary["hours_per_microsecond"] =
+      s.hours_per_microsecond ? nlohmann::json(*s.hours_per_microsecond) : nlohmann::json();
+  summary["trap_model"] = {{"ok", s.trap.ok},  {"reason", s.trap.reason}, {"points", s.trap.points},
+                           {"t0", s.trap.t0},  {"t0_err", s.trap.t0_err}, {"chi2", s.trap.chi2},
+                           {"dof", s.trap.dof}};
+  summary["trap_model"]["p_value"] =
+      s.trap.p_value ? nlohmann::json(*s.trap.p_value) : nlohmann::json();
+  if (s.xpcs) {
+    const auto& x = *s.xpcs;
+    auto xg = g.require_group("xpcs");
+    xg.write<double>("lag_tau", x.lag_tau).attrs().set("units", "LJ tau");
+    xg.write<double>("g2", x.g2).attrs().set("definition", "g2 of the 3D shell");
+    if (!x.g2_err.empty()) xg.write<double>("g2_err", x.g2_err);
+    std::vector<double> kww(x.lag_tau.size()), ml(x.lag_tau.size());
+    for (std::size_t i = 0; i < x.lag_tau.size(); ++i) {
+      kww[i] = x.kww.ok ? fit::evaluate(fit::Model::Kww, x.kww, x.lag_tau[i]) : std::nan("");
+      ml[i] = x.ml.ok ? fit::evaluate(fit::Model::MittagLeffler, x.ml, x.lag_tau[i]) : std::nan("");
+    }
+    xg.write<double>("kww", kww);
+    xg.write<double>("ml", ml);
+    summary["xpcs"] = {{"label", x.label},        {"temperature", x.temperature},
+                       {"file", x.file.string()}, {"remaining", x.remaining},
+                       {"decayed", x.decayed},    {"decayed_fraction", o.decayed_fraction},
+                       {"kww", fit_json(x.kww)},  {"ml", fit_json(x.ml)}};
+    summary["xpcs"]["waiting_beta"] =
+        x.waiting_beta ? nlohmann::json(*x.waiting_beta) : nlohmann::json();
+  }
+  g.attrs().set("summary", summary.dump());
+}
+
+}  // namespace
+
+std::string temperature_label(const std::string& text) {
+  ProductionOptions p;
+  set_temperature(text, p);
+  if (p.temperature > 0) return fmt::format("{:g}", p.temperature);
+  return fmt::format("{:g}{}", p.tg_fraction, p.fictive_tg ? "Tf" : "Tg");
+}
+
+std::filesystem::path study_trajectory_path(const std::filesystem::path& runs,
+                                            const std::string& label) {
+  return runs / ("T" + label + ".h5");
+}
+
+TrapModelFit fit_trap_model(std::span<const double> temperature, std::span<const double> beta_prime,
+                            std::span<const double> beta_prime_err) {
+  require(temperature.size() == beta_prime.size() && beta_prime.size() == beta_prime_err.size(),
+          "fit_trap_model: temperature, beta' and errors must have one value each");
+  TrapModelFit f;
+  f.points = temperature.size();
+  if (f.points < 2) {
+    f.reason = fmt::format(
+        "{} stated exponent(s); the trap model's T/T0 needs at least 2 to be "
+        "tested",
+        f.points);
+    return f;
+  }
+  // beta' = s T, s = 1 / T0: weighted least squares through the origin.
+  double stt = 0, sty = 0;
+  for (std::size_t i = 0; i < f.points; ++i) {
+    require(std::isfinite(temperature[i]) && temperature[i] > 0 && std::isfinite(beta_prime[i]) &&
+                std::isfinite(beta_prime_err[i]) && beta_prime_err[i] > 0,
+            "fit_trap_model: temperatures, exponents and errors must be finite, T and errors > 0");
+    const double w = 1 / (beta_prime_err[i] * beta_prime_err[i]);
+    stt += w * temperature[i] * temperature[i];
+    sty += w * temperature[i] * beta_prime[i];
+  }
+  const double slope = sty / stt, slope_err = 1 / std::sqrt(stt);
+  if (!(slope > 0)) {
+    f.reason = fmt::format(
+        "the exponents fall with temperature (1/T0 = {:.3g}); the trap model "
+        "needs beta' to grow with T",
+        slope);
+    return f;
+  }
+  for (std::size_t i = 0; i < f.points; ++i) {
+    const double r = (beta_prime[i] - slope * temperature[i]) / beta_prime_err[i];
+    f.chi2 += r * r;
+  }
+  f.ok = true;
+  f.t0 = 1 / slope;
+  f.t0_err = slope_err / (slope * slope);
+  f.dof = f.points - 1;
+  f.p_value = boost::math::gamma_q(0.5 * static_cast<double>(f.dof), 0.5 * f.chi2);
+  return f;
+}
+
+TemperatureStudy run_temperature_study(const std::filesystem::path& glass,
+                                       const std::filesystem::path& out,
+                                       const TemperatureStudyOptions& o) {
+  require(ranks().size() == 1,
+          "md study runs in one process: under mpirun, run each temperature with `mpirun ... "
+          "glassy md run GLASS --out RUNS/T<temperature>.h5` and the study's options, then run "
+          "the study without mpirun to reuse them");
+  require(!o.temperatures.empty(), "md study: give at least one temperature (--temperatures)");
+  require(o.run.duration_tau > 0, "md study: the run length (--time) must be positive");
+  require(o.decayed_fraction > 0 && o.decayed_fraction < 1,
+          "md study: the decayed fraction must lie in (0, 1)");
+  check_output(out, {glass});
+  const auto runs_dir = o.runs.empty() ? std::filesystem::path(out.string() + ".runs") : o.runs;
+  const GlassState start = read_start_state(glass);
+
+  TemperatureStudy s;
+  std::set<std::string> seen;
+  std::vector<ProductionOptions> plan;
+  for (const auto& text : o.temperatures) {
+    StudyRun r;
+    r.label = temperature_label(text);
+    require(seen.insert(r.label).second, "md study: temperature " + r.label + " is given twice");
+    plan.push_back(run_options(o, text));
+    r.temperature = production_temperature(plan.back(), start);  // refuses 0.8Tf without Tf
+    r.trajectory = study_trajectory_path(runs_dir, r.label);
+    r.waiting_file = runs_dir / ("T" + r.label + ".waiting.h5");
+    s.runs.push_back(r);
+  }
+  std::filesystem::create_directories(runs_dir);
+
+  double atom_steps = 0;
+  for (std::size_t i = 0; i < s.runs.size(); ++i) {
+    auto& r = s.runs[i];
+    make_run(glass, start, plan[i], r);
+    s.md_seconds += r.md_seconds;
+    atom_steps += r.atom_steps_per_second * r.md_seconds;
+    const auto t0 = Clock::now();
+    analyse_waiting(o, r);
+    s.analysis_seconds += seconds_since(t0);
+    if (o.on_run) o.on_run(r);
+  }
+  if (s.md_seconds > 0 && atom_steps > 0) {
+    // One microsecond of this model's time at the measured atom-steps per second.
+    const double steps_per_us = 1e-6 / (o.run.units.tau_seconds * o.run.timestep);
+    s.hours_per_microsecond = steps_per_us * static_cast<double>(start.species.size()) /
+                              (atom_steps / s.md_seconds) / 3600;
+  }
+
+  std::vector<double> t, beta, err;
+  for (const auto& r : s.runs)
+    if (r.compared.stated) {
+      t.push_back(r.temperature);
+      beta.push_back(r.compared.beta_prime);
+      err.push_back(r.compared.beta_prime_error);
+    }
+  s.trap = fit_trap_model(t, beta, err);
+
+  if (o.xpcs) {
+    const auto hottest = std::max_element(
+        s.runs.begin(), s.runs.end(),
+        [](const StudyRun& a, const StudyRun& b) { return a.temperature < b.temperature; });
+    const auto t0 = Clock::now();
+    s.xpcs = analyse_xpcs(o, *hottest, runs_dir / ("T" + hottest->label + ".xpcs.h5"));
+    s.analysis_seconds += seconds_since(t0);
+  }
+  write_study(out, glass, o, s);
+  return s;
+}
+
+}  // namespace glassy::md

@@ -1,0 +1,214 @@
+// md study: the trap-model fit against its closed form and its seeded spread; the temperature
+// series on LAMMPS (a tiny glass, short runs): runs made, reused, resumed and refused, each run's
+// waiting times equal to `md waiting` on the same trajectory, and the XPCS of the hottest run.
+#include "md/quick_glass.hpp"
+#include "test_support.hpp"
+
+#include <glassy/core/error.hpp>
+#include <glassy/io/hdf5.hpp>
+#include <glassy/md/temperature_study.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <random>
+
+namespace glassy::md {
+namespace {
+
+using test::error_of;
+using test::quick_glass;
+using test::ScratchDir;
+
+// ---------------- trap model ----------------
+
+TEST(MdStudy, TrapModelIsExactWithoutNoise) {
+  const std::vector<double> t{0.35, 0.40, 0.45}, err{0.02, 0.05, 0.03};
+  std::vector<double> beta;
+  for (double v : t) beta.push_back(v / 0.8);
+  const auto f = fit_trap_model(t, beta, err);
+  ASSERT_TRUE(f.ok) << f.reason;
+  EXPECT_NEAR(f.t0, 0.8, 1e-12);
+  EXPECT_NEAR(f.chi2, 0, 1e-20);
+  EXPECT_EQ(f.dof, 2u);
+  // The error is that of the weighted slope through the origin, 1 / sqrt(sum T^2 / err^2),
+  // carried to T0 = 1 / slope.
+  double stt = 0;
+  for (std::size_t i = 0; i < t.size(); ++i) stt += t[i] * t[i] / (err[i] * err[i]);
+  EXPECT_NEAR(f.t0_err, 0.8 * 0.8 / std::sqrt(stt), 1e-12);
+}
+
+TEST(MdStudy, TrapModelErrorsAndChi2MatchTheirSeededSpread) {
+  const std::vector<double> t{0.35, 0.39, 0.41, 0.44, 0.46}, err{0.03, 0.04, 0.05, 0.04, 0.06};
+  const double t0 = 0.9;
+  std::mt19937_64 rng(2024);
+  std::normal_distribution<double> g(0.0, 1.0);
+  const int draws = 2000;
+  int covered = 0, rejected = 0;
+  double chi2 = 0;
+  for (int d = 0; d < draws; ++d) {
+    std::vector<double> beta;
+    for (std::size_t i = 0; i < t.size(); ++i) beta.push_back(t[i] / t0 + err[i] * g(rng));
+    const auto f = fit_trap_model(t, beta, err);
+    ASSERT_TRUE(f.ok) << f.reason;
+    covered += std::abs(f.t0 - t0) <= f.t0_err;
+    rejected += *f.p_value < 0.05;
+    chi2 += f.chi2 / draws;
+  }
+  // 1-sigma coverage 0.683 (binomial sd 0.010 over 2000 draws; T0 = 1/slope is nonlinear, but
+  // its relative error here is ~4 %); chi2 has mean dof = 4 (sd of the mean 0.063); 5 % of the
+  // p values fall below 0.05 (sd 0.005).
+  EXPECT_NEAR(static_cast<double>(covered) / draws, 0.683, 0.04);
+  EXPECT_NEAR(chi2, 4.0, 0.25);
+  EXPECT_NEAR(static_cast<double>(rejected) / draws, 0.05, 0.02);
+}
+
+TEST(MdStudy, TrapModelSaysWhyItCannotBeTested) {
+  const std::vector<double> one{0.4}, err{0.05};
+  EXPECT_FALSE(fit_trap_model(one, one, err).ok);
+  EXPECT_NE(fit_trap_model(one, one, err).reason.find("at least 2"), std::string::npos);
+  const std::vector<double> t{0.4, 0.45}, falling{-0.5, -0.6}, errs{0.05, 0.05};
+  const auto f = fit_trap_model(t, falling, errs);
+  EXPECT_FALSE(f.ok);
+  EXPECT_NE(f.reason.find("grow with T"), std::string::npos);
+  const std::vector<double> zero{0.05, 0.0};
+  EXPECT_NE(error_of([&] { fit_trap_model(t, t, zero); }).find("errors > 0"), std::string::npos);
+}
+
+TEST(MdStudy, TemperatureLabels) {
+  EXPECT_EQ(temperature_label("0.90Tf"), "0.9Tf");
+  EXPECT_EQ(temperature_label("0.8Tg"), "0.8Tg");
+  EXPECT_EQ(temperature_label("0.400"), "0.4");
+  for (const char* bad : {"abc", "inf", "-0.4", "0.4K", "0Tg"})
+    EXPECT_NE(error_of([&] { temperature_label(bad); }).find("must be a positive"),
+              std::string::npos)
+        << bad;
+}
+
+// ---------------- the series on LAMMPS ----------------
+
+TemperatureStudyOptions tiny_study(const std::filesystem::path& runs) {
+  TemperatureStudyOptions o;
+  o.temperatures = {"0.6", "0.80"};
+  o.run.duration_tau = 40;  // 8000 steps
+  o.run.snapshot_every = 100;
+  o.run.restart_every = 2000;
+  o.waiting.fit.n_boot = 10;
+  o.runs = runs;
+  return o;
+}
+
+TEST(MdStudy, SeriesRunsReusesResumesAndRefuses) {
+  ScratchDir dir;
+  prepare_glass(quick_glass(128), dir / "g.h5");
+  const auto runs = dir / "runs";
+  auto o = tiny_study(runs);
+  std::vector<std::string> reported;
+  o.on_run = [&](const StudyRun& r) { reported.push_back(r.label); };
+  const auto s = run_temperature_study(dir / "g.h5", dir / "s.h5", o);
+  ASSERT_EQ(s.runs.size(), 2u);
+  EXPECT_EQ(reported, (std::vector<std::string>{"0.6", "0.8"}));
+  for (const auto& r : s.runs) {
+    EXPECT_EQ(r.how, "ran");
+    EXPECT_GT(r.md_seconds, 0);
+    EXPECT_EQ(r.trajectory, study_trajectory_path(runs, r.label));
+    EXPECT_EQ(r.snapshots, 81u);
+    EXPECT_TRUE(std::filesystem::exists(r.waiting_file));
+    // The same analysis as `md waiting` on the same trajectory.
+    WaitingStudyOptions w = o.waiting;
+    const auto direct = study_waiting_times(r.trajectory, dir / "w.h5", w);
+    EXPECT_EQ(r.moves, direct.times.event_count());
+    EXPECT_EQ(r.compared.n_tail, direct.exchange.n_tail);
+    EXPECT_EQ(r.persistence.alpha, direct.persistence.alpha);
+  }
+  EXPECT_EQ(s.runs[0].temperature, 0.6);
+  EXPECT_EQ(s.runs[1].temperature, 0.8);
+  EXPECT_TRUE(s.hours_per_microsecond.has_value());
+  ASSERT_TRUE(s.xpcs.has_value());
+  EXPECT_EQ(s.xpcs->label, "0.8");  // the hottest
+  EXPECT_TRUE(std::filesystem::exists(runs / "T0.8.xpcs.h5"));
+  ASSERT_GE(s.xpcs->g2.size(), 4u);
+  EXPECT_DOUBLE_EQ(s.xpcs->remaining, (s.xpcs->g2.back() - 1) / (s.xpcs->g2.front() - 1));
+  EXPECT_EQ(s.xpcs->decayed, s.xpcs->remaining <= o.decayed_fraction);
+
+  // The study file holds the table and the summary.
+  {
+    const auto f = h5::File::open(dir / "s.h5");
+    const auto g = f.group("glassy/md/study");
+    EXPECT_EQ(g.read<double>("temperature"), (std::vector<double>{0.6, 0.8}));
+    EXPECT_EQ(g.read<double>("moves")[1], static_cast<double>(s.runs[1].moves));
+    const auto summary = nlohmann::json::parse(g.attrs().get_string("summary"));
+    EXPECT_EQ(summary["runs"][0]["how"], "ran");
+    EXPECT_EQ(summary["xpcs"]["label"], "0.8");
+    EXPECT_EQ(g.group("xpcs").read<double>("g2"), s.xpcs->g2);
+  }
+
+  // Again: both runs reused, the same numbers.
+  const auto again = run_temperature_study(dir / "g.h5", dir / "s2.h5", o);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(again.runs[i].how, "reused");
+    EXPECT_EQ(again.runs[i].md_seconds, 0);
+    EXPECT_EQ(again.runs[i].moves, s.runs[i].moves);
+    EXPECT_EQ(again.runs[i].compared.alpha, s.runs[i].compared.alpha);
+  }
+  EXPECT_FALSE(again.hours_per_microsecond.has_value());
+  EXPECT_EQ(again.xpcs->g2, s.xpcs->g2);
+
+  // Another seed finds runs it did not make: refused, the trajectory untouched.
+  const auto size = std::filesystem::file_size(runs / "T0.6.h5");
+  auto other = o;
+  other.run.seed = 2;
+  EXPECT_NE(error_of([&] {
+              run_temperature_study(dir / "g.h5", dir / "s3.h5", other);
+            }).find("holds another run"),
+            std::string::npos);
+  EXPECT_EQ(std::filesystem::file_size(runs / "T0.6.h5"), size);
+  EXPECT_FALSE(std::filesystem::exists(dir / "s3.h5"));
+
+  // An interrupted run in another folder is resumed and gives the uninterrupted trajectory.
+  const auto runs2 = dir / "runs2";
+  std::filesystem::create_directories(runs2);
+  ProductionOptions p = o.run;
+  set_temperature("0.6", p);
+  p.stop_after_step = 5000;  // the last restart is at 4000
+  EXPECT_FALSE(run_production(dir / "g.h5", study_trajectory_path(runs2, "0.6"), p).complete);
+  auto resumed = o;
+  resumed.runs = runs2;
+  resumed.temperatures = {"0.6"};
+  resumed.xpcs = false;
+  const auto r = run_temperature_study(dir / "g.h5", dir / "s4.h5", resumed);
+  EXPECT_EQ(r.runs[0].how, "resumed");
+  EXPECT_FALSE(r.xpcs.has_value());
+  auto a = open_trajectory(runs / "T0.6.h5"), b = open_trajectory(runs2 / "T0.6.h5");
+  ASSERT_EQ(a->frames(), b->frames());
+  EXPECT_EQ(a->read(a->frames() - 1).positions, b->read(b->frames() - 1).positions);
+  EXPECT_EQ(r.runs[0].moves, s.runs[0].moves);
+}
+
+TEST(MdStudy, BadInputGivesClearErrors) {
+  ScratchDir dir;
+  prepare_glass(quick_glass(64), dir / "g.h5");
+  auto o = tiny_study(dir / "runs");
+  auto twice = o;
+  twice.temperatures = {"0.6", "0.60"};
+  EXPECT_NE(error_of([&] {
+              run_temperature_study(dir / "g.h5", dir / "s.h5", twice);
+            }).find("given twice"),
+            std::string::npos);
+  auto none = o;
+  none.temperatures.clear();
+  EXPECT_NE(error_of([&] {
+              run_temperature_study(dir / "g.h5", dir / "s.h5", none);
+            }).find("at least one temperature"),
+            std::string::npos);
+  auto fraction = o;  // 64 atoms quenched in 3 tau: no Tg to take a fraction of
+  fraction.temperatures = {"0.8Tg"};
+  const auto why = error_of([&] { run_temperature_study(dir / "g.h5", dir / "s.h5", fraction); });
+  EXPECT_NE(why.find("Tg estimate"), std::string::npos) << why;
+  const auto same = error_of([&] { run_temperature_study(dir / "g.h5", dir / "g.h5", o); });
+  EXPECT_NE(same.find("would destroy it"), std::string::npos) << same;
+  EXPECT_FALSE(std::filesystem::exists(dir / "runs"));  // refused before anything was made
+}
+
+}  // namespace
+}  // namespace glassy::md
