@@ -328,6 +328,31 @@ py::dict read_py(const std::string& path) {
     g["string_length_counts"] = to_numpy(m.ifk->string_length_counts);
     d["ifk"] = g;
   }
+  if (m.study) {
+    const auto& v = *m.study;
+    // The summary's JSON parts become Python dicts (None where the study has none).
+    const auto loads = py::module_::import("json").attr("loads");
+    py::dict g;
+    g["labels"] = v.labels;
+    g["temperature"] = to_numpy(v.temperature);
+    g["alpha"] = to_numpy(v.alpha);
+    g["alpha_err"] = to_numpy(v.alpha_err);
+    g["stated"] = to_numpy(v.stated);
+    g["tail_decades"] = to_numpy(v.tail_decades);
+    g["moves_per_atom_per_tau"] = to_numpy(v.moves_per_atom_per_tau);
+    g["duration_tau"] = to_numpy(v.duration_tau);
+    g["md_seconds"] = to_numpy(v.md_seconds);
+    g["compared"] = v.compared;
+    g["trap_model"] = loads(v.trap.dump());
+    g["xpcs"] = loads(v.xpcs.dump());
+    g["hours_per_microsecond"] = optional_float(v.hours_per_microsecond);
+    g["lag_tau"] = to_numpy(v.lag_tau);
+    g["g2"] = to_numpy(v.g2);
+    g["g2_err"] = to_numpy(v.g2_err);
+    g["kww"] = to_numpy(v.kww);
+    g["ml"] = to_numpy(v.ml);
+    d["study"] = g;
+  }
   return d;
 }
 
@@ -342,11 +367,14 @@ PYBIND11_MODULE(glassy_md, m) {
   m.doc() =
       "glassy.md: the MD analyses of the paper on numpy arrays (waiting times, structure, "
       "simulated XPCS) and a reader for the files `glassy md` writes.";
-  m.def("read", &gp::read_py, arg("path"),
-        "What an MD file of glassy holds, as a dict with the parts present: glass (cooling curve, "
-        "tg and tg_err from the two-line fit, fictive_tg and fictive_tg_err or None), xpcs "
-        "(contrast [regions, snapshots], g2_normalized [lags, regions], S(q)), waiting "
-        "(densities and fits with their verdict), ifk (fractions per motif, largest cluster).");
+  m.def(
+      "read", &gp::read_py, arg("path"),
+      "What an MD file of glassy holds, as a dict with the parts present: glass (cooling curve, "
+      "tg and tg_err from the two-line fit, fictive_tg and fictive_tg_err or None), xpcs "
+      "(contrast [regions, snapshots], g2_normalized [lags, regions], S(q)), waiting "
+      "(densities and fits with their verdict), ifk (fractions per motif, largest cluster), study "
+      "(a temperature series: temperature, alpha and alpha_err (NaN where no exponent is "
+      "stated), trap_model, the hottest run's g2 with its kww and ml curves, xpcs fits).");
   // Defaults from the option structs (one source of truth with the command line).
   const glassy::md::WaitingOptions tracking;
   const glassy::md::WaitingFitOptions fitting;

@@ -62,6 +62,34 @@ def test_read_gives_both_tg_of_a_glass(tmp_path):
     assert 0.2 < g["fictive_tg"] < 0.9
 
 
+def test_read_gives_a_temperature_series(tmp_path):
+    """`glassy md study` on a tiny glass at two absolute temperatures: read() gives the table and
+    the hottest run's g2 as h5py reads them, the summary as dicts."""
+    import json
+    cli = os.environ.get("GLASSY_CLI", "glassy")
+    glass, study = str(tmp_path / "g.h5"), str(tmp_path / "s.h5")
+    subprocess.run([cli, "-q", "md", "prepare", "--atoms", "128", "--cooling-rate", "0.5",
+                    "--melt-time", "2", "--t-end", "0.3", "--out", glass], check=True,
+                   capture_output=True, timeout=300)
+    subprocess.run([cli, "-q", "md", "study", glass, "--temperatures", "0.6", "0.8", "--time", "20",
+                    "--every", "100", "--n-boot", "5", "--out", study], check=True,
+                   capture_output=True, timeout=300)
+    s = glassy.md.read(study)["study"]
+    assert s["labels"] == ["0.6", "0.8"]
+    assert s["compared"] == "exchange"
+    with h5py.File(study, "r") as f:
+        g = f["glassy/md/study"]
+        np.testing.assert_array_equal(s["temperature"], g["temperature"][()])
+        np.testing.assert_array_equal(s["moves_per_atom_per_tau"], g["moves_per_atom_per_tau"][()])
+        np.testing.assert_array_equal(s["g2"], g["xpcs/g2"][()])
+        summary = json.loads(g.attrs["summary"])
+    assert s["xpcs"]["label"] == "0.8" == summary["xpcs"]["label"]
+    assert s["trap_model"]["ok"] == summary["trap_model"]["ok"]
+    assert s["hours_per_microsecond"] > 0
+    # alpha is NaN exactly where no exponent is stated.
+    assert np.array_equal(np.isnan(s["alpha"]), s["stated"] == 0)
+
+
 def test_waiting_times_find_the_planted_hops_and_refuse_a_short_tail():
     pos, hops = hopping_run()
     r = glassy.md.waiting_times(pos, np.zeros(pos.shape[1]), times=0.5 * np.arange(len(pos)),

@@ -32,8 +32,9 @@ class MdReport : public ::testing::Test {
           "-q md xpcs " + d("traj.h5") + " --out " + d("xpcs.h5"),
           "-q md waiting " + d("traj.h5") + " --out " + d("wait.h5") +
               " --threshold 0.5 --window 3",
-          "-q md ifk " + d("traj.h5") + " --out " + d("ifk.h5") +
-              " --snapshots 3 --string-lag 20"}) {
+          "-q md ifk " + d("traj.h5") + " --out " + d("ifk.h5") + " --snapshots 3 --string-lag 20",
+          "-q md study " + d("glass.h5") + " --temperatures 0.8Tg 0.9Tg --time 10 --every 40 " +
+              "--n-boot 5 --runs " + d("runs") + " --out " + d("study.h5")}) {
       const auto r = run_cli(args);
       ASSERT_EQ(r.exit_code, 0) << args << "\n" << r.output;
     }
@@ -43,16 +44,19 @@ class MdReport : public ::testing::Test {
     dir_ = nullptr;
   }
   static std::vector<std::filesystem::path> files() {
-    return {*dir_ / "glass.h5", *dir_ / "xpcs.h5", *dir_ / "wait.h5", *dir_ / "ifk.h5"};
+    return {*dir_ / "glass.h5", *dir_ / "xpcs.h5", *dir_ / "wait.h5", *dir_ / "ifk.h5",
+            *dir_ / "study.h5"};
   }
   static bool have_plotly() { return std::filesystem::is_regular_file(report::plotly_js_path()); }
   static ScratchDir* dir_;
 };
 ScratchDir* MdReport::dir_ = nullptr;
 
-const char* const kMdFigureIds[] = {"md0-cooling",  "md1-map0",   "md1-map1", "md1-map2",
-                                    "md1-contrast", "md1-g2",     "md1-sq",   "md2-waiting",
-                                    "md3-ifk",      "md3-strings"};
+const char* const kMdFigureIds[] = {"md0-cooling",   "md1-map0",           "md1-map1",
+                                    "md1-map2",      "md1-contrast",       "md1-g2",
+                                    "md1-sq",        "md2-waiting",        "md3-ifk",
+                                    "md3-strings",   "md4-study-exponent", "md4-study-rate",
+                                    "md4-study-xpcs"};
 
 TEST_F(MdReport, PageHoldsFig4TheWaitingInsetAndStructureWithTheFilesNumbers) {
   if (!have_plotly()) GTEST_SKIP() << "plotly.js absent: run scripts/install-deps.sh";
@@ -105,6 +109,21 @@ TEST_F(MdReport, PageHoldsFig4TheWaitingInsetAndStructureWithTheFilesNumbers) {
   EXPECT_NE(html.find("simulated XPCS: 151 snapshots"), std::string::npos);
   EXPECT_NE(html.find("structure: IFK fraction"), std::string::npos);
   EXPECT_NE(html.find("<details id=\"provenance-md3\">"), std::string::npos);
+
+  // The temperature series: the rate of moves per T and the hottest run's g2, as stored; no
+  // exponent is stated over 10 tau, so none is drawn and the trap model says why it is not tested.
+  auto st = h5::File::open(*dir_ / "study.h5");
+  const auto rate = st.read<double>("glassy/md/study/moves_per_atom_per_tau");
+  const auto& rt = by_id["md4-study-rate"]["data"][0]["y"];
+  ASSERT_EQ(rt.size(), 2u);
+  for (std::size_t k = 0; k < 2; ++k) EXPECT_NEAR(rt[k].get<double>(), rate[k], 1e-5 * rate[k]);
+  const auto g2 = st.read<double>("glassy/md/study/xpcs/g2");
+  const auto& gt = by_id["md4-study-xpcs"]["data"][0]["y"];
+  ASSERT_EQ(gt.size(), g2.size());
+  for (std::size_t k = 0; k < g2.size(); ++k) EXPECT_NEAR(gt[k].get<double>(), g2[k], 1e-5 * g2[k]);
+  EXPECT_TRUE(by_id["md4-study-exponent"]["data"][0]["y"].empty());
+  EXPECT_NE(html.find("trap model not tested"), std::string::npos);
+  EXPECT_NE(html.find("temperature series: 2 runs"), std::string::npos);
 }
 
 TEST_F(MdReport, CommandLineTakesSeveralFilesAndRefusesBadOnes) {
@@ -141,7 +160,7 @@ TEST_F(MdReport, ChromiumDrawsEveryMdFigureWithoutErrors) {
   const auto page = test::open_in_chromium(out / "r.html", out.path());
   ASSERT_TRUE(page.ran);
   EXPECT_NE(page.dom.find("data-js-errors=\"\""), std::string::npos) << page.dom.substr(0, 2000);
-  EXPECT_NE(page.dom.find("data-plots-drawn=\"10\""), std::string::npos);
+  EXPECT_NE(page.dom.find("data-plots-drawn=\"13\""), std::string::npos);
   for (const char* id : kMdFigureIds) {
     const auto a = page.dom.find(std::string("id=\"") + id + "\"");
     ASSERT_NE(a, std::string::npos) << id;

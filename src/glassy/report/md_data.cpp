@@ -125,6 +125,42 @@ MdGlassView read_glass(const h5::File& f) {
   return v;
 }
 
+MdStudyView read_study(const h5::File& f) {
+  const auto g = f.group("glassy/md/study");
+  MdStudyView v;
+  v.labels = g.read_strings("label");
+  v.temperature = g.read<double>("temperature");
+  v.alpha = g.read<double>("alpha");
+  v.alpha_err = g.read<double>("alpha_err");
+  v.stated = g.read<double>("stated");
+  v.tail_decades = read_or_empty(g, "tail_decades");
+  v.moves_per_atom_per_tau = read_or_empty(g, "moves_per_atom_per_tau");
+  v.duration_tau = read_or_empty(g, "duration_tau");
+  v.md_seconds = read_or_empty(g, "md_seconds");
+  const auto n = v.temperature.size();
+  require(v.labels.size() == n && v.alpha.size() == n && v.alpha_err.size() == n &&
+              v.stated.size() == n,
+          "report: /glassy/md/study has arrays of inconsistent sizes");
+  const auto summary = nlohmann::json::parse(
+      g.attrs().has("summary") ? g.attrs().get_string("summary") : "{}", nullptr, false);
+  if (summary.is_object()) {
+    v.compared = summary.value("compared", "");
+    v.trap = summary.value("trap_model", nlohmann::json());
+    v.xpcs = summary.value("xpcs", nlohmann::json());
+    if (summary.contains("hours_per_microsecond") && summary["hours_per_microsecond"].is_number())
+      v.hours_per_microsecond = summary["hours_per_microsecond"].get<double>();
+  }
+  if (g.is_group("xpcs")) {
+    const auto x = g.group("xpcs");
+    v.lag_tau = x.read<double>("lag_tau");
+    v.g2 = x.read<double>("g2");
+    v.g2_err = read_or_empty(x, "g2_err");
+    v.kww = read_or_empty(x, "kww");
+    v.ml = read_or_empty(x, "ml");
+  }
+  return v;
+}
+
 }  // namespace
 
 bool is_md_result(const std::filesystem::path& file) {
@@ -145,9 +181,10 @@ MdReportData read_md_report_data(const std::filesystem::path& file) {
   if (f.is_group("glassy/md/waiting")) d.waiting = read_waiting(f);
   if (f.is_group("glassy/md/ifk")) d.ifk = read_ifk(f);
   if (f.is_group("md/state")) d.glass = read_glass(f);
+  if (f.is_group("glassy/md/study")) d.study = read_study(f);
   require(!d.empty(), "report: " + file.string() +
                           " holds no result the report draws (an aging result from glassy age, "
-                          "or an MD result from glassy md prepare, xpcs, waiting or ifk)");
+                          "or an MD result from glassy md prepare, xpcs, waiting, ifk or study)");
   return d;
 }
 

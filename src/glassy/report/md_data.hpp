@@ -1,7 +1,8 @@
 // report/md_data: what the report shows of the MD side (paper Fig. 4 and the Fig. 1c inset), read
 // from the files `glassy md` writes: simulated XPCS (/glassy/md/xpcs with its two-time maps),
-// waiting times (/glassy/md/waiting), structure (/glassy/md/ifk, /glassy/md/strings) and glass
-// files (/md/state, /md/cooling, /md/tg). Read with HDF5 alone, so the report needs no LAMMPS.
+// waiting times (/glassy/md/waiting), structure (/glassy/md/ifk, /glassy/md/strings), glass
+// files (/md/state, /md/cooling, /md/tg) and temperature series (/glassy/md/study). Read with HDF5
+// alone, so the report needs no LAMMPS.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -66,14 +67,27 @@ struct MdGlassView {
   std::size_t atoms = 0;
 };
 
+// A temperature series (`glassy md study`, /glassy/md/study): 1 + beta' against T with the trap
+// model, the rate of moves, and the hottest run's XPCS g2 with its KWW and ML fits.
+struct MdStudyView {
+  std::vector<std::string> labels;
+  std::vector<double> temperature, alpha, alpha_err, stated, tail_decades, moves_per_atom_per_tau,
+      duration_tau, md_seconds;
+  std::string compared;       // exchange, persistence or pooled
+  nlohmann::json trap, xpcs;  // the summary's parts (null when absent)
+  std::optional<double> hours_per_microsecond;
+  std::vector<double> lag_tau, g2, g2_err, kww, ml;  // the hottest run's shell g2 and fits
+};
+
 struct MdReportData {
   std::filesystem::path source;
   std::optional<MdXpcsView> xpcs;
   std::optional<MdWaitingView> waiting;
   std::optional<MdIfkView> ifk;
   std::optional<MdGlassView> glass;
+  std::optional<MdStudyView> study;
   std::optional<nlohmann::json> provenance;
-  bool empty() const { return !xpcs && !waiting && !ifk && !glass; }
+  bool empty() const { return !xpcs && !waiting && !ifk && !glass && !study; }
 };
 
 // Whether `file` (an HDF5 file) holds any MD result the report draws.

@@ -1,7 +1,7 @@
 // The MD figures of the paper: Fig. 4a-c (simulated two-time maps of the 3D shell, 2D cut and 1D
 // spot), Fig. 4d (speckle contrast per snapshot), Fig. 4e (normalised g2), the Fig. 1c inset
 // (waiting-time density with its power-law fit and the range it was fitted over), the cooling
-// curve with Tg, and the icosahedral/Frank-Kasper structure.
+// curve with Tg, the icosahedral/Frank-Kasper structure, and a temperature series (md study).
 #include <glassy/report/figures.hpp>
 #include <glassy/report/plotly_json.hpp>
 
@@ -198,6 +198,97 @@ void add_ifk(const MdIfkView& v, const std::string& id, std::vector<Figure>& out
   }
 }
 
+// 1 + beta' against T with the trap model's 1 + T/T0, and the rate of moves (md study).
+void add_study(const MdStudyView& v, const std::string& id, std::vector<Figure>& out) {
+  std::vector<double> t, a, e;
+  std::string unstated;
+  for (std::size_t i = 0; i < v.temperature.size(); ++i) {
+    if (v.stated[i] > 0) {
+      t.push_back(v.temperature[i]), a.push_back(v.alpha[i]), e.push_back(v.alpha_err[i]);
+    } else {
+      unstated += (unstated.empty() ? "" : ", ") + v.labels[i];
+    }
+  }
+  std::string caption =
+      fmt::format("Waiting-time exponent 1 + beta' of the {} times against temperature (md study)",
+                  v.compared.empty() ? "compared" : v.compared);
+  if (!unstated.empty())
+    caption += "; no exponent stated at " + unstated + " (tail too short or too few moves)";
+  const bool trap = v.trap.is_object() && v.trap.value("ok", false);
+  if (trap)
+    caption += fmt::format(
+        "; trap model 1 + T/T0 (line): T0 = {:.4g} +- {:.2g}, chi2 = {:.3g} for "
+        "{} dof",
+        v.trap.value("t0", 0.0), v.trap.value("t0_err", 0.0), v.trap.value("chi2", 0.0),
+        v.trap.value("dof", 0));
+  else if (v.trap.is_object())
+    caption += "; trap model not tested: " + v.trap.value("reason", std::string());
+  Figure f{id + "study-exponent", caption, {}, {}};
+  auto pts = scatter(t, a, "1 + beta'", "markers");
+  pts["error_y"] = error_bars(e);
+  pts["marker"] = {{"size", 8}, {"color", kPalette[0]}};
+  f.data.push_back(std::move(pts));
+  if (trap && !v.temperature.empty()) {
+    const auto [lo, hi] = std::minmax_element(v.temperature.begin(), v.temperature.end());
+    const double t0 = v.trap.value("t0", 1.0);
+    std::vector<double> x{0.95 * *lo, 1.05 * *hi}, y{1 + x[0] / t0, 1 + x[1] / t0};
+    auto l = scatter(x, y, "trap model 1 + T/T0", "lines");
+    l["line"] = {{"color", kPalette[1]}, {"dash", "dash"}};
+    f.data.push_back(std::move(l));
+  }
+  f.layout = layout(400, axis("T (LJ)"), axis("1 + beta'"));
+  out.push_back(std::move(f));
+
+  if (!v.moves_per_atom_per_tau.empty()) {
+    Figure r{id + "study-rate",
+             "Moves of one bond length per atom per tau against temperature: how long a run at "
+             "each T must be for a tail over a decade",
+             {},
+             {}};
+    auto m =
+        scatter(v.temperature, v.moves_per_atom_per_tau, "moves per atom per tau", "markers+lines");
+    r.data.push_back(std::move(m));
+    r.layout = layout(360, axis("T (LJ)"), axis("moves per atom per tau", true));
+    out.push_back(std::move(r));
+  }
+
+  if (!v.lag_tau.empty() && v.xpcs.is_object()) {
+    auto words = [&](const char* key, const char* name) {
+      const auto j = v.xpcs.value(key, nlohmann::json());
+      if (!j.is_object() || !j.value("ok", false))
+        return fmt::format("{}: no fit ({})", name,
+                           j.is_object() ? j.value("reason", std::string()) : "absent");
+      const auto& p = j["parameters"];
+      return fmt::format("{}: tau = {:.4g} +- {:.2g} tau, beta = {:.3f} +- {:.3f}", name,
+                         p["tau"].value("value", 0.0), p["tau"].value("error", 0.0),
+                         p["beta"].value("value", 0.0), p["beta"].value("error", 0.0));
+    };
+    Figure g{id + "study-xpcs",
+             fmt::format("Simulated XPCS g2 of the 3D shell at T = {} (the hottest run): g2 - 1 "
+                         "falls to {:.2f} of its first lag ({}). {}; {}",
+                         v.xpcs.value("label", std::string()), v.xpcs.value("remaining", 0.0),
+                         v.xpcs.value("decayed", false) ? "decayed" : "not decayed enough",
+                         words("kww", "KWW"), words("ml", "Mittag-Leffler")),
+             {},
+             {}};
+    auto d = scatter(v.lag_tau, v.g2, "g2", "markers");
+    if (!v.g2_err.empty()) d["error_y"] = error_bars(v.g2_err);
+    g.data.push_back(std::move(d));
+    if (!v.kww.empty()) {
+      auto k = scatter(v.lag_tau, v.kww, "KWW", "lines");
+      k["line"] = {{"color", kPalette[1]}};
+      g.data.push_back(std::move(k));
+    }
+    if (!v.ml.empty()) {
+      auto m = scatter(v.lag_tau, v.ml, "Mittag-Leffler", "lines");
+      m["line"] = {{"color", kPalette[2]}, {"dash", "dash"}};
+      g.data.push_back(std::move(m));
+    }
+    g.layout = layout(400, axis("lag (tau)", true), axis("g2"));
+    out.push_back(std::move(g));
+  }
+}
+
 }  // namespace
 
 std::vector<Figure> make_md_figures(const MdReportData& d, const std::string& id_prefix) {
@@ -206,6 +297,7 @@ std::vector<Figure> make_md_figures(const MdReportData& d, const std::string& id
   if (d.xpcs) add_xpcs(*d.xpcs, id_prefix, out);
   if (d.waiting) add_waiting(*d.waiting, id_prefix, out);
   if (d.ifk) add_ifk(*d.ifk, id_prefix, out);
+  if (d.study) add_study(*d.study, id_prefix, out);
   return out;
 }
 
@@ -243,6 +335,18 @@ std::string summarise_md(const MdReportData& d) {
           ", largest cluster {:.3f} of all atoms, {}", v.largest_cluster[last],
           !v.percolates.empty() && v.percolates[last] > 0 ? "percolates" : "does not percolate");
     s += "\n";
+  }
+  if (d.study) {
+    const auto& v = *d.study;
+    s += fmt::format("  temperature series: {} runs", v.temperature.size());
+    if (v.trap.is_object() && v.trap.value("ok", false))
+      s += fmt::format(", trap model T0 = {:.4g} +- {:.2g}", v.trap.value("t0", 0.0),
+                       v.trap.value("t0_err", 0.0));
+    s += "\n";
+    for (std::size_t i = 0; i < v.temperature.size(); ++i)
+      s += v.stated[i] > 0 ? fmt::format("    T = {}: 1 + beta' = {:.3f} +- {:.3f}\n", v.labels[i],
+                                         v.alpha[i], v.alpha_err[i])
+                           : fmt::format("    T = {}: no exponent stated\n", v.labels[i]);
   }
   return s;
 }
