@@ -22,6 +22,8 @@ void print_run(const md::StudyRun& r) {
               r.moves_per_atom_per_tau);
   if (r.md_seconds > 0)
     std::printf(", MD %.0f s at %.3g atom-steps/s", r.md_seconds, r.atom_steps_per_second);
+  else
+    std::printf(", MD cost not recorded (an older glassy made it)");
   std::printf("\n");
   const auto& f = r.compared;
   if (f.stated) {
@@ -125,7 +127,10 @@ void register_md_study(CLI::App& md) {
         std::printf("    the waiting times at this T predict beta = beta' = %.3f\n",
                     *x.waiting_beta);
     }
-    std::printf("wrote %s: MD %.0f s, analyses %.0f s", a->out.c_str(), s.md_seconds,
+    std::printf("wrote %s: MD %.0f s%s, analyses %.0f s", a->out.c_str(), s.md_seconds,
+                s.runs_without_cost > 0
+                    ? fmt::format(" ({} runs without a recorded cost)", s.runs_without_cost).c_str()
+                    : "",
                 s.analysis_seconds);
     if (s.hours_per_microsecond)
       std::printf(" (%.3g hours of MD per microsecond at this size on this machine)",

@@ -147,11 +147,11 @@ TEST(MdStudy, SeriesRunsReusesResumesAndRefuses) {
   const auto again = run_temperature_study(dir / "g.h5", dir / "s2.h5", o);
   for (std::size_t i = 0; i < 2; ++i) {
     EXPECT_EQ(again.runs[i].how, "reused");
-    EXPECT_EQ(again.runs[i].md_seconds, 0);
+    EXPECT_EQ(again.runs[i].md_seconds, s.runs[i].md_seconds);  // the cost the file records
     EXPECT_EQ(again.runs[i].moves, s.runs[i].moves);
     EXPECT_EQ(again.runs[i].compared.alpha, s.runs[i].compared.alpha);
   }
-  EXPECT_FALSE(again.hours_per_microsecond.has_value());
+  EXPECT_EQ(again.hours_per_microsecond, s.hours_per_microsecond);
   EXPECT_EQ(again.xpcs->g2, s.xpcs->g2);
 
   // Another seed finds runs it did not make: refused, the trajectory untouched.
@@ -178,6 +178,12 @@ TEST(MdStudy, SeriesRunsReusesResumesAndRefuses) {
   resumed.xpcs = false;
   const auto r = run_temperature_study(dir / "g.h5", dir / "s4.h5", resumed);
   EXPECT_EQ(r.runs[0].how, "resumed");
+  // Its cost adds both calls: 5000 steps, then 4000 .. 8000 again, of 128 atoms.
+  const auto cost = read_run_cost(runs2 / "T0.6.h5");
+  ASSERT_TRUE(cost.has_value());
+  EXPECT_EQ(cost->atom_steps, 128.0 * (5000 + 4000));
+  EXPECT_GT(cost->wall_seconds, 0);
+  EXPECT_EQ(r.runs[0].md_seconds, cost->wall_seconds);
   EXPECT_FALSE(r.xpcs.has_value());
   auto a = open_trajectory(runs / "T0.6.h5"), b = open_trajectory(runs2 / "T0.6.h5");
   ASSERT_EQ(a->frames(), b->frames());

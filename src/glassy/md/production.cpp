@@ -146,6 +146,16 @@ ProductionResult run_production(const std::filesystem::path& start,
     }
   }
 
+  // The cost of the earlier calls of a resumed run, to which this call's is added.
+  const RunCost earlier = writer ? writer->cost() : RunCost{};
+  const double atoms = static_cast<double>(g.species.size());
+  auto record_cost = [&](std::int64_t step) {
+    writer->record_cost(
+        {earlier.wall_seconds +
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+         earlier.atom_steps + atoms * static_cast<double>(step - first)});
+  };
+
   ProductionResult r;
   r.temperature = temperature;
   r.steps = total;
@@ -172,7 +182,10 @@ ProductionResult run_production(const std::filesystem::path& start,
       break;
     }
     if (restart_every > 0 && step % restart_every == 0 && step < total) {
-      if (writer) writer->flush();  // frames up to the restart are durable before it exists
+      if (writer) {
+        record_cost(step);
+        writer->flush();  // frames up to the restart are durable before it exists
+      }
       s.write_restart(restart);
       setup = true;  // what a resumed run does after read_restart (see the top of this file)
     }
@@ -181,6 +194,7 @@ ProductionResult run_production(const std::filesystem::path& start,
 
   if (writer) {
     r.frames = writer->frames();
+    record_cost(step);
     if (stopped) {
       writer->flush();
       r.trajectory = TrajectoryWriter::partial_path(out);

@@ -55,6 +55,14 @@ std::string describe(const nlohmann::json& stored) {
                      stored.value("seed", nlohmann::json()).dump());
 }
 
+// The run's cost as its trajectory records it (every call that made it, whoever ran it).
+void read_cost(StudyRun& run) {
+  const auto cost = read_run_cost(run.trajectory);
+  if (!cost || cost->wall_seconds <= 0) return;  // made by a glassy that did not record it
+  run.md_seconds = cost->wall_seconds;
+  run.atom_steps_per_second = cost->atom_steps / cost->wall_seconds;
+}
+
 // Runs, resumes or reuses one temperature's trajectory.
 void make_run(const std::filesystem::path& glass, const GlassState& start,
               const ProductionOptions& p, StudyRun& run) {
@@ -74,6 +82,7 @@ void make_run(const std::filesystem::path& glass, const GlassState& start,
     });
     run.how = "reused";
     run.steps = std::llround(p.duration_tau / p.timestep);
+    read_cost(run);
     return;
   }
   ProductionOptions go = p;
@@ -91,9 +100,8 @@ void make_run(const std::filesystem::path& glass, const GlassState& start,
   const auto r = run_production(glass, run.trajectory, go);
   require(r.complete, "md study: the run at " + run.label + " stopped before its end");
   run.how = go.resume ? "resumed" : "ran";
-  run.md_seconds = r.seconds;
-  run.atom_steps_per_second = r.atom_steps_per_second;
   run.steps = r.steps;
+  read_cost(run);
 }
 
 void analyse_waiting(const TemperatureStudyOptions& o, StudyRun& run) {
@@ -263,6 +271,7 @@ void write_study_file(const h5::File& file, const std::filesystem::path& glass,
   nlohmann::json summary{{"compared", kinds[static_cast<int>(o.compared)]},
                          {"runs", runs},
                          {"md_seconds", s.md_seconds},
+                         {"runs_without_cost", s.runs_without_cost},
                          {"analysis_seconds", s.analysis_seconds}};
   summary["hours_per_microsecond"] =
       s.hours_per_microsecond ? nlohmann::json(*s.hours_per_microsecond) : nlohmann::json();
@@ -387,6 +396,7 @@ TemperatureStudy run_temperature_study(const std::filesystem::path& glass,
     make_run(glass, start, plan[i], r);
     s.md_seconds += r.md_seconds;
     atom_steps += r.atom_steps_per_second * r.md_seconds;
+    if (r.md_seconds <= 0) ++s.runs_without_cost;
     const auto t0 = Clock::now();
     analyse_waiting(o, r);
     s.analysis_seconds += seconds_since(t0);

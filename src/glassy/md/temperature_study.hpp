@@ -56,9 +56,11 @@ struct StudyRun {
   std::string label;  // "0.9Tf": the temperature as given, its number written shortest
   double temperature = 0;
   std::filesystem::path trajectory, waiting_file;
-  std::string how;                   // "ran", "resumed" or "reused"
-  double md_seconds = 0;             // wall time of the MD in this call (0 when reused)
-  double atom_steps_per_second = 0;  // of this call's MD (0 when reused)
+  std::string how;  // "ran", "resumed" or "reused"
+  // The MD's cost as the trajectory records it (md/trajectory RunCost: every call that made it,
+  // here or by hand); 0 for a trajectory of an older glassy, which did not record it.
+  double md_seconds = 0;
+  double atom_steps_per_second = 0;
   std::int64_t steps = 0;
   double duration_tau = 0;
   std::size_t atoms = 0, snapshots = 0, moves = 0;
@@ -97,9 +99,11 @@ struct TemperatureStudy {
   std::vector<StudyRun> runs;  // in the order given
   TrapModelFit trap;
   std::optional<StudyXpcs> xpcs;
-  double md_seconds = 0, analysis_seconds = 0;  // this call
-  // Hours of MD per microsecond at this atom count, from the measured rate of the runs of this
-  // call (absent when every run was reused).
+  double md_seconds = 0;              // MD wall time of the runs, as recorded (see StudyRun)
+  std::size_t runs_without_cost = 0;  // runs whose trajectories record no cost
+  double analysis_seconds = 0;        // this call
+  // Hours of MD per microsecond at this atom count, from the recorded rate of the runs (absent
+  // when none recorded its cost).
   std::optional<double> hours_per_microsecond;
 };
 

@@ -322,6 +322,35 @@ void TrajectoryWriter::truncate_after(std::int64_t step) {
   }
 }
 
+namespace {
+constexpr const char* kCostSeconds = "run_wall_seconds";
+constexpr const char* kCostAtomSteps = "run_atom_steps";
+}  // namespace
+
+RunCost TrajectoryWriter::cost() const {
+  const auto g = impl_->file->group(kGroup);  // alive while its attributes are used
+  const auto a = g.attrs();
+  if (!a.has(kCostSeconds) || !a.has(kCostAtomSteps)) return {};
+  return {a.get_double(kCostSeconds), a.get_double(kCostAtomSteps)};
+}
+
+void TrajectoryWriter::record_cost(const RunCost& cost) {
+  const auto g = impl_->file->group(kGroup);
+  const auto a = g.attrs();
+  a.set(kCostSeconds, cost.wall_seconds);
+  a.set(kCostAtomSteps, cost.atom_steps);
+}
+
+std::optional<RunCost> read_run_cost(const std::filesystem::path& file) {
+  if (!h5::File::is_hdf5(file)) return std::nullopt;
+  const auto f = h5::File::open(file);
+  if (!f.is_group(kGroup)) return std::nullopt;
+  const auto g = f.group(kGroup);
+  const auto a = g.attrs();
+  if (!a.has(kCostSeconds) || !a.has(kCostAtomSteps)) return std::nullopt;
+  return RunCost{a.get_double(kCostSeconds), a.get_double(kCostAtomSteps)};
+}
+
 void TrajectoryWriter::flush() {
   if (impl_->file) impl_->file->flush();
 }

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace glassy::md {
@@ -64,6 +65,17 @@ std::unique_ptr<TrajectorySource> open_trajectory(const std::filesystem::path& f
 // The thermodynamic log (/md/thermo) of a glassy HDF5 trajectory.
 std::vector<ThermoSample> read_thermo_log(const std::filesystem::path& file);
 
+// What a production run cost on the machine that ran it, summed over its calls: a resumed run
+// adds each call's wall time and the atom-steps it computed (steps recomputed after the restart
+// included). Stored as attributes of /md/trajectory.
+struct RunCost {
+  double wall_seconds = 0;
+  double atom_steps = 0;
+};
+
+// The recorded cost; absent in trajectories of an older glassy and in other formats.
+std::optional<RunCost> read_run_cost(const std::filesystem::path& file);
+
 // Writes a glassy HDF5 trajectory to "<out>.partial" and renames it onto `out` on commit().
 // Dropped without commit() (an exception, a stop for a later resume) the partial file stays so
 // that a run can be resumed. resume = true reopens an existing "<out>.partial" (its species and
@@ -82,6 +94,8 @@ class TrajectoryWriter {
   std::int64_t last_step() const;  // step of the last frame; -1 when empty
   // Drops frames and thermo samples with step > `step` (resume from an older restart).
   void truncate_after(std::int64_t step);
+  RunCost cost() const;  // recorded so far: zero in a new file, the earlier calls' after resume
+  void record_cost(const RunCost& cost);
   void flush();   // makes everything appended so far durable in the partial file
   void commit();  // closes and renames "<out>.partial" onto `out`
 
