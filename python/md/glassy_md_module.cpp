@@ -337,6 +337,8 @@ py::dict read_py(const std::string& path) {
     g["temperature"] = to_numpy(v.temperature);
     g["alpha"] = to_numpy(v.alpha);
     g["alpha_err"] = to_numpy(v.alpha_err);
+    g["alpha_mle"] = to_numpy(v.alpha_mle);
+    g["alpha_mle_err"] = to_numpy(v.alpha_mle_err);
     g["stated"] = to_numpy(v.stated);
     g["tail_decades"] = to_numpy(v.tail_decades);
     g["moves_per_atom_per_tau"] = to_numpy(v.moves_per_atom_per_tau);

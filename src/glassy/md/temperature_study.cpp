@@ -215,8 +215,8 @@ void write_study_file(const h5::File& file, const std::filesystem::path& glass,
   g.attrs().set("glass", glass.string());
   const std::size_t n = s.runs.size();
   std::vector<std::string> labels, how;
-  std::vector<double> t(n), alpha(n), alpha_err(n), stated(n), decades(n), tail(n), p(n), moves(n),
-      rate(n), md_seconds(n), duration(n);
+  std::vector<double> t(n), alpha(n), alpha_err(n), mle(n), mle_err(n), stated(n), decades(n),
+      tail(n), p(n), moves(n), rate(n), md_seconds(n), duration(n);
   nlohmann::json runs = nlohmann::json::array();
   for (std::size_t i = 0; i < n; ++i) {
     const auto& r = s.runs[i];
@@ -225,6 +225,8 @@ void write_study_file(const h5::File& file, const std::filesystem::path& glass,
     t[i] = r.temperature;
     alpha[i] = r.compared.stated ? r.compared.alpha : std::nan("");
     alpha_err[i] = r.compared.stated ? r.compared.alpha_error : std::nan("");
+    mle[i] = r.compared.ok ? r.compared.alpha : std::nan("");
+    mle_err[i] = r.compared.ok ? r.compared.alpha_error : std::nan("");
     stated[i] = r.compared.stated ? 1 : 0;
     decades[i] = r.compared.tail_decades;
     tail[i] = static_cast<double>(r.compared.n_tail);
@@ -258,6 +260,12 @@ void write_study_file(const h5::File& file, const std::filesystem::path& glass,
            "1 + beta' of the compared waiting times; NaN "
            "where no exponent is stated");
   g.write<double>("alpha_err", alpha_err);
+  g.write<double>("alpha_mle", mle)
+      .attrs()
+      .set("definition",
+           "the maximum-likelihood 1 + beta' wherever a fit ran, stated or not (NaN: no fit); "
+           "where not stated it is shown, never claimed");
+  g.write<double>("alpha_mle_err", mle_err);
   g.write<double>("stated", stated);
   g.write<double>("tail_decades", decades);
   g.write<double>("n_tail", tail);

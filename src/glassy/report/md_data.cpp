@@ -133,6 +133,8 @@ MdStudyView read_study(const h5::File& f) {
   v.alpha = g.read<double>("alpha");
   v.alpha_err = g.read<double>("alpha_err");
   v.stated = g.read<double>("stated");
+  v.alpha_mle = read_or_empty(g, "alpha_mle");
+  v.alpha_mle_err = read_or_empty(g, "alpha_mle_err");
   v.tail_decades = read_or_empty(g, "tail_decades");
   v.moves_per_atom_per_tau = read_or_empty(g, "moves_per_atom_per_tau");
   v.duration_tau = read_or_empty(g, "duration_tau");

@@ -71,8 +71,8 @@ struct MdGlassView {
 // model, the rate of moves, and the hottest run's XPCS g2 with its KWW and ML fits.
 struct MdStudyView {
   std::vector<std::string> labels;
-  std::vector<double> temperature, alpha, alpha_err, stated, tail_decades, moves_per_atom_per_tau,
-      duration_tau, md_seconds;
+  std::vector<double> temperature, alpha, alpha_err, alpha_mle, alpha_mle_err, stated, tail_decades,
+      moves_per_atom_per_tau, duration_tau, md_seconds;
   std::string compared;       // exchange, persistence or pooled
   nlohmann::json trap, xpcs;  // the summary's parts (null when absent)
   std::optional<double> hours_per_microsecond;

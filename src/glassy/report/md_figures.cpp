@@ -200,20 +200,25 @@ void add_ifk(const MdIfkView& v, const std::string& id, std::vector<Figure>& out
 
 // 1 + beta' against T with the trap model's 1 + T/T0, and the rate of moves (md study).
 void add_study(const MdStudyView& v, const std::string& id, std::vector<Figure>& out) {
-  std::vector<double> t, a, e;
+  std::vector<double> t, a, e, tm, am, em;  // stated; maximum likelihood where not stated
   std::string unstated;
   for (std::size_t i = 0; i < v.temperature.size(); ++i) {
     if (v.stated[i] > 0) {
       t.push_back(v.temperature[i]), a.push_back(v.alpha[i]), e.push_back(v.alpha_err[i]);
-    } else {
-      unstated += (unstated.empty() ? "" : ", ") + v.labels[i];
+      continue;
     }
+    unstated += (unstated.empty() ? "" : ", ") + v.labels[i];
+    if (i < v.alpha_mle.size() && std::isfinite(v.alpha_mle[i]))
+      tm.push_back(v.temperature[i]), am.push_back(v.alpha_mle[i]),
+          em.push_back(v.alpha_mle_err[i]);
   }
   std::string caption =
       fmt::format("Waiting-time exponent 1 + beta' of the {} times against temperature (md study)",
                   v.compared.empty() ? "compared" : v.compared);
   if (!unstated.empty())
-    caption += "; no exponent stated at " + unstated + " (tail too short or too few moves)";
+    caption += "; no exponent stated at " + unstated +
+               " (tail too short, too few moves or a failed test: hollow grey markers are the "
+               "maximum-likelihood values there, shown but not claimed)";
   const bool trap = v.trap.is_object() && v.trap.value("ok", false);
   if (trap)
     caption += fmt::format(
@@ -228,6 +233,12 @@ void add_study(const MdStudyView& v, const std::string& id, std::vector<Figure>&
   pts["error_y"] = error_bars(e);
   pts["marker"] = {{"size", 8}, {"color", kPalette[0]}};
   f.data.push_back(std::move(pts));
+  if (!tm.empty()) {
+    auto mle = scatter(tm, am, "MLE, not stated", "markers");
+    mle["error_y"] = error_bars(em);
+    mle["marker"] = {{"size", 8}, {"color", "#999"}, {"symbol", "circle-open"}};
+    f.data.push_back(std::move(mle));
+  }
   if (trap && !v.temperature.empty()) {
     const auto [lo, hi] = std::minmax_element(v.temperature.begin(), v.temperature.end());
     const double t0 = v.trap.value("t0", 1.0);
