@@ -94,6 +94,8 @@ void register_md_study(CLI::App& md) {
                   fmt::format("Simulated runs for each goodness-of-fit p (default {})",
                               a->o.waiting.fit.n_boot));
   cmd->add_flag("--no-xpcs", a->no_xpcs, "Skip the simulated XPCS of the hottest run");
+  cmd->add_flag("--xpcs-all", a->o.xpcs_all,
+                "Simulated XPCS of every run, each fitted, to see how far each decays");
   cmd->callback([a, cmd] {
     auto& o = a->o;
     require(a->compared == "exchange" || a->compared == "persistence" || a->compared == "pooled",
@@ -116,8 +118,7 @@ void register_md_study(CLI::App& md) {
           t.t0, t.t0_err, t.points, t.chi2, t.dof, t.p_value.value_or(0));
     else
       std::printf("trap model: not tested (%s)\n", t.reason.c_str());
-    if (s.xpcs) {
-      const auto& x = *s.xpcs;
+    auto show = [](const md::StudyXpcs& x) {
       std::printf("simulated XPCS at T = %s: shell g2 - 1 falls to %.2f of its first lag (%s)\n",
                   x.label.c_str(), x.remaining,
                   x.decayed ? "decayed" : "not decayed enough for the fits to mean much");
@@ -126,7 +127,9 @@ void register_md_study(CLI::App& md) {
       if (x.waiting_beta)
         std::printf("    the waiting times at this T predict beta = beta' = %.3f\n",
                     *x.waiting_beta);
-    }
+    };
+    if (s.xpcs) show(*s.xpcs);
+    for (const auto& x : s.colder_xpcs) show(x);
     std::printf("wrote %s: MD %.0f s%s, analyses %.0f s", a->out.c_str(), s.md_seconds,
                 s.runs_without_cost > 0
                     ? fmt::format(" ({} runs without a recorded cost)", s.runs_without_cost).c_str()

@@ -353,6 +353,16 @@ py::dict read_py(const std::string& path) {
     g["g2_err"] = to_numpy(v.g2_err);
     g["kww"] = to_numpy(v.kww);
     g["ml"] = to_numpy(v.ml);
+    py::list colder;  // the other runs' g2 (md study --xpcs-all)
+    for (const auto& c : v.colder) {
+      py::dict k;
+      k["label"] = c.label;
+      k["remaining"] = c.remaining;
+      k["lag_tau"] = to_numpy(c.lag_tau);
+      k["g2"] = to_numpy(c.g2);
+      colder.append(k);
+    }
+    g["xpcs_colder"] = colder;
     d["study"] = g;
   }
   return d;

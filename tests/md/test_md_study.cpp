@@ -94,6 +94,7 @@ TemperatureStudyOptions tiny_study(const std::filesystem::path& runs) {
   o.run.snapshot_every = 100;
   o.run.restart_every = 2000;
   o.waiting.fit.n_boot = 10;
+  o.xpcs_all = true;
   o.runs = runs;
   return o;
 }
@@ -130,6 +131,9 @@ TEST(MdStudy, SeriesRunsReusesResumesAndRefuses) {
   ASSERT_GE(s.xpcs->g2.size(), 4u);
   EXPECT_DOUBLE_EQ(s.xpcs->remaining, (s.xpcs->g2.back() - 1) / (s.xpcs->g2.front() - 1));
   EXPECT_EQ(s.xpcs->decayed, s.xpcs->remaining <= o.decayed_fraction);
+  ASSERT_EQ(s.colder_xpcs.size(), 1u);  // xpcs_all: the other run too
+  EXPECT_EQ(s.colder_xpcs[0].label, "0.6");
+  EXPECT_TRUE(std::filesystem::exists(runs / "T0.6.xpcs.h5"));
 
   // The study file holds the table and the summary.
   {
@@ -141,6 +145,8 @@ TEST(MdStudy, SeriesRunsReusesResumesAndRefuses) {
     EXPECT_EQ(summary["runs"][0]["how"], "ran");
     EXPECT_EQ(summary["xpcs"]["label"], "0.8");
     EXPECT_EQ(g.group("xpcs").read<double>("g2"), s.xpcs->g2);
+    EXPECT_EQ(g.group("xpcs_colder/T0.6").read<double>("g2"), s.colder_xpcs[0].g2);
+    EXPECT_EQ(summary["xpcs_colder"][0]["label"], "0.6");
   }
 
   // Again: both runs reused, the same numbers.

@@ -72,7 +72,7 @@ def test_read_gives_a_temperature_series(tmp_path):
                     "--melt-time", "2", "--t-end", "0.3", "--out", glass], check=True,
                    capture_output=True, timeout=300)
     subprocess.run([cli, "-q", "md", "study", glass, "--temperatures", "0.6", "0.8", "--time", "20",
-                    "--every", "100", "--n-boot", "5", "--out", study], check=True,
+                    "--every", "100", "--n-boot", "5", "--xpcs-all", "--out", study], check=True,
                    capture_output=True, timeout=300)
     s = glassy.md.read(study)["study"]
     assert s["labels"] == ["0.6", "0.8"]
@@ -82,8 +82,10 @@ def test_read_gives_a_temperature_series(tmp_path):
         np.testing.assert_array_equal(s["temperature"], g["temperature"][()])
         np.testing.assert_array_equal(s["moves_per_atom_per_tau"], g["moves_per_atom_per_tau"][()])
         np.testing.assert_array_equal(s["g2"], g["xpcs/g2"][()])
+        np.testing.assert_array_equal(s["xpcs_colder"][0]["g2"], g["xpcs_colder/T0.6/g2"][()])
         summary = json.loads(g.attrs["summary"])
     assert s["xpcs"]["label"] == "0.8" == summary["xpcs"]["label"]
+    assert [c["label"] for c in s["xpcs_colder"]] == ["0.6"]
     assert s["trap_model"]["ok"] == summary["trap_model"]["ok"]
     assert s["hours_per_microsecond"] > 0
     # alpha is NaN exactly where no exponent is stated.

@@ -34,7 +34,7 @@ class MdReport : public ::testing::Test {
               " --threshold 0.5 --window 3",
           "-q md ifk " + d("traj.h5") + " --out " + d("ifk.h5") + " --snapshots 3 --string-lag 20",
           "-q md study " + d("glass.h5") + " --temperatures 0.8Tg 0.9Tg --time 10 --every 40 " +
-              "--n-boot 5 --runs " + d("runs") + " --out " + d("study.h5")}) {
+              "--n-boot 5 --xpcs-all --runs " + d("runs") + " --out " + d("study.h5")}) {
       const auto r = run_cli(args);
       ASSERT_EQ(r.exit_code, 0) << args << "\n" << r.output;
     }
@@ -118,7 +118,17 @@ TEST_F(MdReport, PageHoldsFig4TheWaitingInsetAndStructureWithTheFilesNumbers) {
   ASSERT_EQ(rt.size(), 2u);
   for (std::size_t k = 0; k < 2; ++k) EXPECT_NEAR(rt[k].get<double>(), rate[k], 1e-5 * rate[k]);
   const auto g2 = st.read<double>("glassy/md/study/xpcs/g2");
-  const auto& gt = by_id["md4-study-xpcs"]["data"][0]["y"];
+  const auto& gtraces = by_id["md4-study-xpcs"]["data"];
+  const auto colder = st.read<double>("glassy/md/study/xpcs_colder/T0.8Tg/g2");
+  bool colder_drawn = false;  // --xpcs-all: the colder run's g2 beside the hottest's
+  for (const auto& t : gtraces)
+    if (t["name"].get<std::string>().rfind("g2 at T = 0.8Tg", 0) == 0) {
+      colder_drawn = true;
+      ASSERT_EQ(t["y"].size(), colder.size());
+      EXPECT_NEAR(t["y"][0].get<double>(), colder[0], 1e-5 * colder[0]);
+    }
+  EXPECT_TRUE(colder_drawn);
+  const auto& gt = gtraces[0]["y"];
   ASSERT_EQ(gt.size(), g2.size());
   for (std::size_t k = 0; k < g2.size(); ++k) EXPECT_NEAR(gt[k].get<double>(), g2[k], 1e-5 * g2[k]);
   const auto& ex = by_id["md4-study-exponent"]["data"];

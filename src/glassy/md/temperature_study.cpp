@@ -133,13 +133,13 @@ fit::FitResult scaled_by_chi2(fit::FitResult r) {
   return r;
 }
 
-StudyXpcs analyse_xpcs(const TemperatureStudyOptions& o, const StudyRun& hottest,
+StudyXpcs analyse_xpcs(const TemperatureStudyOptions& o, const StudyRun& run,
                        const std::filesystem::path& file) {
   StudyXpcs x;
-  x.label = hottest.label;
-  x.temperature = hottest.temperature;
+  x.label = run.label;
+  x.temperature = run.temperature;
   x.file = file;
-  const auto sim = simulate_xpcs(hottest.trajectory, file, o.xpcs_options);
+  const auto sim = simulate_xpcs(run.trajectory, file, o.xpcs_options);
   ResultG2Request shell;
   shell.q_index = 0;  // region 0: the 3D shell
   const auto g = read_result_g2(file, shell);
@@ -151,7 +151,7 @@ StudyXpcs analyse_xpcs(const TemperatureStudyOptions& o, const StudyRun& hottest
     x.g2.push_back(g.g2[i]);
     if (!g.err.empty()) x.g2_err.push_back(g.err[i]);
   }
-  require(x.g2.size() >= 4, "md study: the simulated XPCS of " + hottest.trajectory.string() +
+  require(x.g2.size() >= 4, "md study: the simulated XPCS of " + run.trajectory.string() +
                                 " has fewer than 4 lags; run longer or take snapshots more often");
   const double first = x.g2.front() - 1;
   x.remaining = first > 0 ? (x.g2.back() - 1) / first : 1.0;
@@ -166,7 +166,7 @@ StudyXpcs analyse_xpcs(const TemperatureStudyOptions& o, const StudyRun& hottest
   f.fixed["baseline"] = 1.0;
   x.kww = scaled_by_chi2(fit::fit(fit::Model::Kww, x.lag_tau, x.g2, f));
   x.ml = scaled_by_chi2(fit::fit(fit::Model::MittagLeffler, x.lag_tau, x.g2, f));
-  if (hottest.compared.stated) x.waiting_beta = hottest.compared.beta_prime;
+  if (run.compared.stated) x.waiting_beta = run.compared.beta_prime;
   return x;
 }
 
@@ -195,6 +195,29 @@ nlohmann::json waiting_json(const WaitingFit& f) {
                    {"n_censored", f.n_censored},
                    {"run_factor_needed", f.run_factor_needed}};
   j["p_value"] = f.p_value ? nlohmann::json(*f.p_value) : nlohmann::json();
+  return j;
+}
+
+// One run's shell g2 with its fitted curves (NaN where a fit failed).
+void write_xpcs(const h5::Group& xg, const StudyXpcs& x) {
+  xg.write<double>("lag_tau", x.lag_tau).attrs().set("units", "LJ tau");
+  xg.write<double>("g2", x.g2).attrs().set("definition", "g2 of the 3D shell");
+  if (!x.g2_err.empty()) xg.write<double>("g2_err", x.g2_err);
+  std::vector<double> kww(x.lag_tau.size()), ml(x.lag_tau.size());
+  for (std::size_t i = 0; i < x.lag_tau.size(); ++i) {
+    kww[i] = x.kww.ok ? fit::evaluate(fit::Model::Kww, x.kww, x.lag_tau[i]) : std::nan("");
+    ml[i] = x.ml.ok ? fit::evaluate(fit::Model::MittagLeffler, x.ml, x.lag_tau[i]) : std::nan("");
+  }
+  xg.write<double>("kww", kww);
+  xg.write<double>("ml", ml);
+}
+
+nlohmann::json xpcs_json(const StudyXpcs& x, const TemperatureStudyOptions& o) {
+  nlohmann::json j{{"label", x.label},        {"temperature", x.temperature},
+                   {"file", x.file.string()}, {"remaining", x.remaining},
+                   {"decayed", x.decayed},    {"decayed_fraction", o.decayed_fraction},
+                   {"kww", fit_json(x.kww)},  {"ml", fit_json(x.ml)}};
+  j["waiting_beta"] = x.waiting_beta ? nlohmann::json(*x.waiting_beta) : nlohmann::json();
   return j;
 }
 
@@ -289,24 +312,16 @@ void write_study_file(const h5::File& file, const std::filesystem::path& glass,
   summary["trap_model"]["p_value"] =
       s.trap.p_value ? nlohmann::json(*s.trap.p_value) : nlohmann::json();
   if (s.xpcs) {
-    const auto& x = *s.xpcs;
-    auto xg = g.require_group("xpcs");
-    xg.write<double>("lag_tau", x.lag_tau).attrs().set("units", "LJ tau");
-    xg.write<double>("g2", x.g2).attrs().set("definition", "g2 of the 3D shell");
-    if (!x.g2_err.empty()) xg.write<double>("g2_err", x.g2_err);
-    std::vector<double> kww(x.lag_tau.size()), ml(x.lag_tau.size());
-    for (std::size_t i = 0; i < x.lag_tau.size(); ++i) {
-      kww[i] = x.kww.ok ? fit::evaluate(fit::Model::Kww, x.kww, x.lag_tau[i]) : std::nan("");
-      ml[i] = x.ml.ok ? fit::evaluate(fit::Model::MittagLeffler, x.ml, x.lag_tau[i]) : std::nan("");
+    write_xpcs(g.require_group("xpcs"), *s.xpcs);
+    summary["xpcs"] = xpcs_json(*s.xpcs, o);
+  }
+  if (!s.colder_xpcs.empty()) {
+    auto colder = g.require_group("xpcs_colder");
+    summary["xpcs_colder"] = nlohmann::json::array();
+    for (const auto& x : s.colder_xpcs) {
+      write_xpcs(colder.require_group("T" + x.label), x);
+      summary["xpcs_colder"].push_back(xpcs_json(x, o));
     }
-    xg.write<double>("kww", kww);
-    xg.write<double>("ml", ml);
-    summary["xpcs"] = {{"label", x.label},        {"temperature", x.temperature},
-                       {"file", x.file.string()}, {"remaining", x.remaining},
-                       {"decayed", x.decayed},    {"decayed_fraction", o.decayed_fraction},
-                       {"kww", fit_json(x.kww)},  {"ml", fit_json(x.ml)}};
-    summary["xpcs"]["waiting_beta"] =
-        x.waiting_beta ? nlohmann::json(*x.waiting_beta) : nlohmann::json();
   }
   g.attrs().set("summary", summary.dump());
 }
@@ -432,6 +447,10 @@ TemperatureStudy run_temperature_study(const std::filesystem::path& glass,
         [](const StudyRun& a, const StudyRun& b) { return a.temperature < b.temperature; });
     const auto t0 = Clock::now();
     s.xpcs = analyse_xpcs(o, *hottest, runs_dir / ("T" + hottest->label + ".xpcs.h5"));
+    if (o.xpcs_all)
+      for (const auto& r : s.runs)
+        if (r.label != hottest->label)
+          s.colder_xpcs.push_back(analyse_xpcs(o, r, runs_dir / ("T" + r.label + ".xpcs.h5")));
     s.analysis_seconds += seconds_since(t0);
   }
   write_study(out, glass, o, s);

@@ -42,7 +42,8 @@ struct TemperatureStudyOptions {
   // Which fitted waiting time enters 1 + beta'(T): exchange (the renewal waits; default),
   // persistence (the first move, more numerous but age-dependent) or pooled.
   WaitingKind compared = WaitingKind::kExchange;
-  bool xpcs = true;  // simulated XPCS of the hottest run
+  bool xpcs = true;       // simulated XPCS of the hottest run
+  bool xpcs_all = false;  // and of every other run (colder_xpcs), to see how far each decays
   MdXpcsOptions xpcs_options;
   // The XPCS g2 of the shell must fall to this fraction of its first-lag amplitude (g2 - 1) for
   // the relaxation to count as seen; the fits are made either way and the verdict stated.
@@ -98,10 +99,11 @@ struct StudyXpcs {
 struct TemperatureStudy {
   std::vector<StudyRun> runs;  // in the order given
   TrapModelFit trap;
-  std::optional<StudyXpcs> xpcs;
-  double md_seconds = 0;              // MD wall time of the runs, as recorded (see StudyRun)
-  std::size_t runs_without_cost = 0;  // runs whose trajectories record no cost
-  double analysis_seconds = 0;        // this call
+  std::optional<StudyXpcs> xpcs;       // the hottest run
+  std::vector<StudyXpcs> colder_xpcs;  // the others, in the order given (xpcs_all)
+  double md_seconds = 0;               // MD wall time of the runs, as recorded (see StudyRun)
+  std::size_t runs_without_cost = 0;   // runs whose trajectories record no cost
+  double analysis_seconds = 0;         // this call
   // Hours of MD per microsecond at this atom count, from the recorded rate of the runs (absent
   // when none recorded its cost).
   std::optional<double> hours_per_microsecond;

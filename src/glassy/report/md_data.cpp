@@ -160,6 +160,18 @@ MdStudyView read_study(const h5::File& f) {
     v.kww = read_or_empty(x, "kww");
     v.ml = read_or_empty(x, "ml");
   }
+  if (summary.is_object() && summary.contains("xpcs_colder") && g.is_group("xpcs_colder"))
+    for (const auto& c : summary["xpcs_colder"]) {
+      MdStudyView::Colder k;
+      k.label = c.value("label", std::string());
+      k.remaining = c.value("remaining", 0.0);
+      const std::string name = "xpcs_colder/T" + k.label;
+      if (!g.is_group(name)) continue;
+      const auto x = g.group(name);
+      k.lag_tau = x.read<double>("lag_tau");
+      k.g2 = x.read<double>("g2");
+      v.colder.push_back(std::move(k));
+    }
   return v;
 }
 

@@ -77,6 +77,12 @@ struct MdStudyView {
   nlohmann::json trap, xpcs;  // the summary's parts (null when absent)
   std::optional<double> hours_per_microsecond;
   std::vector<double> lag_tau, g2, g2_err, kww, ml;  // the hottest run's shell g2 and fits
+  struct Colder {                                    // the other runs' g2 (md study --xpcs-all)
+    std::string label;
+    double remaining = 0;
+    std::vector<double> lag_tau, g2;
+  };
+  std::vector<Colder> colder;
 };
 
 struct MdReportData {

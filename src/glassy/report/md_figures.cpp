@@ -282,6 +282,7 @@ void add_study(const MdStudyView& v, const std::string& id, std::vector<Figure>&
                          words("kww", "KWW"), words("ml", "Mittag-Leffler")),
              {},
              {}};
+    if (!v.colder.empty()) g.caption += " The colder runs' g2 (fainter) show how far each decays.";
     auto d = scatter(v.lag_tau, v.g2, "g2", "markers");
     if (!v.g2_err.empty()) d["error_y"] = error_bars(v.g2_err);
     g.data.push_back(std::move(d));
@@ -294,6 +295,15 @@ void add_study(const MdStudyView& v, const std::string& id, std::vector<Figure>&
       auto m = scatter(v.lag_tau, v.ml, "Mittag-Leffler", "lines");
       m["line"] = {{"color", kPalette[2]}, {"dash", "dash"}};
       g.data.push_back(std::move(m));
+    }
+    for (std::size_t k = 0; k < v.colder.size(); ++k) {
+      const auto& c = v.colder[k];
+      auto d = scatter(c.lag_tau, c.g2,
+                       fmt::format("g2 at T = {} (falls to {:.2f})", c.label, c.remaining),
+                       "markers+lines");
+      d["opacity"] = 0.6;
+      d["marker"] = {{"size", 4}, {"color", kPalette[(3 + k) % std::size(kPalette)]}};
+      g.data.push_back(std::move(d));
     }
     g.layout = layout(400, axis("lag (tau)", true), axis("g2"));
     out.push_back(std::move(g));
