@@ -107,6 +107,11 @@ void register_md_study(CLI::App& md) {
     o.xpcs = !a->no_xpcs;
     if (!a->runs.empty()) o.runs = a->runs;
     o.on_run = print_run;
+    o.on_md_start = [](const md::StudyRun& r) {
+      std::printf("  T = %s (%.4f): %s %.6g tau of MD into %s\n", r.label.c_str(), r.temperature,
+                  r.how.c_str(), r.duration_tau, r.trajectory.string().c_str());
+      std::fflush(stdout);
+    };
     provenance::record_input(a->in);
     provenance::record_options(given_options(*cmd));
     const auto s = md::run_temperature_study(a->in, a->out, o);

@@ -104,11 +104,13 @@ TEST(MdStudy, SeriesRunsReusesResumesAndRefuses) {
   prepare_glass(quick_glass(128), dir / "g.h5");
   const auto runs = dir / "runs";
   auto o = tiny_study(runs);
-  std::vector<std::string> reported;
+  std::vector<std::string> reported, started;
   o.on_run = [&](const StudyRun& r) { reported.push_back(r.label); };
+  o.on_md_start = [&](const StudyRun& r) { started.push_back(r.label + " " + r.how); };
   const auto s = run_temperature_study(dir / "g.h5", dir / "s.h5", o);
   ASSERT_EQ(s.runs.size(), 2u);
   EXPECT_EQ(reported, (std::vector<std::string>{"0.6", "0.8"}));
+  EXPECT_EQ(started, (std::vector<std::string>{"0.6 running", "0.8 running"}));
   for (const auto& r : s.runs) {
     EXPECT_EQ(r.how, "ran");
     EXPECT_GT(r.md_seconds, 0);
@@ -149,8 +151,10 @@ TEST(MdStudy, SeriesRunsReusesResumesAndRefuses) {
     EXPECT_EQ(summary["xpcs_colder"][0]["label"], "0.6");
   }
 
-  // Again: both runs reused, the same numbers.
+  // Again: both runs reused (no MD started), the same numbers.
+  started.clear();
   const auto again = run_temperature_study(dir / "g.h5", dir / "s2.h5", o);
+  EXPECT_TRUE(started.empty());
   for (std::size_t i = 0; i < 2; ++i) {
     EXPECT_EQ(again.runs[i].how, "reused");
     EXPECT_EQ(again.runs[i].md_seconds, s.runs[i].md_seconds);  // the cost the file records

@@ -65,7 +65,7 @@ void read_cost(StudyRun& run) {
 
 // Runs, resumes or reuses one temperature's trajectory.
 void make_run(const std::filesystem::path& glass, const GlassState& start,
-              const ProductionOptions& p, StudyRun& run) {
+              const ProductionOptions& p, const TemperatureStudyOptions& o, StudyRun& run) {
   const double temperature = production_temperature(p, start);
   const nlohmann::json tg = start.tg ? start.tg->to_json() : nlohmann::json();
   run.temperature = temperature;
@@ -97,6 +97,8 @@ void make_run(const std::filesystem::path& glass, const GlassState& start,
     });
     go.resume = true;
   }
+  run.how = go.resume ? "resuming" : "running";
+  if (o.on_md_start) o.on_md_start(run);
   const auto r = run_production(glass, run.trajectory, go);
   require(r.complete, "md study: the run at " + run.label + " stopped before its end");
   run.how = go.resume ? "resumed" : "ran";
@@ -416,7 +418,7 @@ TemperatureStudy run_temperature_study(const std::filesystem::path& glass,
   double atom_steps = 0;
   for (std::size_t i = 0; i < s.runs.size(); ++i) {
     auto& r = s.runs[i];
-    make_run(glass, start, plan[i], r);
+    make_run(glass, start, plan[i], o, r);
     s.md_seconds += r.md_seconds;
     atom_steps += r.atom_steps_per_second * r.md_seconds;
     if (r.md_seconds <= 0) ++s.runs_without_cost;

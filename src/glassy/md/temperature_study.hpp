@@ -4,7 +4,8 @@
 // against T beside the trap model's 1 + T/T0, and simulated XPCS (md/xpcs) of the hottest run
 // fitted with KWW and Mittag-Leffler (the paper could not fit at 0.8 Tg: g2 had not decayed).
 //
-// The runs live in a folder of trajectories, T<temperature>.h5, which the study reuses when a
+// The runs live in a folder of trajectories, T<label>.h5 (temperature_label: 1.0Tf -> T1Tf.h5),
+// which the study reuses when a
 // run with the same options is complete there and resumes when it was interrupted (its
 // .partial and .restart, as `md run --resume`). A run made by hand with `glassy md run`
 // (under mpirun too) into that folder, named so and with the same options, is reused as well;
@@ -49,8 +50,9 @@ struct TemperatureStudyOptions {
   // the relaxation to count as seen; the fits are made either way and the verdict stated.
   double decayed_fraction = 0.5;
   std::filesystem::path runs;  // folder of the trajectories; empty: "<out>.runs"
-  // Called after each temperature's run and analysis (for progress lines).
-  std::function<void(const StudyRun&)> on_run;
+  // Called after each temperature's run and analysis, and before an MD run starts or resumes
+  // (how = "running" or "resuming": a run of hours should say so before it begins).
+  std::function<void(const StudyRun&)> on_run, on_md_start;
 };
 
 struct StudyRun {
