@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstdio>
 
 namespace glassy::cli {
@@ -42,17 +43,19 @@ void print_run(const md::StudyRun& r) {
   std::fflush(stdout);
 }
 
-void print_fit(const char* name, const fit::FitResult& f) {
+void print_fit(const char* name, const fit::FitResult& f, double longest_lag) {
   if (!f.ok) {
     std::printf("    %s: no fit (%s)\n", name, f.reason.c_str());
     return;
   }
   std::printf(
-      "    %s: tau = %.4g +- %.2g tau, beta = %.3f +- %.3f, contrast %.3f, chi2_red %.3g%s, AIC "
-      "%.4g\n",
+      "    %s: tau = %.4g +- %.2g tau, beta = %.3f +- %.3f, contrast %.3f, rms residual %.2g, "
+      "AIC %.5g\n",
       name, f.param("tau"), f.error_of("tau"), f.param("beta"), f.error_of("beta"),
-      f.param("contrast"), f.chi2_red,
-      f.errors_scaled_by_chi2 ? " (errors scaled by its root)" : "", f.aic);
+      f.param("contrast"), std::sqrt(f.chi2_red), f.aic);
+  if (f.param("tau") > longest_lag)
+    std::printf("      tau lies beyond the longest lag (%.4g tau): extrapolated by the model\n",
+                longest_lag);
 }
 
 }  // namespace
@@ -127,8 +130,8 @@ void register_md_study(CLI::App& md) {
       std::printf("simulated XPCS at T = %s: shell g2 - 1 falls to %.2f of its first lag (%s)\n",
                   x.label.c_str(), x.remaining,
                   x.decayed ? "decayed" : "not decayed enough for the fits to mean much");
-      print_fit("KWW", x.kww);
-      print_fit("Mittag-Leffler", x.ml);
+      print_fit("KWW", x.kww, x.lag_tau.back());
+      print_fit("Mittag-Leffler", x.ml, x.lag_tau.back());
       if (x.waiting_beta)
         std::printf("    the waiting times at this T predict beta = beta' = %.3f\n",
                     *x.waiting_beta);

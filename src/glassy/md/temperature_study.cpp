@@ -121,20 +121,6 @@ void analyse_waiting(const TemperatureStudyOptions& o, StudyRun& run) {
   run.compared = o.compared == WaitingKind::kPersistence ? s.persistence : s.exchange;
 }
 
-// Multi-tau errors treat the lags as independent; along one trajectory they are not, and the
-// fits' chi2_red comes out well above 1 (31 on a 1,300 tau run at 1.05 Tf). The parameter errors
-// are then scaled by sqrt(chi2_red) (the Birge ratio), as fit::fit does without sigma.
-fit::FitResult scaled_by_chi2(fit::FitResult r) {
-  if (!r.ok || r.chi2_red <= 1 || r.errors_scaled_by_chi2) return r;
-  const double k = std::sqrt(r.chi2_red);
-  for (double& e : r.error) e *= k;
-  r.covariance *= r.chi2_red;
-  if (r.mean_time_error) *r.mean_time_error *= k;
-  if (r.tail_exponent_error) *r.tail_exponent_error *= k;
-  r.errors_scaled_by_chi2 = true;
-  return r;
-}
-
 StudyXpcs analyse_xpcs(const TemperatureStudyOptions& o, const StudyRun& run,
                        const std::filesystem::path& file) {
   StudyXpcs x;
@@ -158,16 +144,18 @@ StudyXpcs analyse_xpcs(const TemperatureStudyOptions& o, const StudyRun& run,
   const double first = x.g2.front() - 1;
   x.remaining = first > 0 ? (x.g2.back() - 1) / first : 1.0;
   x.decayed = x.remaining <= o.decayed_fraction;
+  // Unweighted, with errors from the residual scatter: the multi-tau errors treat the lags of one
+  // trajectory as independent, which they are not (chi2_red 420 with them on 16,000 tau at
+  // 1.0 Tf), and where one lag has none the file gives none at all.
   fit::FitOptions f;
-  f.sigma = x.g2_err;
   // A simulation has no shot noise and no static background: the intensities decorrelate
   // completely, so g2(inf) = 1 and only the contrast (which absorbs the vibrational drop before
   // the first lag) is free. A free baseline trades off against tau and beta when the run ends
   // before the decay does.
   f.free_contrast_baseline = true;
   f.fixed["baseline"] = 1.0;
-  x.kww = scaled_by_chi2(fit::fit(fit::Model::Kww, x.lag_tau, x.g2, f));
-  x.ml = scaled_by_chi2(fit::fit(fit::Model::MittagLeffler, x.lag_tau, x.g2, f));
+  x.kww = fit::fit(fit::Model::Kww, x.lag_tau, x.g2, f);
+  x.ml = fit::fit(fit::Model::MittagLeffler, x.lag_tau, x.g2, f);
   if (run.compared.stated) x.waiting_beta = run.compared.beta_prime;
   return x;
 }
@@ -215,10 +203,15 @@ void write_xpcs(const h5::Group& xg, const StudyXpcs& x) {
 }
 
 nlohmann::json xpcs_json(const StudyXpcs& x, const TemperatureStudyOptions& o) {
-  nlohmann::json j{{"label", x.label},        {"temperature", x.temperature},
-                   {"file", x.file.string()}, {"remaining", x.remaining},
-                   {"decayed", x.decayed},    {"decayed_fraction", o.decayed_fraction},
-                   {"kww", fit_json(x.kww)},  {"ml", fit_json(x.ml)}};
+  nlohmann::json j{{"label", x.label},
+                   {"longest_lag_tau", x.lag_tau.back()},
+                   {"temperature", x.temperature},
+                   {"file", x.file.string()},
+                   {"remaining", x.remaining},
+                   {"decayed", x.decayed},
+                   {"decayed_fraction", o.decayed_fraction},
+                   {"kww", fit_json(x.kww)},
+                   {"ml", fit_json(x.ml)}};
   j["waiting_beta"] = x.waiting_beta ? nlohmann::json(*x.waiting_beta) : nlohmann::json();
   return j;
 }
