@@ -282,7 +282,7 @@ void add_study(const MdStudyView& v, const std::string& id, std::vector<Figure>&
                          words("kww", "KWW"), words("ml", "Mittag-Leffler")),
              {},
              {}};
-    if (!v.colder.empty()) g.caption += " The colder runs' g2 (fainter) show how far each decays.";
+    if (!v.colder.empty()) g.caption += ". The colder runs' g2 (fainter) show how far each decays";
     auto d = scatter(v.lag_tau, v.g2, "g2", "markers");
     if (!v.g2_err.empty()) d["error_y"] = error_bars(v.g2_err);
     g.data.push_back(std::move(d));
