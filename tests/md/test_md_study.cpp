@@ -114,7 +114,7 @@ TEST(MdStudy, SeriesRunsReusesResumesAndRefuses) {
   for (const auto& r : s.runs) {
     EXPECT_EQ(r.how, "ran");
     EXPECT_GT(r.md_seconds, 0);
-    EXPECT_EQ(r.trajectory, study_trajectory_path(runs, r.label));
+    EXPECT_EQ(r.trajectory, study_run_file(runs, r.label));
     EXPECT_EQ(r.snapshots, 81u);
     EXPECT_TRUE(std::filesystem::exists(r.waiting_file));
     // The same analysis as `md waiting` on the same trajectory.
@@ -181,7 +181,7 @@ TEST(MdStudy, SeriesRunsReusesResumesAndRefuses) {
   ProductionOptions p = o.run;
   set_temperature("0.6", p);
   p.stop_after_step = 5000;  // the last restart is at 4000
-  EXPECT_FALSE(run_production(dir / "g.h5", study_trajectory_path(runs2, "0.6"), p).complete);
+  EXPECT_FALSE(run_production(dir / "g.h5", study_run_file(runs2, "0.6"), p).complete);
   auto resumed = o;
   resumed.runs = runs2;
   resumed.temperatures = {"0.6"};

@@ -63,23 +63,27 @@ void read_cost(StudyRun& run) {
   run.atom_steps_per_second = cost->atom_steps / cost->wall_seconds;
 }
 
-// Runs, resumes or reuses one temperature's trajectory.
+// Refuses a trajectory (complete or interrupted) in the runs folder made by another run.
+void require_same_run(const std::filesystem::path& file, const char* what,
+                      const ProductionOptions& p, double temperature, const nlohmann::json& tg) {
+  const auto old = open_trajectory(file);
+  require(same_run(old->header().protocol, p, temperature, tg), [&] {
+    return fmt::format(
+        "md study: {}{} holds another run ({}) than this study asks for (T = {}, {} tau, "
+        "snapshots every {} steps, seed {}, from this glass); give another --runs folder or "
+        "move it away",
+        what, file.string(), describe(old->header().protocol), temperature, p.duration_tau,
+        p.snapshot_every, p.seed);
+  });
+}
+
+// Runs, resumes or reuses one temperature's trajectory (run.temperature is already resolved).
 void make_run(const std::filesystem::path& glass, const GlassState& start,
               const ProductionOptions& p, const TemperatureStudyOptions& o, StudyRun& run) {
-  const double temperature = production_temperature(p, start);
   const nlohmann::json tg = start.tg ? start.tg->to_json() : nlohmann::json();
-  run.temperature = temperature;
   run.duration_tau = p.duration_tau;
   if (std::filesystem::exists(run.trajectory)) {
-    const auto old = open_trajectory(run.trajectory);
-    require(same_run(old->header().protocol, p, temperature, tg), [&] {
-      return fmt::format(
-          "md study: {} holds another run ({}) than this study asks for (T = {}, {} tau, "
-          "snapshots every {} steps, seed {}, from this glass); give another --runs folder or "
-          "move it away",
-          run.trajectory.string(), describe(old->header().protocol), temperature, p.duration_tau,
-          p.snapshot_every, p.seed);
-    });
+    require_same_run(run.trajectory, "", p, run.temperature, tg);
     run.how = "reused";
     run.steps = std::llround(p.duration_tau / p.timestep);
     read_cost(run);
@@ -88,13 +92,7 @@ void make_run(const std::filesystem::path& glass, const GlassState& start,
   ProductionOptions go = p;
   const auto partial = TrajectoryWriter::partial_path(run.trajectory);
   if (std::filesystem::exists(partial) && std::filesystem::exists(restart_path(run.trajectory))) {
-    const auto old = open_trajectory(partial);
-    require(same_run(old->header().protocol, p, temperature, tg), [&] {
-      return fmt::format(
-          "md study: the interrupted run {} was made with other options ({}); give another "
-          "--runs folder or move it away",
-          partial.string(), describe(old->header().protocol));
-    });
+    require_same_run(partial, "the interrupted run ", p, run.temperature, tg);
     go.resume = true;
   }
   run.how = go.resume ? "resuming" : "running";
@@ -108,7 +106,7 @@ void make_run(const std::filesystem::path& glass, const GlassState& start,
 
 void analyse_waiting(const TemperatureStudyOptions& o, StudyRun& run) {
   WaitingStudyOptions w = o.waiting;
-  w.fit.kind = o.compared == WaitingKind::kPooled ? WaitingKind::kPooled : WaitingKind::kExchange;
+  w.fit.kind = o.compared;  // the main fit is exchange (or pooled); persistence is always fitted
   const auto s = study_waiting_times(run.trajectory, run.waiting_file, w);
   run.atoms = s.times.atoms;
   run.snapshots = s.times.snapshots;
@@ -217,16 +215,6 @@ nlohmann::json xpcs_json(const StudyXpcs& x, const TemperatureStudyOptions& o) {
 }
 
 void write_study_file(const h5::File& file, const std::filesystem::path& glass,
-                      const TemperatureStudyOptions& o, const TemperatureStudy& s);
-
-void write_study(const std::filesystem::path& out, const std::filesystem::path& glass,
-                 const TemperatureStudyOptions& o, const TemperatureStudy& s) {
-  AtomicOutput result(out);
-  write_study_file(h5::File::create(result.temp_path()), glass, o, s);
-  result.commit();
-}
-
-void write_study_file(const h5::File& file, const std::filesystem::path& glass,
                       const TemperatureStudyOptions& o, const TemperatureStudy& s) {
   write_provenance(file);
   auto g = file.require_group("glassy/md/study");
@@ -321,6 +309,13 @@ void write_study_file(const h5::File& file, const std::filesystem::path& glass,
   g.attrs().set("summary", summary.dump());
 }
 
+void write_study(const std::filesystem::path& out, const std::filesystem::path& glass,
+                 const TemperatureStudyOptions& o, const TemperatureStudy& s) {
+  AtomicOutput result(out);
+  write_study_file(h5::File::create(result.temp_path()), glass, o, s);
+  result.commit();
+}
+
 }  // namespace
 
 std::string temperature_label(const std::string& text) {
@@ -330,9 +325,9 @@ std::string temperature_label(const std::string& text) {
   return fmt::format("{:g}{}", p.tg_fraction, p.fictive_tg ? "Tf" : "Tg");
 }
 
-std::filesystem::path study_trajectory_path(const std::filesystem::path& runs,
-                                            const std::string& label) {
-  return runs / ("T" + label + ".h5");
+std::filesystem::path study_run_file(const std::filesystem::path& runs, const std::string& label,
+                                     const std::string& suffix) {
+  return runs / ("T" + label + suffix);
 }
 
 TrapModelFit fit_trap_model(std::span<const double> temperature, std::span<const double> beta_prime,
@@ -402,8 +397,8 @@ TemperatureStudy run_temperature_study(const std::filesystem::path& glass,
     require(seen.insert(r.label).second, "md study: temperature " + r.label + " is given twice");
     plan.push_back(run_options(o, text));
     r.temperature = production_temperature(plan.back(), start);  // refuses 0.8Tf without Tf
-    r.trajectory = study_trajectory_path(runs_dir, r.label);
-    r.waiting_file = runs_dir / ("T" + r.label + ".waiting.h5");
+    r.trajectory = study_run_file(runs_dir, r.label);
+    r.waiting_file = study_run_file(runs_dir, r.label, ".waiting.h5");
     s.runs.push_back(r);
   }
   std::filesystem::create_directories(runs_dir);
@@ -441,11 +436,12 @@ TemperatureStudy run_temperature_study(const std::filesystem::path& glass,
         s.runs.begin(), s.runs.end(),
         [](const StudyRun& a, const StudyRun& b) { return a.temperature < b.temperature; });
     const auto t0 = Clock::now();
-    s.xpcs = analyse_xpcs(o, *hottest, runs_dir / ("T" + hottest->label + ".xpcs.h5"));
+    s.xpcs = analyse_xpcs(o, *hottest, study_run_file(runs_dir, hottest->label, ".xpcs.h5"));
     if (o.xpcs_all)
       for (const auto& r : s.runs)
         if (r.label != hottest->label)
-          s.colder_xpcs.push_back(analyse_xpcs(o, r, runs_dir / ("T" + r.label + ".xpcs.h5")));
+          s.colder_xpcs.push_back(
+              analyse_xpcs(o, r, study_run_file(runs_dir, r.label, ".xpcs.h5")));
     s.analysis_seconds += seconds_since(t0);
   }
   write_study(out, glass, o, s);

@@ -123,8 +123,9 @@ TemperatureStudy run_temperature_study(const std::filesystem::path& glass,
 // ("0.90Tf" -> "0.9Tf", "0.4" -> "0.4"); throws glassy::Error on a malformed one.
 std::string temperature_label(const std::string& text);
 
-// "T<label>.h5" in the runs folder.
-std::filesystem::path study_trajectory_path(const std::filesystem::path& runs,
-                                            const std::string& label);
+// "T<label><suffix>" in the runs folder: the trajectory (".h5"), its waiting-time result
+// (".waiting.h5") and simulated XPCS (".xpcs.h5").
+std::filesystem::path study_run_file(const std::filesystem::path& runs, const std::string& label,
+                                     const std::string& suffix = ".h5");
 
 }  // namespace glassy::md

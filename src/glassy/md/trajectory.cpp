@@ -325,13 +325,17 @@ void TrajectoryWriter::truncate_after(std::int64_t step) {
 namespace {
 constexpr const char* kCostSeconds = "run_wall_seconds";
 constexpr const char* kCostAtomSteps = "run_atom_steps";
+
+// The cost attributes of a trajectory's group; absent when it has none (an older glassy).
+std::optional<RunCost> cost_of(const h5::Group& trajectory) {
+  const auto a = trajectory.attrs();
+  if (!a.has(kCostSeconds) || !a.has(kCostAtomSteps)) return std::nullopt;
+  return RunCost{a.get_double(kCostSeconds), a.get_double(kCostAtomSteps)};
+}
 }  // namespace
 
 RunCost TrajectoryWriter::cost() const {
-  const auto g = impl_->file->group(kGroup);  // alive while its attributes are used
-  const auto a = g.attrs();
-  if (!a.has(kCostSeconds) || !a.has(kCostAtomSteps)) return {};
-  return {a.get_double(kCostSeconds), a.get_double(kCostAtomSteps)};
+  return cost_of(impl_->file->group(kGroup)).value_or(RunCost{});
 }
 
 void TrajectoryWriter::record_cost(const RunCost& cost) {
@@ -345,10 +349,7 @@ std::optional<RunCost> read_run_cost(const std::filesystem::path& file) {
   if (!h5::File::is_hdf5(file)) return std::nullopt;
   const auto f = h5::File::open(file);
   if (!f.is_group(kGroup)) return std::nullopt;
-  const auto g = f.group(kGroup);
-  const auto a = g.attrs();
-  if (!a.has(kCostSeconds) || !a.has(kCostAtomSteps)) return std::nullopt;
-  return RunCost{a.get_double(kCostSeconds), a.get_double(kCostAtomSteps)};
+  return cost_of(f.group(kGroup));
 }
 
 void TrajectoryWriter::flush() {
