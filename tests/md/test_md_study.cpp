@@ -223,7 +223,22 @@ TEST(MdStudy, BadInputGivesClearErrors) {
   EXPECT_NE(why.find("Tg estimate"), std::string::npos) << why;
   const auto same = error_of([&] { run_temperature_study(dir / "g.h5", dir / "g.h5", o); });
   EXPECT_NE(same.find("would destroy it"), std::string::npos) << same;
+  auto inside = o;
+  inside.runs = dir.path();
+  inside.temperatures = {"0.6"};
+  std::filesystem::copy_file(dir / "g.h5", dir / "T0.6.h5");
+  const auto glass_there =
+      error_of([&] { run_temperature_study(dir / "T0.6.h5", dir / "s.h5", inside); });
+  EXPECT_NE(glass_there.find("where the study keeps"), std::string::npos) << glass_there;
   EXPECT_FALSE(std::filesystem::exists(dir / "runs"));  // refused before anything was made
+  std::filesystem::create_directories(dir / "runs");    // as after an earlier study
+  // --out on one of the study's run files (the trajectory it reads, the analyses it writes) and
+  // a glass where the study keeps a run file are refused before anything runs.
+  for (const char* name : {"T0.6.h5", "T0.8.waiting.h5", "T0.6.xpcs.h5", "T0.6.h5.partial"}) {
+    const auto clash =
+        error_of([&] { run_temperature_study(dir / "g.h5", dir / "runs" / name, o); });
+    EXPECT_NE(clash.find("a file the study keeps in its runs folder"), std::string::npos) << clash;
+  }
 }
 
 }  // namespace

@@ -309,9 +309,11 @@ void write_study_file(const h5::File& file, const std::filesystem::path& glass,
   g.attrs().set("summary", summary.dump());
 }
 
-void write_study(const std::filesystem::path& out, const std::filesystem::path& glass,
-                 const TemperatureStudyOptions& o, const TemperatureStudy& s) {
-  AtomicOutput result(out);
+// `inputs`: the glass and every file of the runs folder, none of which `out` may be.
+void write_study(const std::filesystem::path& out, const std::vector<std::filesystem::path>& inputs,
+                 const TemperatureStudyOptions& o, const TemperatureStudy& s,
+                 const std::filesystem::path& glass) {
+  AtomicOutput result(out, inputs);
   write_study_file(h5::File::create(result.temp_path()), glass, o, s);
   result.commit();
 }
@@ -401,6 +403,27 @@ TemperatureStudy run_temperature_study(const std::filesystem::path& glass,
     r.waiting_file = study_run_file(runs_dir, r.label, ".waiting.h5");
     s.runs.push_back(r);
   }
+  // The study reads its trajectories and writes the other files of the runs folder: --out there
+  // would destroy a run (or the analyses just written), and a glass there would be written over.
+  // Compared by path before anything runs (the files may not exist yet), and by identity (links)
+  // when the study file is written.
+  std::vector<std::filesystem::path> run_files;
+  for (const auto& r : s.runs)
+    for (const auto& f :
+         {r.trajectory, TrajectoryWriter::partial_path(r.trajectory), restart_path(r.trajectory),
+          r.waiting_file, study_run_file(runs_dir, r.label, ".xpcs.h5")})
+      run_files.push_back(f);
+  const auto same = [](const std::filesystem::path& a, const std::filesystem::path& b) {
+    return std::filesystem::weakly_canonical(a) == std::filesystem::weakly_canonical(b);
+  };
+  for (const auto& f : run_files) {
+    require(!same(out, f), "--out " + out.string() + " is " + f.string() +
+                               ", a file the study keeps in its runs folder: writing there would "
+                               "destroy it; choose another --out or --runs");
+    require(!same(glass, f), "the glass " + glass.string() + " is " + f.string() +
+                                 ", where the study keeps one of its run files; give another "
+                                 "--runs folder");
+  }
   std::filesystem::create_directories(runs_dir);
 
   double atom_steps = 0;
@@ -444,7 +467,8 @@ TemperatureStudy run_temperature_study(const std::filesystem::path& glass,
               analyse_xpcs(o, r, study_run_file(runs_dir, r.label, ".xpcs.h5")));
     s.analysis_seconds += seconds_since(t0);
   }
-  write_study(out, glass, o, s);
+  run_files.push_back(glass);
+  write_study(out, run_files, o, s, glass);
   return s;
 }
 
