@@ -2,6 +2,7 @@
 #include <glassy/core/page_allocator.hpp>
 #include <glassy/core/progress.hpp>
 #include <glassy/corr/row_fold.hpp>
+#include <glassy/corr/sparse_tile.hpp>
 #include <glassy/corr/twotime.hpp>
 #include <glassy/io/hdf5.hpp>
 
@@ -257,24 +258,7 @@ void dense_numerator_rows(const BinBlock& a, const BinBlock& b, std::size_t r0, 
               (diagonal ? a : b).x.data(), k, 0.0, n + r0 * cols, static_cast<blasint>(cols));
 }
 
-// Single-threaded: the caller runs several tiles at once, one per thread.
-void sparse_numerators(const BinBlock& a, const BinBlock& b, std::size_t rows, std::size_t cols,
-                       std::size_t pixels, bool diagonal, const std::vector<double>& w2,
-                       double* n) {
-  std::fill(n, n + rows * cols, 0.0);
-  for (std::size_t j = 0; j < pixels; ++j) {
-    const auto a0 = a.offset[j], a1 = a.offset[j + 1];
-    const auto b0 = b.offset[j], b1 = b.offset[j + 1];
-    if (a0 == a1 || b0 == b1) continue;
-    for (auto e1 = a0; e1 < a1; ++e1) {
-      const double c1 = w2[j] * a.count[e1];
-      double* row = n + static_cast<std::size_t>(a.time[e1]) * cols;
-      // On the diagonal tile, pairs with t2 <= t1 only: the events are in time order.
-      const auto end = diagonal ? e1 + 1 : b1;
-      for (auto e2 = b0; e2 < end; ++e2) row[b.time[e2]] += c1 * b.count[e2];
-    }
-  }
-}
+SparseEvents events_of(const BinBlock& b) { return {b.offset, b.time, b.count}; }
 
 // C = P N / (S1 S2), NaN where either frame is invalid or empty in the bin.
 void normalise(const Block& block_a, const Block& block_b, const BinBlock& ba, const BinBlock& bb,
@@ -410,6 +394,15 @@ TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const Tw
   } single_threaded_blas;
   std::vector<std::vector<double>> n_buf(slots, std::vector<double>(block * block)),
       c_buf(slots, std::vector<double>(block * block));
+  // Sparse path: per tile buffer its scratch; per row worker and bin the pixel of each event of
+  // its head block, kept while the head stays (a row is computed in several rounds).
+  std::vector<SparseTileScratch> sparse_scratch(slots);
+  struct HeadPixels {
+    std::size_t first_frame = static_cast<std::size_t>(-1);
+    std::vector<std::uint32_t> pixel;
+  };
+  std::vector<std::vector<HeadPixels>> head_pixels(slots,
+                                                   std::vector<HeadPixels>(bin_pixels.size()));
   // One row's tiles into `sinks`, `buffers` tiles at a time (tile buffers first_buffer, ...), on
   // the threads when buffers > 1 (dense ones in slices of rows); the sinks see the tiles in a
   // fixed order whatever the thread count.
@@ -441,11 +434,18 @@ TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const Tw
 #pragma omp parallel for schedule(dynamic, 1) if (count > 1)
               for (std::size_t s = 0; s < count; ++s) normalised(s);
             } else {
+              auto& head = head_pixels[first_buffer][k];
+              if (head.first_frame != block_a.first) {
+                pixel_of_events(block_a.bins[k].offset, head.pixel);
+                head.first_frame = block_a.first;
+              }
+              const auto& a_pixel = head.pixel;
 #pragma omp parallel for schedule(dynamic, 1) if (count > 1)
               for (std::size_t s = 0; s < count; ++s) {
                 const Block& bb = *row_blocks[first + s];
-                sparse_numerators(block_a.bins[k], bb.bins[k], block_a.count, bb.count, pk,
-                                  &bb == &block_a, w2[k], nb(s));
+                sparse_numerators(events_of(block_a.bins[k]), a_pixel, events_of(bb.bins[k]),
+                                  block_a.count, bb.count, &bb == &block_a, w2[k], nb(s),
+                                  sparse_scratch[first_buffer + s]);
                 normalised(s);
               }
             }

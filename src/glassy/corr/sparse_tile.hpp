@@ -1,0 +1,49 @@
+// corr/sparse_tile: the numerators of one two-time tile from photon events,
+//   N(t1, t2) = sum_p w_p^2 I_p(t1) I_p(t2),
+// for t1 in a block A of frames and t2 in a block B (or the same block: only t2 <= t1).
+// Each block holds its events grouped by pixel (offset), in time order within a pixel.
+//
+// Why it is not the plain loop over pixels: at the paper's photon rate a pixel has ~2.5 events
+// per 512-frame block, so the loops over a pixel's events are a few iterations long and every
+// loop exit is a mispredicted branch, which also throws away the loads of the tile already in
+// flight. Here every event of A becomes a job "add c1 * B's events of my pixel to row t1", and
+// the jobs are sorted by how many events of B they add (1, 2, ... 7, each a loop of fixed length)
+// in chunks small enough to stay in cache; longer ones run as plain loops. 1.4x faster per tile
+// on the paper preset's tiles (bench_corr). The order of the sums is fixed by the events alone,
+// not by threads or ranks.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace glassy {
+
+struct SparseEvents {
+  std::span<const std::uint32_t> offset;  // pixels + 1: pixel j's events are offset[j] ..
+  std::span<const std::uint16_t> time;    // frame within the block
+  std::span<const float> count;           // photons
+};
+
+// The pixel of every event of `events` (its offset array expanded), for the block on the rows.
+void pixel_of_events(std::span<const std::uint32_t> offset, std::vector<std::uint32_t>& pixel);
+
+// Reused from tile to tile on one thread.
+struct SparseTileScratch {
+  struct Job {
+    std::uint32_t row;      // t1, frame within A
+    std::uint32_t b_first;  // B's first event of the pixel
+    double weight;          // w_p^2 * count(t1)
+  };
+  std::vector<Job> jobs;
+  std::vector<std::uint32_t> long_jobs;  // events of A whose pixel has 8 or more events in B
+};
+
+// n (rows x cols, row-major) = the numerators; `a_pixel` from pixel_of_events(a.offset). With
+// `diagonal` B is A and only entries with t2 <= t1 are written (the rest stay 0).
+void sparse_numerators(const SparseEvents& a, std::span<const std::uint32_t> a_pixel,
+                       const SparseEvents& b, std::size_t rows, std::size_t cols, bool diagonal,
+                       std::span<const double> w2, double* n, SparseTileScratch& scratch);
+
+}  // namespace glassy
