@@ -162,6 +162,11 @@ void register_run(CLI::App& md) {
   cmd->add_flag("--keep-velocities", a->o.keep_velocities,
                 "Start from the file's velocities instead of fresh ones at T");
   cmd->add_flag("--resume", a->o.resume, "Continue an interrupted run from its restart file");
+  cmd->add_flag("--keep-restart", a->o.keep_restart,
+                "Keep the restart file after the run, so that --extend can make it longer");
+  cmd->add_flag("--extend", a->o.extend,
+                "Make the complete run OUT longer (to --time) from the restart kept with it; "
+                "the frames equal one run of the whole length");
   cmd->add_option("--stop-after-step", a->o.stop_after_step,
                   "Stop (resumably) after this step, e.g. to fit a batch time limit");
   cmd->callback([a] {

@@ -85,6 +85,10 @@ void register_md_study(CLI::App& md) {
                   fmt::format("Steps between snapshots (default {})", a->o.run.snapshot_every));
   cmd->add_option("--seed", a->o.run.seed,
                   fmt::format("Velocity seed (default {})", a->o.run.seed));
+  cmd->add_option("--restart-every", a->o.run.restart_every,
+                  fmt::format("Steps between restart files (default {}); the one at the end of a "
+                              "run is kept, so a later --time extends it",
+                              a->o.run.restart_every));
   cmd->add_option("--timestep", a->o.run.timestep,
                   fmt::format("MD time step, tau (default {:g})", a->o.run.timestep));
   cmd->add_option("--compared", a->compared,

@@ -63,7 +63,7 @@ TEST(CliMd, PrepareTgRunAndAnalyses) {
   // The temperature series: one short run at 0.8 Tg in a runs folder, then reused.
   const auto study = (dir / "study.h5").string(), runs = (dir / "runs").string();
   const auto study_args = "-q md study " + glass + " --temperatures 0.8Tg --time 10 --every 40 " +
-                          "--n-boot 5 --runs " + runs + " --out ";
+                          "--restart-every 400 --n-boot 5 --runs " + runs + " --out ";
   r = run_cli(study_args + study);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("T = 0.8Tg"), std::string::npos) << r.output;
@@ -74,6 +74,20 @@ TEST(CliMd, PrepareTgRunAndAnalyses) {
   r = run_cli(study_args + (dir / "study2.h5").string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("reused"), std::string::npos) << r.output;
+  // A longer --time extends the run from the restart kept at its end (2000 steps, every 400).
+  r = run_cli("-q md study " + glass + " --temperatures 0.8Tg --time 12 --every 40 --n-boot 5 " +
+              "--runs " + runs + " --out " + (dir / "study3.h5").string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("extending 12 tau of MD"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("extended, 61 snapshots"), std::string::npos) << r.output;
+  // md run --extend on the run above, which kept no restart: one line, exit 2, file untouched.
+  const auto before = std::filesystem::file_size(traj);
+  r = run_cli("md run " + glass + " --out " + traj +
+              " --temperature 0.8Tg --time 40 --every 40 --restart-every 0 --extend");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(line_count(r.output), 1) << r.output;
+  EXPECT_NE(r.output.find("no restart was kept"), std::string::npos) << r.output;
+  EXPECT_EQ(std::filesystem::file_size(traj), before);
   r = run_cli("-q md ifk " + traj + " --out " + (dir / "ifk.h5").string() +
               " --snapshots 3 --string-lag 20");
   ASSERT_EQ(r.exit_code, 0) << r.output;

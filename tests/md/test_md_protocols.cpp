@@ -508,6 +508,101 @@ TEST(MdProtocols, ResumeGivesTheUninterruptedTrajectory) {
             std::string::npos);
 }
 
+// A complete run with its restart kept, made longer with extend, equals the longer run made in
+// one go: from a restart at its end (a restart boundary) or from the last one before its end.
+TEST(MdProtocols, ExtendGivesTheRunMadeInOneGo) {
+  ScratchDir dir;
+  prepare_glass(quick_glass(128), dir / "g.h5");
+  ProductionOptions p;
+  p.temperature = 0.45;
+  p.snapshot_every = 20;
+  p.restart_every = 200;
+  p.duration_tau = 7.0;  // 1400 steps
+  run_production(dir / "g.h5", dir / "whole.h5", p);
+  EXPECT_FALSE(std::filesystem::exists(restart_path(dir / "whole.h5")));
+  auto whole = open_trajectory(dir / "whole.h5");
+  ASSERT_EQ(whole->frames(), 71u);
+  const auto thermo_whole = read_thermo_log(dir / "whole.h5");
+  for (const double made : {4.0, 4.5}) {  // 800 steps (a boundary), 900 (the restart at 800)
+    const auto out = dir / ("part" + std::to_string(static_cast<int>(made * 10)) + ".h5");
+    ProductionOptions shorter = p;
+    shorter.duration_tau = made;
+    shorter.keep_restart = true;
+    run_production(dir / "g.h5", out, shorter);
+    ASSERT_TRUE(std::filesystem::exists(restart_path(out)));
+    ProductionOptions longer = p;
+    longer.extend = true;
+    const auto r = run_production(dir / "g.h5", out, longer);
+    EXPECT_TRUE(r.complete);
+    EXPECT_EQ(r.first_step, 800);
+    EXPECT_EQ(r.last_step, 1400);
+    EXPECT_FALSE(std::filesystem::exists(TrajectoryWriter::partial_path(out)));
+    EXPECT_FALSE(std::filesystem::exists(restart_path(out)));  // not kept this time
+    auto t = open_trajectory(out);
+    ASSERT_EQ(t->frames(), 71u) << made;
+    for (std::size_t f = 0; f < 71; ++f) {
+      const auto a = whole->read(f), b = t->read(f);
+      ASSERT_EQ(a.step, b.step);
+      ASSERT_EQ(a.positions, b.positions) << "frame " << f << " differs after extending " << made;
+    }
+    const auto thermo = read_thermo_log(out);
+    ASSERT_EQ(thermo.size(), thermo_whole.size());
+    for (std::size_t i = 0; i < thermo.size(); ++i)
+      EXPECT_EQ(thermo[i].total_energy, thermo_whole[i].total_energy);
+    EXPECT_EQ(t->header().protocol["duration_tau"], 7.0);
+    // The cost adds both calls, the steps made again included.
+    EXPECT_EQ(read_run_cost(out)->atom_steps, 128.0 * (made / 0.005 + 600));
+  }
+}
+
+TEST(MdProtocols, ExtendBadInput) {
+  ScratchDir dir;
+  prepare_glass(quick_glass(64), dir / "g.h5");
+  ProductionOptions p;
+  p.temperature = 0.45;
+  p.snapshot_every = 20;
+  p.restart_every = 200;
+  p.duration_tau = 2.0;
+  run_production(dir / "g.h5", dir / "plain.h5", p);  // no restart kept
+  ProductionOptions kept = p;
+  kept.keep_restart = true;
+  run_production(dir / "g.h5", dir / "kept.h5", kept);
+  const auto size = std::filesystem::file_size(dir / "kept.h5");
+  ProductionOptions longer = p;
+  longer.duration_tau = 3.0;
+  longer.extend = true;
+  auto error = [&](const ProductionOptions& o, const char* name) {
+    return error_of([&] { run_production(dir / "g.h5", dir / name, o); });
+  };
+  EXPECT_NE(error(longer, "none.h5").find("no complete run"), std::string::npos);
+  EXPECT_NE(error(longer, "plain.h5").find("no restart was kept"), std::string::npos);
+  ProductionOptions same = longer;
+  same.duration_tau = 2.0;
+  EXPECT_NE(error(same, "kept.h5").find("already holds 2 tau"), std::string::npos);
+  ProductionOptions hotter = longer;
+  hotter.temperature = 0.5;
+  EXPECT_NE(error(hotter, "kept.h5").find("another temperature"), std::string::npos);
+  ProductionOptions both = longer;
+  both.resume = true;
+  EXPECT_NE(error(both, "kept.h5").find("give one"), std::string::npos);
+  // Nothing was touched by the refusals.
+  EXPECT_EQ(std::filesystem::file_size(dir / "kept.h5"), size);
+  EXPECT_FALSE(std::filesystem::exists(TrajectoryWriter::partial_path(dir / "kept.h5")));
+  // An extension stopped part-way resumes like any run and ends where one run would.
+  ProductionOptions stopped = longer;
+  stopped.stop_after_step = 500;
+  EXPECT_FALSE(run_production(dir / "g.h5", dir / "kept.h5", stopped).complete);
+  EXPECT_EQ(std::filesystem::file_size(dir / "kept.h5"), size);  // still the complete run
+  EXPECT_NE(error(longer, "kept.h5").find("interrupted run"), std::string::npos);
+  ProductionOptions resume = p;
+  resume.duration_tau = 3.0;
+  resume.resume = true;
+  const auto r = run_production(dir / "g.h5", dir / "kept.h5", resume);
+  EXPECT_TRUE(r.complete);
+  EXPECT_EQ(r.first_step, 400);
+  EXPECT_EQ(open_trajectory(dir / "kept.h5")->frames(), 31u);
+}
+
 TEST(MdProtocols, ProductionBadInput) {
   ScratchDir dir;
   auto o = quick_glass(64);

@@ -199,6 +199,35 @@ TEST(MdStudy, SeriesRunsReusesResumesAndRefuses) {
   ASSERT_EQ(a->frames(), b->frames());
   EXPECT_EQ(a->read(a->frames() - 1).positions, b->read(b->frames() - 1).positions);
   EXPECT_EQ(r.runs[0].moves, s.runs[0].moves);
+
+  // A longer --time extends the run from the restart the study kept at its end, and gives the
+  // run made in one go.
+  ASSERT_TRUE(std::filesystem::exists(restart_path(runs2 / "T0.6.h5")));
+  auto longer = resumed;
+  longer.run.duration_tau = 50;  // 10000 steps
+  started.clear();
+  longer.on_md_start = o.on_md_start;
+  const auto x = run_temperature_study(dir / "g.h5", dir / "s5.h5", longer);
+  EXPECT_EQ(started, (std::vector<std::string>{"0.6 extending"}));
+  EXPECT_EQ(x.runs[0].how, "extended");
+  EXPECT_EQ(x.runs[0].duration_tau, 50);
+  EXPECT_EQ(read_run_cost(runs2 / "T0.6.h5")->atom_steps, 128.0 * (5000 + 4000 + 2000));
+  ProductionOptions whole = o.run;
+  set_temperature("0.6", whole);
+  whole.duration_tau = 50;
+  run_production(dir / "g.h5", dir / "whole.h5", whole);
+  auto c = open_trajectory(runs2 / "T0.6.h5"), d = open_trajectory(dir / "whole.h5");
+  ASSERT_EQ(c->frames(), 101u);
+  ASSERT_EQ(d->frames(), 101u);
+  EXPECT_EQ(c->read(100).positions, d->read(100).positions);
+  EXPECT_EQ(c->header().protocol["duration_tau"], 50.0);
+  // Reused at that length; a shorter --time than the run holds is refused, the run untouched.
+  EXPECT_EQ(run_temperature_study(dir / "g.h5", dir / "s6.h5", longer).runs[0].how, "reused");
+  EXPECT_NE(error_of([&] {
+              run_temperature_study(dir / "g.h5", dir / "s7.h5", resumed);
+            }).find("holds another run"),
+            std::string::npos);
+  EXPECT_EQ(open_trajectory(runs2 / "T0.6.h5")->frames(), 101u);
 }
 
 TEST(MdStudy, BadInputGivesClearErrors) {

@@ -63,6 +63,54 @@ std::filesystem::path restart_path(const std::filesystem::path& out) {
   return std::filesystem::path(out.string() + ".restart");
 }
 
+bool same_production_run(const nlohmann::json& stored, const ProductionOptions& p,
+                         double temperature, const nlohmann::json& tg, bool any_duration) {
+  if (!stored.is_object()) return false;
+  const auto want = p.to_json();
+  for (const char* key : {"protocol", "duration_tau", "snapshot_every", "timestep", "seed",
+                          "thermostat_damping_steps", "keep_velocities"})
+    if (!(any_duration && std::string(key) == "duration_tau") &&
+        stored.value(key, nlohmann::json()) != want[key])
+      return false;
+  return stored.value("temperature_resolved", -1.0) == temperature &&
+         stored.value("tg", nlohmann::json()) == tg;
+}
+
+namespace {
+
+// --extend: checks that `out` is a complete run of these options, shorter, with its restart kept.
+void check_extension(const std::filesystem::path& out, const ProductionOptions& o,
+                     double temperature, const nlohmann::json& tg) {
+  require(!o.resume,
+          "md run: --extend continues a complete run and --resume an interrupted one; give one");
+  require(std::filesystem::exists(out), [&] {
+    return "md run --extend: there is no complete run '" + out.string() +
+           "' to extend; make it first (with --keep-restart)";
+  });
+  const auto partial = TrajectoryWriter::partial_path(out);
+  require(!std::filesystem::exists(partial), [&] {
+    return "md run --extend: an interrupted run '" + partial.string() +
+           "' is there; finish it with --resume first, or remove it";
+  });
+  require(std::filesystem::exists(restart_path(out)), [&] {
+    return "md run --extend: no restart was kept with '" + out.string() +
+           "'; make runs to be extended with --keep-restart (glassy md study keeps them)";
+  });
+  const auto stored = open_trajectory(out)->header().protocol;
+  require(same_production_run(stored, o, temperature, tg, true), [&] {
+    return "md run --extend: '" + out.string() +
+           "' was made with another temperature, seed, time step, snapshot interval or glass; "
+           "extend it with the options it was made with";
+  });
+  const double made = stored.value("duration_tau", 0.0);
+  require(o.duration_tau > made, [&] {
+    return "md run --extend: '" + out.string() + "' already holds " + lammps_number(made) +
+           " tau; give a longer --time";
+  });
+}
+
+}  // namespace
+
 ProductionResult run_production(const std::filesystem::path& start,
                                 const std::filesystem::path& out, const ProductionOptions& o) {
   validate(o);
@@ -86,6 +134,10 @@ ProductionResult run_production(const std::filesystem::path& start,
   header.protocol["temperature_resolved"] = temperature;
   if (g.tg) header.protocol["tg"] = g.tg->to_json();
 
+  const nlohmann::json tg = g.tg ? g.tg->to_json() : nlohmann::json();
+  if (o.extend) check_extension(out, o, temperature, tg);
+  // An extension goes on as a resume of the complete run's copy.
+  const bool resume = o.resume || o.extend;
   if (o.resume) {
     require(std::filesystem::exists(restart), [&] {
       return "md run: cannot resume, no restart file '" + restart.string() +
@@ -101,7 +153,7 @@ ProductionResult run_production(const std::filesystem::path& start,
   }
 
   LammpsSession s;
-  if (o.resume) {
+  if (resume) {
     s.read_restart(model, restart);
   } else {
     const bool keep = o.keep_velocities && !g.velocities.empty();
@@ -122,13 +174,15 @@ ProductionResult run_production(const std::filesystem::path& start,
   });
   std::optional<TrajectoryWriter> writer;
   if (s.is_root()) {
-    writer.emplace(out, header, o.resume);
-    if (!o.resume) {  // a stale restart of an earlier run must not be resumed into this one
+    if (o.extend) std::filesystem::copy_file(out, TrajectoryWriter::partial_path(out));
+    writer.emplace(out, header, resume);
+    if (o.extend) writer->set_protocol(header.protocol);  // the longer duration
+    if (!resume) {  // a stale restart of an earlier run must not be resumed into this one
       std::error_code ignored;
       std::filesystem::remove(restart, ignored);
     }
   }
-  if (o.resume) {
+  if (resume) {
     if (writer) {
       writer->truncate_after(first);
       require(writer->last_step() == first, [&] {
@@ -191,6 +245,15 @@ ProductionResult run_production(const std::filesystem::path& start,
     }
   }
   if (!stopped) progress.finish();
+  // A restart at the end, for a later extension; only on a restart boundary, where a longer run
+  // made in one go would write one too (and rebuild its setup, as the extension will).
+  if (!stopped && o.keep_restart && restart_every > 0 && step % restart_every == 0) {
+    if (writer) {
+      record_cost(step);
+      writer->flush();
+    }
+    s.write_restart(restart);
+  }
 
   if (writer) {
     r.frames = writer->frames();

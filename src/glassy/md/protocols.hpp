@@ -114,8 +114,15 @@ struct ProductionOptions {
   // Stop after the frame at this step (> 0), leaving the partial trajectory and the last restart
   // for a later resume, as an interrupted run would; for batch time limits and tests.
   std::int64_t stop_after_step = 0;
-  bool keep_restart = false;  // keep "<out>.restart" after a complete run
-  UnitMapping units;          // stored in the trajectory header
+  // Keep "<out>.restart" after a complete run, so that it can be extended: written at the end
+  // when the run's length is a multiple of restart_every, else the last one before the end.
+  bool keep_restart = false;
+  // Continue the complete run `out` to this longer duration from the restart kept with it. The
+  // frames after that restart are made again, so the longer trajectory equals one run of the
+  // whole duration; the complete file stays in place until the longer one replaces it, and an
+  // interrupted extension resumes like any run.
+  bool extend = false;
+  UnitMapping units;  // stored in the trajectory header
 
   nlohmann::json to_json() const;
 };
@@ -143,6 +150,12 @@ void set_temperature(const std::string& text, ProductionOptions& options);
 double production_temperature(const ProductionOptions& options, const GlassState& start);
 
 std::filesystem::path restart_path(const std::filesystem::path& out);  // "<out>.restart"
+
+// Whether a trajectory's recorded protocol (`stored`) is the run `options` asks for at the
+// resolved `temperature` from the glass with this Tg record (restart_every and the start file's
+// path do not change a trajectory). With any_duration, of any length.
+bool same_production_run(const nlohmann::json& stored, const ProductionOptions& options,
+                         double temperature, const nlohmann::json& tg, bool any_duration = false);
 
 // `start`: glass file or LAMMPS data file. Every MPI rank must call it; the root rank writes.
 ProductionResult run_production(const std::filesystem::path& start,

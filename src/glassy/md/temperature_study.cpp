@@ -29,21 +29,10 @@ ProductionOptions run_options(const TemperatureStudyOptions& o, const std::strin
   ProductionOptions p = o.run;
   set_temperature(text, p);
   p.resume = false;
+  p.extend = false;
   p.stop_after_step = 0;
+  p.keep_restart = true;  // a later study with a longer --time extends the run
   return p;
-}
-
-// What makes two production runs the same run (restart_every and the start file's path do
-// not change the trajectory; the glass is identified by its Tg record).
-bool same_run(const nlohmann::json& stored, const ProductionOptions& p, double temperature,
-              const nlohmann::json& tg) {
-  if (!stored.is_object()) return false;
-  const auto want = p.to_json();
-  for (const char* key : {"protocol", "duration_tau", "snapshot_every", "timestep", "seed",
-                          "thermostat_damping_steps", "keep_velocities"})
-    if (stored.value(key, nlohmann::json()) != want[key]) return false;
-  return stored.value("temperature_resolved", -1.0) == temperature &&
-         stored.value("tg", nlohmann::json()) == tg;
 }
 
 std::string describe(const nlohmann::json& stored) {
@@ -67,7 +56,7 @@ void read_cost(StudyRun& run) {
 void require_same_run(const std::filesystem::path& file, const char* what,
                       const ProductionOptions& p, double temperature, const nlohmann::json& tg) {
   const auto old = open_trajectory(file);
-  require(same_run(old->header().protocol, p, temperature, tg), [&] {
+  require(same_production_run(old->header().protocol, p, temperature, tg), [&] {
     return fmt::format(
         "md study: {}{} holds another run ({}) than this study asks for (T = {}, {} tau, "
         "snapshots every {} steps, seed {}, from this glass); give another --runs folder or "
@@ -77,29 +66,40 @@ void require_same_run(const std::filesystem::path& file, const char* what,
   });
 }
 
-// Runs, resumes or reuses one temperature's trajectory (run.temperature is already resolved).
+// Runs, resumes, extends or reuses one temperature's trajectory (run.temperature is already
+// resolved).
 void make_run(const std::filesystem::path& glass, const GlassState& start,
               const ProductionOptions& p, const TemperatureStudyOptions& o, StudyRun& run) {
   const nlohmann::json tg = start.tg ? start.tg->to_json() : nlohmann::json();
   run.duration_tau = p.duration_tau;
-  if (std::filesystem::exists(run.trajectory)) {
-    require_same_run(run.trajectory, "", p, run.temperature, tg);
-    run.how = "reused";
-    run.steps = std::llround(p.duration_tau / p.timestep);
-    read_cost(run);
-    return;
-  }
   ProductionOptions go = p;
   const auto partial = TrajectoryWriter::partial_path(run.trajectory);
-  if (std::filesystem::exists(partial) && std::filesystem::exists(restart_path(run.trajectory))) {
+  if (std::filesystem::exists(run.trajectory)) {
+    const auto stored = open_trajectory(run.trajectory)->header().protocol;
+    if (same_production_run(stored, p, run.temperature, tg)) {
+      run.how = "reused";
+      run.steps = std::llround(p.duration_tau / p.timestep);
+      read_cost(run);
+      return;
+    }
+    // A shorter run of this study with its restart kept (and no extension under way) is
+    // extended; anything else there is refused.
+    go.extend = same_production_run(stored, p, run.temperature, tg, true) &&
+                stored.value("duration_tau", 0.0) < p.duration_tau &&
+                std::filesystem::exists(restart_path(run.trajectory)) &&
+                !std::filesystem::exists(partial);
+    if (!go.extend) require_same_run(run.trajectory, "", p, run.temperature, tg);
+  }
+  if (!go.extend && std::filesystem::exists(partial) &&
+      std::filesystem::exists(restart_path(run.trajectory))) {
     require_same_run(partial, "the interrupted run ", p, run.temperature, tg);
     go.resume = true;
   }
-  run.how = go.resume ? "resuming" : "running";
+  run.how = go.extend ? "extending" : go.resume ? "resuming" : "running";
   if (o.on_md_start) o.on_md_start(run);
   const auto r = run_production(glass, run.trajectory, go);
   require(r.complete, "md study: the run at " + run.label + " stopped before its end");
-  run.how = go.resume ? "resumed" : "ran";
+  run.how = go.extend ? "extended" : go.resume ? "resumed" : "ran";
   run.steps = r.steps;
   read_cost(run);
 }

@@ -51,7 +51,7 @@ struct TemperatureStudyOptions {
   double decayed_fraction = 0.5;
   std::filesystem::path runs;  // folder of the trajectories; empty: "<out>.runs"
   // Called after each temperature's run and analysis, and before an MD run starts or resumes
-  // (how = "running" or "resuming": a run of hours should say so before it begins).
+  // (how = "running", "resuming" or "extending": a run of hours should say so before it begins).
   std::function<void(const StudyRun&)> on_run, on_md_start;
 };
 
@@ -59,7 +59,7 @@ struct StudyRun {
   std::string label;  // "0.9Tf": the temperature as given, its number written shortest
   double temperature = 0;
   std::filesystem::path trajectory, waiting_file;
-  std::string how;  // "ran", "resumed" or "reused"
+  std::string how;  // "ran", "resumed", "extended" or "reused"
   // The MD's cost as the trajectory records it (md/trajectory RunCost: every call that made it,
   // here or by hand); 0 for a trajectory of an older glassy, which did not record it.
   double md_seconds = 0;

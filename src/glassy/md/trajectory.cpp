@@ -252,6 +252,12 @@ TrajectoryWriter::~TrajectoryWriter() {
   }
 }
 
+void TrajectoryWriter::set_protocol(const nlohmann::json& protocol) {
+  require(impl_->file.has_value(), "trajectory writer: protocol set after commit");
+  auto g = impl_->file->group(kGroup);  // kept alive while its attributes are written
+  g.attrs().set("protocol", protocol.dump());
+}
+
 void TrajectoryWriter::append(const Snapshot& s) {
   Impl& m = *impl_;
   require(m.file.has_value(), "trajectory writer: append after commit");

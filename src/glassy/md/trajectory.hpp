@@ -95,6 +95,8 @@ class TrajectoryWriter {
   // Drops frames and thermo samples with step > `step` (resume from an older restart).
   void truncate_after(std::int64_t step);
   RunCost cost() const;  // recorded so far: zero in a new file, the earlier calls' after resume
+  // Replaces the recorded protocol (an extended run: its longer duration).
+  void set_protocol(const nlohmann::json& protocol);
   void record_cost(const RunCost& cost);
   void flush();   // makes everything appended so far durable in the partial file
   void commit();  // closes and renames "<out>.partial" onto `out`
