@@ -65,7 +65,7 @@ void register_md_study(CLI::App& md) {
       "study",
       "Temperature series: waiting-time law per T, 1 + beta' vs the trap model, XPCS fits");
   struct Args {
-    std::string in, out, runs, duration, compared = "exchange";
+    std::string in, out, runs, duration, until_stated, compared = "exchange";
     md::TemperatureStudyOptions o;
     bool no_xpcs = false;
   };
@@ -78,6 +78,10 @@ void register_md_study(CLI::App& md) {
   cmd->add_option("--time", a->duration,
                   "Length of each run: tau (16000 or 16000tau) or physical (35ns)")
       ->required();
+  cmd->add_option("--until-stated", a->until_stated,
+                  "Extend each run whose exponent is not stated by the length its evidence asks "
+                  "for, up to this length (e.g. 120000tau), until stated; the same command goes "
+                  "on after an interruption");
   cmd->add_option("--runs", a->runs,
                   "Folder of the runs, T<temperature>.h5, reused when complete and resumed when "
                   "interrupted (default OUT.runs)");
@@ -111,6 +115,8 @@ void register_md_study(CLI::App& md) {
                  : a->compared == "pooled"    ? md::WaitingKind::kPooled
                                               : md::WaitingKind::kExchange;
     o.run.duration_tau = md::parse_duration_tau(a->duration, o.run.units);
+    if (!a->until_stated.empty())
+      o.until_stated_tau = md::parse_duration_tau(a->until_stated, o.run.units);
     o.xpcs = !a->no_xpcs;
     if (!a->runs.empty()) o.runs = a->runs;
     o.on_run = print_run;

@@ -112,7 +112,9 @@ TEST(CliMd, BadInputExitsTwoWithOneLine) {
         "md prepare --atoms 100 --protocol relaxed --slow-window 0.05 0.02 --out " + out,
         "md study " + text + " --temperatures 0.5 --time 10 --out " + out,
         "md study " + text + " --temperatures 0.5 --time 10 --compared sideways --out " + out,
-        "md study " + text + " --temperatures warm --time 10 --out " + out}) {
+        "md study " + text + " --temperatures warm --time 10 --out " + out,
+        "md study " + text + " --temperatures 0.5 --time 10 --until-stated 5 --out " + out,
+        "md run " + text + " --out " + out + " --temperature 0.5 --time 10 --extend --resume"}) {
     const auto r = run_cli(args);
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
     EXPECT_EQ(line_count(r.output), 1) << args << "\n" << r.output;

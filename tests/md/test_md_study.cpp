@@ -230,6 +230,99 @@ TEST(MdStudy, SeriesRunsReusesResumesAndRefuses) {
   EXPECT_EQ(open_trajectory(runs2 / "T0.6.h5")->frames(), 101u);
 }
 
+TEST(MdStudy, NextDurationFollowsTheEvidenceOnRestartBoundaries) {
+  TemperatureStudyOptions o;
+  o.until_stated_tau = 45;
+  ProductionOptions p;
+  p.snapshot_every = 100;
+  p.restart_every = 2000;  // 10 tau
+  StudyRun r;
+  r.duration_tau = 20;
+  r.compared.run_factor_needed = 1.6;  // 20 x 1.6 x 1.25 = 40: a boundary
+  EXPECT_DOUBLE_EQ(next_study_duration(o, p, r), 40);
+  r.compared.run_factor_needed = 1.7;  // 42.5, up to the boundary at 50, capped at 45
+  EXPECT_DOUBLE_EQ(next_study_duration(o, p, r), 45);
+  o.until_stated_tau = 100;
+  EXPECT_DOUBLE_EQ(next_study_duration(o, p, r), 50);
+  r.compared.run_factor_needed = 0;  // only the goodness of fit failed: twice as long
+  EXPECT_DOUBLE_EQ(next_study_duration(o, p, r), 40);
+  r.compared.stated = true;
+  EXPECT_EQ(next_study_duration(o, p, r), 0);
+  r.compared.stated = false;
+  r.duration_tau = 100;  // at the cap
+  EXPECT_EQ(next_study_duration(o, p, r), 0);
+  o.until_stated_tau = 0;  // off
+  r.duration_tau = 20;
+  EXPECT_EQ(next_study_duration(o, p, r), 0);
+}
+
+// A run whose exponent is not stated grows to what the evidence asks for, here the limit (no
+// tail of 128 atoms spans the ten decades asked), and equals the run of that length made in one
+// go; the same command again takes it at its length.
+TEST(MdStudy, UntilStatedExtendsTheRunAndGoesOnWithTheSameCommand) {
+  ScratchDir dir;
+  prepare_glass(quick_glass(128), dir / "g.h5");
+  auto o = tiny_study(dir / "runs");
+  o.temperatures = {"0.6"};
+  o.xpcs = false;
+  o.xpcs_all = false;
+  o.run.duration_tau = 20;  // 4000 steps, restarts every 2000
+  o.until_stated_tau = 45;
+  o.waiting.fit.evidence.min_decades = 10;
+  std::vector<std::string> started;
+  o.on_md_start = [&](const StudyRun& r) {
+    started.push_back(r.how + " " + std::to_string(static_cast<int>(r.duration_tau)));
+  };
+  const auto s = run_temperature_study(dir / "g.h5", dir / "s.h5", o);
+  ASSERT_FALSE(s.runs[0].compared.stated);
+  // 20 tau, then longer by what the evidence asks (on 10 tau restart boundaries), up to 45.
+  ASSERT_GE(started.size(), 2u);
+  EXPECT_EQ(started.front(), "running 20");
+  EXPECT_EQ(started.back(), "extending 45");
+  for (std::size_t i = 1; i + 1 < started.size(); ++i) {
+    const int tau = std::stoi(started[i].substr(started[i].find(' ') + 1));
+    EXPECT_EQ(started[i].rfind("extending ", 0), 0u) << started[i];
+    EXPECT_EQ(tau % 10, 0) << started[i];
+    EXPECT_GT(tau, i == 1 ? 20 : std::stoi(started[i - 1].substr(started[i - 1].find(' ') + 1)));
+  }
+  EXPECT_EQ(s.runs[0].how, "extended");
+  EXPECT_EQ(s.runs[0].duration_tau, 45);
+  EXPECT_EQ(s.runs[0].snapshots, 91u);
+  {
+    const auto f = h5::File::open(dir / "s.h5");
+    const auto g = f.group("glassy/md/study");
+    EXPECT_EQ(g.read<double>("duration_tau"), (std::vector<double>{45}));
+    EXPECT_EQ(nlohmann::json::parse(g.attrs().get_string("summary"))["until_stated_tau"], 45.0);
+  }
+  ProductionOptions whole = o.run;
+  set_temperature("0.6", whole);
+  whole.duration_tau = 45;
+  run_production(dir / "g.h5", dir / "whole.h5", whole);
+  auto a = open_trajectory(study_run_file(dir / "runs", "0.6")),
+       b = open_trajectory(dir / "whole.h5");
+  ASSERT_EQ(a->frames(), b->frames());
+  EXPECT_EQ(a->read(a->frames() - 1).positions, b->read(b->frames() - 1).positions);
+  // Again: taken at its length, no MD.
+  started.clear();
+  const auto again = run_temperature_study(dir / "g.h5", dir / "s2.h5", o);
+  EXPECT_TRUE(started.empty());
+  EXPECT_EQ(again.runs[0].how, "reused");
+  EXPECT_EQ(again.runs[0].duration_tau, 45);
+  // Without until_stated the 45 tau run is not the 20 tau run asked for: refused.
+  auto plain = o;
+  plain.until_stated_tau = 0;
+  EXPECT_NE(error_of([&] {
+              run_temperature_study(dir / "g.h5", dir / "s3.h5", plain);
+            }).find("holds another run"),
+            std::string::npos);
+  auto below = o;
+  below.until_stated_tau = 10;
+  EXPECT_NE(error_of([&] {
+              run_temperature_study(dir / "g.h5", dir / "s4.h5", below);
+            }).find("at least --time"),
+            std::string::npos);
+}
+
 TEST(MdStudy, BadInputGivesClearErrors) {
   ScratchDir dir;
   prepare_glass(quick_glass(64), dir / "g.h5");

@@ -176,7 +176,8 @@ ProductionResult run_production(const std::filesystem::path& start,
   if (s.is_root()) {
     if (o.extend) std::filesystem::copy_file(out, TrajectoryWriter::partial_path(out));
     writer.emplace(out, header, resume);
-    if (o.extend) writer->set_protocol(header.protocol);  // the longer duration
+    // A resumed or extended run records the protocol that completes it (its duration).
+    if (resume) writer->set_protocol(header.protocol);
     if (!resume) {  // a stale restart of an earlier run must not be resumed into this one
       std::error_code ignored;
       std::filesystem::remove(restart, ignored);

@@ -66,40 +66,53 @@ void require_same_run(const std::filesystem::path& file, const char* what,
   });
 }
 
+// The recorded length of a trajectory's run, tau.
+double recorded_duration(const nlohmann::json& stored) { return stored.value("duration_tau", 0.0); }
+
 // Runs, resumes, extends or reuses one temperature's trajectory (run.temperature is already
-// resolved).
-void make_run(const std::filesystem::path& glass, const GlassState& start,
-              const ProductionOptions& p, const TemperatureStudyOptions& o, StudyRun& run) {
+// resolved). With any_length (until_stated) a run of these options at least p's length, complete
+// or interrupted, is taken at its own length.
+void make_run(const std::filesystem::path& glass, const GlassState& start, ProductionOptions p,
+              const TemperatureStudyOptions& o, StudyRun& run, bool any_length) {
   const nlohmann::json tg = start.tg ? start.tg->to_json() : nlohmann::json();
-  run.duration_tau = p.duration_tau;
-  ProductionOptions go = p;
   const auto partial = TrajectoryWriter::partial_path(run.trajectory);
+  const auto restart = restart_path(run.trajectory);
+  bool extend = false, resume = false;
   if (std::filesystem::exists(run.trajectory)) {
     const auto stored = open_trajectory(run.trajectory)->header().protocol;
+    const bool same_options = same_production_run(stored, p, run.temperature, tg, true);
+    if (same_options && any_length && recorded_duration(stored) > p.duration_tau)
+      p.duration_tau = recorded_duration(stored);
     if (same_production_run(stored, p, run.temperature, tg)) {
       run.how = "reused";
+      run.duration_tau = p.duration_tau;
       run.steps = std::llround(p.duration_tau / p.timestep);
       read_cost(run);
       return;
     }
     // A shorter run of this study with its restart kept (and no extension under way) is
     // extended; anything else there is refused.
-    go.extend = same_production_run(stored, p, run.temperature, tg, true) &&
-                stored.value("duration_tau", 0.0) < p.duration_tau &&
-                std::filesystem::exists(restart_path(run.trajectory)) &&
-                !std::filesystem::exists(partial);
-    if (!go.extend) require_same_run(run.trajectory, "", p, run.temperature, tg);
+    extend = same_options && recorded_duration(stored) < p.duration_tau &&
+             std::filesystem::exists(restart) && !std::filesystem::exists(partial);
+    if (!extend) require_same_run(run.trajectory, "", p, run.temperature, tg);
   }
-  if (!go.extend && std::filesystem::exists(partial) &&
-      std::filesystem::exists(restart_path(run.trajectory))) {
+  if (!extend && std::filesystem::exists(partial) && std::filesystem::exists(restart)) {
+    if (any_length) {
+      const auto stored = open_trajectory(partial)->header().protocol;
+      if (same_production_run(stored, p, run.temperature, tg, true))
+        p.duration_tau = std::max(p.duration_tau, recorded_duration(stored));
+    }
     require_same_run(partial, "the interrupted run ", p, run.temperature, tg);
-    go.resume = true;
+    resume = true;
   }
-  run.how = go.extend ? "extending" : go.resume ? "resuming" : "running";
+  p.extend = extend;
+  p.resume = resume;
+  run.duration_tau = p.duration_tau;
+  run.how = extend ? "extending" : resume ? "resuming" : "running";
   if (o.on_md_start) o.on_md_start(run);
-  const auto r = run_production(glass, run.trajectory, go);
+  const auto r = run_production(glass, run.trajectory, p);
   require(r.complete, "md study: the run at " + run.label + " stopped before its end");
-  run.how = go.extend ? "extended" : go.resume ? "resumed" : "ran";
+  run.how = extend ? "extended" : resume ? "resumed" : "ran";
   run.steps = r.steps;
   read_cost(run);
 }
@@ -286,7 +299,8 @@ void write_study_file(const h5::File& file, const std::filesystem::path& glass,
                          {"runs", runs},
                          {"md_seconds", s.md_seconds},
                          {"runs_without_cost", s.runs_without_cost},
-                         {"analysis_seconds", s.analysis_seconds}};
+                         {"analysis_seconds", s.analysis_seconds},
+                         {"until_stated_tau", o.until_stated_tau}};
   summary["hours_per_microsecond"] =
       s.hours_per_microsecond ? nlohmann::json(*s.hours_per_microsecond) : nlohmann::json();
   summary["trap_model"] = {{"ok", s.trap.ok},  {"reason", s.trap.reason}, {"points", s.trap.points},
@@ -375,6 +389,22 @@ TrapModelFit fit_trap_model(std::span<const double> temperature, std::span<const
   return f;
 }
 
+double next_study_duration(const TemperatureStudyOptions& o, const ProductionOptions& p,
+                           const StudyRun& run) {
+  if (o.until_stated_tau <= 0 || run.compared.stated || run.duration_tau >= o.until_stated_tau)
+    return 0;
+  const double factor =
+      run.compared.run_factor_needed > 1 ? 1.25 * run.compared.run_factor_needed : 2.0;
+  double next = run.duration_tau * factor;
+  if (p.restart_every > 0) {
+    const std::int64_t k = p.snapshot_every;
+    const double boundary =
+        static_cast<double>((p.restart_every + k - 1) / k * k) * p.timestep;  // tau
+    next = std::ceil(next / boundary - 1e-9) * boundary;
+  }
+  return std::min(next, o.until_stated_tau);
+}
+
 TemperatureStudy run_temperature_study(const std::filesystem::path& glass,
                                        const std::filesystem::path& out,
                                        const TemperatureStudyOptions& o) {
@@ -384,6 +414,8 @@ TemperatureStudy run_temperature_study(const std::filesystem::path& glass,
           "the study without mpirun to reuse them");
   require(!o.temperatures.empty(), "md study: give at least one temperature (--temperatures)");
   require(o.run.duration_tau > 0, "md study: the run length (--time) must be positive");
+  require(o.until_stated_tau == 0 || o.until_stated_tau >= o.run.duration_tau,
+          "md study: --until-stated is the longest a run may grow: give at least --time");
   require(o.decayed_fraction > 0 && o.decayed_fraction < 1,
           "md study: the decayed fraction must lie in (0, 1)");
   check_output(out, {glass});
@@ -429,13 +461,24 @@ TemperatureStudy run_temperature_study(const std::filesystem::path& glass,
   double atom_steps = 0;
   for (std::size_t i = 0; i < s.runs.size(); ++i) {
     auto& r = s.runs[i];
-    make_run(glass, start, plan[i], o, r);
+    const bool any_length = o.until_stated_tau > 0;
+    make_run(glass, start, plan[i], o, r, any_length);
+    auto t0 = Clock::now();
+    analyse_waiting(o, r);
+    s.analysis_seconds += seconds_since(t0);
+    // until_stated: longer, from the restart kept at the end, while the evidence asks for it.
+    for (double next = next_study_duration(o, plan[i], r); next > 0;
+         next = next_study_duration(o, plan[i], r)) {
+      ProductionOptions longer = plan[i];
+      longer.duration_tau = next;
+      make_run(glass, start, longer, o, r, any_length);
+      t0 = Clock::now();
+      analyse_waiting(o, r);
+      s.analysis_seconds += seconds_since(t0);
+    }
     s.md_seconds += r.md_seconds;
     atom_steps += r.atom_steps_per_second * r.md_seconds;
     if (r.md_seconds <= 0) ++s.runs_without_cost;
-    const auto t0 = Clock::now();
-    analyse_waiting(o, r);
-    s.analysis_seconds += seconds_since(t0);
     if (o.on_run) o.on_run(r);
   }
   if (s.md_seconds > 0 && atom_steps > 0) {

@@ -50,6 +50,13 @@ struct TemperatureStudyOptions {
   // the relaxation to count as seen; the fits are made either way and the verdict stated.
   double decayed_fraction = 0.5;
   std::filesystem::path runs;  // folder of the trajectories; empty: "<out>.runs"
+  // 0: every run is run.duration_tau long. > 0 (tau): a run whose exponent is not stated is
+  // extended by the length its evidence asks for (WaitingFit::run_factor_needed x 1.25, or 2x
+  // when only the goodness of fit fails), rounded up to a restart boundary, up to this length,
+  // and analysed again, until it is stated or this long. Runs of the study's options already
+  // longer than run.duration_tau are taken at their length, interrupted ones resumed to theirs,
+  // so a series of hours goes on across interruptions with the same command.
+  double until_stated_tau = 0;
   // Called after each temperature's run and analysis, and before an MD run starts or resumes
   // (how = "running", "resuming" or "extending": a run of hours should say so before it begins).
   std::function<void(const StudyRun&)> on_run, on_md_start;
@@ -118,6 +125,12 @@ struct TemperatureStudy {
 TemperatureStudy run_temperature_study(const std::filesystem::path& glass,
                                        const std::filesystem::path& out,
                                        const TemperatureStudyOptions& options);
+
+// until_stated_tau: the next length of `run` (made with `run_options`, analysed) while its
+// exponent is not stated, on a restart boundary so the next extension starts from the restart
+// kept at its end, capped at until_stated_tau; 0 when stated, at the cap, or until_stated off.
+double next_study_duration(const TemperatureStudyOptions& options,
+                           const ProductionOptions& run_options, const StudyRun& run);
 
 // The label of a temperature as md run takes it: its number written shortest and its unit
 // ("0.90Tf" -> "0.9Tf", "0.4" -> "0.4"); throws glassy::Error on a malformed one.
