@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <fstream>
 #include <limits>
 
@@ -526,7 +527,10 @@ AgingResult analyse_correlation(Correlation correlation, const AgingOptions& opt
   r.kww.resize(nw);
   r.ml.resize(nw);
   std::vector<JackknifeVariance> jk_kww(nw), jk_ml(nw);
-  for (std::size_t w = 0; w < nw; ++w) {
+  // The windows are independent (each writes only its own fits): on the threads, the first
+  // failure (in window order) rethrown after the loop.
+  std::vector<std::exception_ptr> failures(nw);
+  const auto fit_one = [&](std::size_t w) {
     const double* err = &r.g2_err[w * nl];
     const auto full =
         window_curve(r.lag, err, r.g2_inf, [&](std::size_t l) { return r.g2[w * nl + l]; });
@@ -541,7 +545,7 @@ AgingResult analyse_correlation(Correlation correlation, const AgingOptions& opt
                       full.height, full.height_err);
     if (!reason.empty()) {
       r.kww[w].reason = r.ml[w].reason = reason;
-      continue;
+      return;
     }
     // The same curve with each error block of the window left out in turn (jackknife).
     std::vector<WindowCurve> leave_one_out;
@@ -557,7 +561,17 @@ AgingResult analyse_correlation(Correlation correlation, const AgingOptions& opt
     const double to_file_r = full.height / (r.g2_0[w] - r.g2_inf);
     r.kww[w].amplitude *= to_file_r;
     r.ml[w].amplitude *= to_file_r;
+  };
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::size_t w = 0; w < nw; ++w) {
+    try {
+      fit_one(w);
+    } catch (...) {
+      failures[w] = std::current_exception();
+    }
   }
+  for (const auto& failure : failures)
+    if (failure) std::rethrow_exception(failure);
   r.kww_errors = calibrate_errors(r.kww, jk_kww);
   r.ml_errors = calibrate_errors(r.ml, jk_ml);
 
