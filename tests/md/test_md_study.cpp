@@ -315,6 +315,31 @@ TEST(MdStudy, UntilStatedExtendsTheRunAndGoesOnWithTheSameCommand) {
               run_temperature_study(dir / "g.h5", dir / "s3.h5", plain);
             }).find("holds another run"),
             std::string::npos);
+  // An extension interrupted part-way (the complete 20 tau run still there beside its partial
+  // 30 tau one) is resumed by the same command first, then grown on.
+  const auto runs2 = dir / "runs2";
+  auto first = o;
+  first.runs = runs2;
+  first.until_stated_tau = 0;
+  run_temperature_study(dir / "g.h5", dir / "s5.h5", first);
+  ProductionOptions cut = o.run;
+  set_temperature("0.6", cut);
+  cut.duration_tau = 30;
+  cut.extend = true;
+  cut.keep_restart = true;
+  cut.stop_after_step = 5000;  // the last restart at 4000 (the one kept at the end of 20 tau)
+  EXPECT_FALSE(run_production(dir / "g.h5", study_run_file(runs2, "0.6"), cut).complete);
+  auto on = o;
+  on.runs = runs2;
+  started.clear();
+  const auto grown = run_temperature_study(dir / "g.h5", dir / "s6.h5", on);
+  ASSERT_GE(started.size(), 2u);
+  EXPECT_EQ(started.front(), "resuming 30");
+  EXPECT_EQ(started.back(), "extending 45");
+  EXPECT_EQ(grown.runs[0].duration_tau, 45);
+  auto c = open_trajectory(study_run_file(runs2, "0.6"));
+  ASSERT_EQ(c->frames(), b->frames());
+  EXPECT_EQ(c->read(c->frames() - 1).positions, b->read(b->frames() - 1).positions);
   auto below = o;
   below.until_stated_tau = 10;
   EXPECT_NE(error_of([&] {

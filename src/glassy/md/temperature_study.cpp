@@ -70,15 +70,24 @@ void require_same_run(const std::filesystem::path& file, const char* what,
 double recorded_duration(const nlohmann::json& stored) { return stored.value("duration_tau", 0.0); }
 
 // Runs, resumes, extends or reuses one temperature's trajectory (run.temperature is already
-// resolved). With any_length (until_stated) a run of these options at least p's length, complete
-// or interrupted, is taken at its own length.
+// resolved). An interrupted run (or extension) of these options is resumed first: the complete
+// file beside an interrupted extension stays until the longer one replaces it. With any_length
+// (until_stated) a run of these options at least p's length, complete or interrupted, is taken
+// at its own length.
 void make_run(const std::filesystem::path& glass, const GlassState& start, ProductionOptions p,
               const TemperatureStudyOptions& o, StudyRun& run, bool any_length) {
   const nlohmann::json tg = start.tg ? start.tg->to_json() : nlohmann::json();
   const auto partial = TrajectoryWriter::partial_path(run.trajectory);
   const auto restart = restart_path(run.trajectory);
+  const bool interrupted = std::filesystem::exists(partial) && std::filesystem::exists(restart);
   bool extend = false, resume = false;
-  if (std::filesystem::exists(run.trajectory)) {
+  if (interrupted) {
+    const auto stored = open_trajectory(partial)->header().protocol;
+    if (any_length && same_production_run(stored, p, run.temperature, tg, true))
+      p.duration_tau = std::max(p.duration_tau, recorded_duration(stored));
+    resume = same_production_run(stored, p, run.temperature, tg);
+  }
+  if (!resume && std::filesystem::exists(run.trajectory)) {
     const auto stored = open_trajectory(run.trajectory)->header().protocol;
     const bool same_options = same_production_run(stored, p, run.temperature, tg, true);
     if (same_options && any_length && recorded_duration(stored) > p.duration_tau)
@@ -90,21 +99,14 @@ void make_run(const std::filesystem::path& glass, const GlassState& start, Produ
       read_cost(run);
       return;
     }
-    // A shorter run of this study with its restart kept (and no extension under way) is
+    // A shorter run of this study with its restart kept (and no other run interrupted there) is
     // extended; anything else there is refused.
     extend = same_options && recorded_duration(stored) < p.duration_tau &&
              std::filesystem::exists(restart) && !std::filesystem::exists(partial);
     if (!extend) require_same_run(run.trajectory, "", p, run.temperature, tg);
   }
-  if (!extend && std::filesystem::exists(partial) && std::filesystem::exists(restart)) {
-    if (any_length) {
-      const auto stored = open_trajectory(partial)->header().protocol;
-      if (same_production_run(stored, p, run.temperature, tg, true))
-        p.duration_tau = std::max(p.duration_tau, recorded_duration(stored));
-    }
+  if (interrupted && !resume && !extend)  // refused: it holds another run
     require_same_run(partial, "the interrupted run ", p, run.temperature, tg);
-    resume = true;
-  }
   p.extend = extend;
   p.resume = resume;
   run.duration_tau = p.duration_tau;
