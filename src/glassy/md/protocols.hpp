@@ -119,8 +119,8 @@ struct ProductionOptions {
   bool keep_restart = false;
   // Continue the complete run `out` to this longer duration from the restart kept with it. The
   // frames after that restart are made again, so the longer trajectory equals one run of the
-  // whole duration; the complete file stays in place until the longer one replaces it, and an
-  // interrupted extension resumes like any run.
+  // whole duration with the same restart_every, bit for bit; the complete file stays in place until
+  // the longer one replaces it, and an interrupted extension resumes like any run.
   bool extend = false;
   UnitMapping units;  // stored in the trajectory header
 
