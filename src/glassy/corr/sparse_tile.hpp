@@ -8,9 +8,9 @@
 // loop exit is a mispredicted branch, which also throws away the loads of the tile already in
 // flight. Here every event of A becomes a job "add c1 * B's events of my pixel to row t1", and
 // the jobs are sorted by how many events of B they add (1, 2, ... 7, each a loop of fixed length)
-// in chunks small enough to stay in cache; longer ones run as plain loops. 1.4x faster per tile
-// on the paper preset's tiles (bench_corr). The order of the sums is fixed by the events alone,
-// not by threads or ranks.
+// in chunks small enough to stay in cache; longer ones run as plain loops. 1.3-1.45x faster per
+// tile on the paper preset's tiles (bench_sparse_tile). The order of the sums is fixed by the
+// events alone, not by threads or ranks.
 #pragma once
 
 #include <cstddef>
