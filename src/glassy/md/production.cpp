@@ -63,6 +63,11 @@ std::filesystem::path restart_path(const std::filesystem::path& out) {
   return std::filesystem::path(out.string() + ".restart");
 }
 
+std::int64_t restart_interval_steps(const ProductionOptions& o) {
+  const std::int64_t k = o.snapshot_every;
+  return o.restart_every == 0 ? 0 : (o.restart_every + k - 1) / k * k;
+}
+
 bool same_production_run(const nlohmann::json& stored, const ProductionOptions& p,
                          double temperature, const nlohmann::json& tg, bool any_duration) {
   if (!stored.is_object()) return false;
@@ -121,7 +126,7 @@ ProductionResult run_production(const std::filesystem::path& start,
   const std::int64_t total = std::llround(o.duration_tau / o.timestep);
   require(total >= 1, "md run: the duration is shorter than one timestep");
   const std::int64_t k = o.snapshot_every;
-  const std::int64_t restart_every = o.restart_every == 0 ? 0 : (o.restart_every + k - 1) / k * k;
+  const std::int64_t restart_every = restart_interval_steps(o);
   const auto restart = restart_path(out);
 
   TrajectoryHeader header;
@@ -132,9 +137,9 @@ ProductionResult run_production(const std::filesystem::path& start,
   header.protocol = o.to_json();
   header.protocol["start"] = start.string();
   header.protocol["temperature_resolved"] = temperature;
-  if (g.tg) header.protocol["tg"] = g.tg->to_json();
-
   const nlohmann::json tg = g.tg ? g.tg->to_json() : nlohmann::json();
+  if (g.tg) header.protocol["tg"] = tg;
+
   if (o.extend) check_extension(out, o, temperature, tg);
   // An extension goes on as a resume of the complete run's copy.
   const bool resume = o.resume || o.extend;

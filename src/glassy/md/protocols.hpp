@@ -151,6 +151,10 @@ double production_temperature(const ProductionOptions& options, const GlassState
 
 std::filesystem::path restart_path(const std::filesystem::path& out);  // "<out>.restart"
 
+// Steps between the restarts a run writes: restart_every rounded up to a multiple of
+// snapshot_every (restarts fall on snapshots); 0 = none.
+std::int64_t restart_interval_steps(const ProductionOptions& options);
+
 // Whether a trajectory's recorded protocol (`stored`) is the run `options` asks for at the
 // resolved `temperature` from the glass with this Tg record (restart_every and the start file's
 // path do not change a trajectory). With any_duration, of any length.

@@ -52,17 +52,18 @@ void read_cost(StudyRun& run) {
   run.atom_steps_per_second = cost->atom_steps / cost->wall_seconds;
 }
 
-// Refuses a trajectory (complete or interrupted) in the runs folder made by another run.
-void require_same_run(const std::filesystem::path& file, const char* what,
-                      const ProductionOptions& p, double temperature, const nlohmann::json& tg) {
-  const auto old = open_trajectory(file);
-  require(same_production_run(old->header().protocol, p, temperature, tg), [&] {
+// Refuses a trajectory (complete or interrupted) in the runs folder made by another run;
+// `stored` is its recorded protocol.
+void require_same_run(const std::filesystem::path& file, const nlohmann::json& stored,
+                      const char* what, const ProductionOptions& p, double temperature,
+                      const nlohmann::json& tg) {
+  require(same_production_run(stored, p, temperature, tg), [&] {
     return fmt::format(
         "md study: {}{} holds another run ({}) than this study asks for (T = {}, {} tau, "
         "snapshots every {} steps, seed {}, from this glass); give another --runs folder or "
         "move it away",
-        what, file.string(), describe(old->header().protocol), temperature, p.duration_tau,
-        p.snapshot_every, p.seed);
+        what, file.string(), describe(stored), temperature, p.duration_tau, p.snapshot_every,
+        p.seed);
   });
 }
 
@@ -81,11 +82,12 @@ void make_run(const std::filesystem::path& glass, const GlassState& start, Produ
   const auto restart = restart_path(run.trajectory);
   const bool interrupted = std::filesystem::exists(partial) && std::filesystem::exists(restart);
   bool extend = false, resume = false;
+  nlohmann::json interrupted_run;  // its recorded protocol
   if (interrupted) {
-    const auto stored = open_trajectory(partial)->header().protocol;
-    if (any_length && same_production_run(stored, p, run.temperature, tg, true))
-      p.duration_tau = std::max(p.duration_tau, recorded_duration(stored));
-    resume = same_production_run(stored, p, run.temperature, tg);
+    interrupted_run = open_trajectory(partial)->header().protocol;
+    if (any_length && same_production_run(interrupted_run, p, run.temperature, tg, true))
+      p.duration_tau = std::max(p.duration_tau, recorded_duration(interrupted_run));
+    resume = same_production_run(interrupted_run, p, run.temperature, tg);
   }
   if (!resume && std::filesystem::exists(run.trajectory)) {
     const auto stored = open_trajectory(run.trajectory)->header().protocol;
@@ -103,10 +105,10 @@ void make_run(const std::filesystem::path& glass, const GlassState& start, Produ
     // extended; anything else there is refused.
     extend = same_options && recorded_duration(stored) < p.duration_tau &&
              std::filesystem::exists(restart) && !std::filesystem::exists(partial);
-    if (!extend) require_same_run(run.trajectory, "", p, run.temperature, tg);
+    if (!extend) require_same_run(run.trajectory, stored, "", p, run.temperature, tg);
   }
   if (interrupted && !resume && !extend)  // refused: it holds another run
-    require_same_run(partial, "the interrupted run ", p, run.temperature, tg);
+    require_same_run(partial, interrupted_run, "the interrupted run ", p, run.temperature, tg);
   p.extend = extend;
   p.resume = resume;
   run.duration_tau = p.duration_tau;
@@ -398,10 +400,8 @@ double next_study_duration(const TemperatureStudyOptions& o, const ProductionOpt
   const double factor =
       run.compared.run_factor_needed > 1 ? 1.25 * run.compared.run_factor_needed : 2.0;
   double next = run.duration_tau * factor;
-  if (p.restart_every > 0) {
-    const std::int64_t k = p.snapshot_every;
-    const double boundary =
-        static_cast<double>((p.restart_every + k - 1) / k * k) * p.timestep;  // tau
+  if (const std::int64_t steps = restart_interval_steps(p); steps > 0) {
+    const double boundary = static_cast<double>(steps) * p.timestep;  // tau
     next = std::ceil(next / boundary - 1e-9) * boundary;
   }
   return std::min(next, o.until_stated_tau);
@@ -461,20 +461,14 @@ TemperatureStudy run_temperature_study(const std::filesystem::path& glass,
   std::filesystem::create_directories(runs_dir);
 
   double atom_steps = 0;
+  const bool any_length = o.until_stated_tau > 0;
   for (std::size_t i = 0; i < s.runs.size(); ++i) {
     auto& r = s.runs[i];
-    const bool any_length = o.until_stated_tau > 0;
-    make_run(glass, start, plan[i], o, r, any_length);
-    auto t0 = Clock::now();
-    analyse_waiting(o, r);
-    s.analysis_seconds += seconds_since(t0);
     // until_stated: longer, from the restart kept at the end, while the evidence asks for it.
-    for (double next = next_study_duration(o, plan[i], r); next > 0;
-         next = next_study_duration(o, plan[i], r)) {
-      ProductionOptions longer = plan[i];
-      longer.duration_tau = next;
-      make_run(glass, start, longer, o, r, any_length);
-      t0 = Clock::now();
+    for (ProductionOptions p = plan[i]; p.duration_tau > 0;
+         p.duration_tau = next_study_duration(o, plan[i], r)) {
+      make_run(glass, start, p, o, r, any_length);
+      const auto t0 = Clock::now();
       analyse_waiting(o, r);
       s.analysis_seconds += seconds_since(t0);
     }
