@@ -142,8 +142,10 @@ struct WaitingFitOptions {
   // Time unit of the fit in snapshot intervals: a value of v intervals becomes ceil(v / unit)
   // (integers >= 1, as the discrete law needs), a censored c becomes floor(c / unit).
   double unit_intervals = 1;
-  // In fit units; empty: KS-minimising. Waits shorter than about `window` snapshots are not
-  // resolved by the tracker, so a fixed x_min should not be below window / unit_intervals.
+  // In fit units; empty: KS-minimising, over candidates with at least evidence.min_tail_events
+  // uncensored waits above them when the sample has that many (waiting_fit.cpp says why). Waits
+  // shorter than about `window` snapshots are not resolved by the tracker, so a fixed x_min
+  // should not be below window / unit_intervals.
   std::optional<double> xmin;
   std::size_t max_candidates = 40;  // x_min candidates when scanning
   // Goodness-of-fit replicates: whole runs simulated from the fitted law (below x_min: the

@@ -50,6 +50,14 @@ fit::PowerLawOptions power_law_options(const WaitingFitOptions& o, const FitSamp
   po.xmin = o.xmin;
   po.censored = sample.cens;
   po.max_candidates = o.max_candidates;
+  // The KS scan only tries x_min with at least min_tail_events uncensored waits above it when the
+  // sample has that many. On tails of a few hundred waits the KS distance is often smallest on
+  // the last handful of values (at 0.85 Tf over 26,350 tau: the last 10 waits, 0.17 decades),
+  // which fits noise, refuses the exponent for want of waits and asks for a run ~7x longer; the
+  // evidence needs that many waits anyway. Smaller samples keep the fitter's own minimum (the
+  // count condition then refuses the exponent and says how much longer a run would need).
+  if (!o.xmin && sample.obs.size() >= o.evidence.min_tail_events)
+    po.min_tail = std::max(po.min_tail, o.evidence.min_tail_events);
   po.n_boot = 0;  // the bootstrap that simulates the censoring is md's (waiting_bootstrap)
   po.seed = o.seed;
   return po;
