@@ -54,18 +54,17 @@ void plain_loop(const Events& a, const Events& b, const std::vector<double>& w2,
 struct Fixture {
   Events a = paper_rate_block(1), b = paper_rate_block(2);
   std::vector<double> w2 = std::vector<double>(kPixels, 1.0);
-  std::vector<std::uint32_t> a_pixel;
+  std::vector<glassy::HeadEvent> head;
   std::vector<double> n = std::vector<double>(kFrames * kFrames);
   std::size_t pairs = 0;
   Fixture() {
-    glassy::pixel_of_events(a.offset, a_pixel);
+    glassy::head_events(a.view(), w2, head);
     for (std::size_t j = 0; j < kPixels; ++j)
       pairs += std::size_t{a.offset[j + 1] - a.offset[j]} * (b.offset[j + 1] - b.offset[j]);
     std::vector<double> reference(n.size());
     plain_loop(a, b, w2, reference.data());
     glassy::SparseTileScratch scratch;
-    glassy::sparse_numerators(a.view(), a_pixel, b.view(), kFrames, kFrames, false, w2, n.data(),
-                              scratch);
+    glassy::sparse_numerators(head, b.view(), kFrames, kFrames, false, n.data(), scratch);
     if (n != reference) throw std::runtime_error("kernel and plain loop differ");
   }
 };
@@ -85,8 +84,7 @@ void BM_SparseTileKernel(benchmark::State& state) {
   std::vector<double> n(kFrames * kFrames);
   glassy::SparseTileScratch scratch;
   for (auto _ : state) {
-    glassy::sparse_numerators(f.a.view(), f.a_pixel, f.b.view(), kFrames, kFrames, false, f.w2,
-                              n.data(), scratch);
+    glassy::sparse_numerators(f.head, f.b.view(), kFrames, kFrames, false, n.data(), scratch);
     benchmark::DoNotOptimize(n.data());
   }
   report(state, f);
@@ -102,17 +100,18 @@ void BM_SparseTilePlainLoop(benchmark::State& state) {
   report(state, f);
 }
 
-void BM_PixelOfEvents(benchmark::State& state) {
+// Once per head block and bin, not per tile.
+void BM_HeadEvents(benchmark::State& state) {
   const Fixture& f = fixture();
-  std::vector<std::uint32_t> pixel;
+  std::vector<glassy::HeadEvent> head;
   for (auto _ : state) {
-    glassy::pixel_of_events(f.a.offset, pixel);
-    benchmark::DoNotOptimize(pixel.data());
+    glassy::head_events(f.a.view(), f.w2, head);
+    benchmark::DoNotOptimize(head.data());
   }
 }
 
 BENCHMARK(BM_SparseTileKernel)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SparseTilePlainLoop)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_PixelOfEvents)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_HeadEvents)->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -50,14 +50,18 @@ std::vector<double> plain_numerators(const Events& a, const Events& b, std::size
 
 void expect_equal_to_plain_loop(const Events& a, const Events& b, std::size_t rows,
                                 std::size_t cols, bool diagonal, const std::vector<double>& w2) {
-  std::vector<std::uint32_t> a_pixel;
-  pixel_of_events(a.offset, a_pixel);
-  ASSERT_EQ(a_pixel.size(), a.time.size());
+  std::vector<HeadEvent> head;
+  head_events(a.view(), w2, head);
+  ASSERT_EQ(head.size(), a.time.size());
   for (std::size_t j = 0; j + 1 < a.offset.size(); ++j)
-    for (auto e = a.offset[j]; e < a.offset[j + 1]; ++e) ASSERT_EQ(a_pixel[e], j);
+    for (auto e = a.offset[j]; e < a.offset[j + 1]; ++e) {
+      ASSERT_EQ(head[e].pixel, j);
+      ASSERT_EQ(head[e].row, a.time[e]);
+      ASSERT_EQ(head[e].weight, w2[j] * a.count[e]);
+    }
   std::vector<double> n(rows * cols, -1.0);
   SparseTileScratch scratch;
-  sparse_numerators(a.view(), a_pixel, b.view(), rows, cols, diagonal, w2, n.data(), scratch);
+  sparse_numerators(head, b.view(), rows, cols, diagonal, n.data(), scratch);
   const auto ref = plain_numerators(a, b, rows, cols, diagonal, w2);
   std::size_t nonzero = 0;
   for (std::size_t i = 0; i < n.size(); ++i) {
@@ -90,14 +94,13 @@ TEST(SparseTile, UnitWeightsAndCountsGiveExactIntegers) {
   const std::size_t pixels = 2000, frames = 128;
   const auto a = random_events(pixels, frames, 4), b = random_events(pixels, frames, 5);
   const std::vector<double> w2(pixels, 1.0);
-  std::vector<std::uint32_t> a_pixel;
-  pixel_of_events(a.offset, a_pixel);
+  std::vector<HeadEvent> head;
+  head_events(a.view(), w2, head);
   std::vector<double> n(frames * frames);
   SparseTileScratch scratch;
   for (const bool diagonal : {false, true}) {
     const Events& other = diagonal ? a : b;
-    sparse_numerators(a.view(), a_pixel, other.view(), frames, frames, diagonal, w2, n.data(),
-                      scratch);
+    sparse_numerators(head, other.view(), frames, frames, diagonal, n.data(), scratch);
     EXPECT_EQ(n, plain_numerators(a, other, frames, frames, diagonal, w2));
   }
 }
@@ -107,17 +110,23 @@ TEST(SparseTile, PixelsWithoutEventsAtEitherEnd) {
   a.offset = {0, 0, 0, 2, 2, 3, 3, 3};
   a.time = {1, 4, 0};
   a.count = {1, 2, 3};
-  std::vector<std::uint32_t> pixel;
-  pixel_of_events(a.offset, pixel);
-  EXPECT_EQ(pixel, (std::vector<std::uint32_t>{2, 2, 4}));
+  const std::vector<double> w2{1, 1, 0.5, 1, 0.25, 1, 1};
+  std::vector<HeadEvent> head;
+  head_events(a.view(), w2, head);
+  ASSERT_EQ(head.size(), 3u);
+  EXPECT_EQ(head[0].pixel, 2u);
+  EXPECT_EQ(head[1].pixel, 2u);
+  EXPECT_EQ(head[2].pixel, 4u);
+  EXPECT_EQ(head[1].row, 4u);
+  EXPECT_EQ(head[1].weight, 1.0);
+  EXPECT_EQ(head[2].weight, 0.75);
   Events none;
   none.offset.assign(8, 0);
-  pixel_of_events(none.offset, pixel);
-  EXPECT_TRUE(pixel.empty());
+  head_events(none.view(), w2, head);
+  EXPECT_TRUE(head.empty());
   std::vector<double> n(5 * 5, 7.0);
   SparseTileScratch scratch;
-  const std::vector<double> w2(7, 1.0);
-  sparse_numerators(none.view(), pixel, a.view(), 5, 5, false, w2, n.data(), scratch);
+  sparse_numerators(head, a.view(), 5, 5, false, n.data(), scratch);
   EXPECT_EQ(n, std::vector<double>(25, 0.0));
 }
 

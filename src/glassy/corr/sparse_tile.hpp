@@ -8,9 +8,11 @@
 // loop exit is a mispredicted branch, which also throws away the loads of the tile already in
 // flight. Here every event of A becomes a job "add c1 * B's events of my pixel to row t1", and
 // the jobs are sorted by how many events of B they add (1, 2, ... 7, each a loop of fixed length)
-// in chunks small enough to stay in cache; longer ones run as plain loops. 1.3-1.45x faster per
-// tile on the paper preset's tiles (bench_sparse_tile). The order of the sums is fixed by the
-// events alone, not by threads or ranks.
+// in chunks small enough to stay in cache; longer ones run as plain loops. Each event of A's pixel,
+// row and weight are computed once per head block (head_events), and B's events of a job are
+// prefetched when the job is made. 1.6x faster per tile than the plain loop on the paper preset's
+// tiles, 1.2-1.27x faster than without these two (bench_sparse_tile; about 1.1x in a whole run).
+// The order of the sums is fixed by the events alone, not by threads or ranks.
 #pragma once
 
 #include <cstddef>
@@ -26,8 +28,14 @@ struct SparseEvents {
   std::span<const float> count;           // photons
 };
 
-// The pixel of every event of `events` (its offset array expanded), for the block on the rows.
-void pixel_of_events(std::span<const std::uint32_t> offset, std::vector<std::uint32_t>& pixel);
+// One record per event of the block on the rows, in its order (pixel-major): built once per head
+// block and bin and reused for every tile of its row.
+struct HeadEvent {
+  std::uint32_t pixel;
+  std::uint32_t row;  // t1, frame within the block
+  double weight;      // w_p^2 * photons
+};
+void head_events(const SparseEvents& a, std::span<const double> w2, std::vector<HeadEvent>& out);
 
 // Reused from tile to tile on one thread.
 struct SparseTileScratch {
@@ -40,10 +48,9 @@ struct SparseTileScratch {
   std::vector<std::uint32_t> long_jobs;  // events of A whose pixel has 8 or more events in B
 };
 
-// n (rows x cols, row-major) = the numerators; `a_pixel` from pixel_of_events(a.offset). With
-// `diagonal` B is A and only entries with t2 <= t1 are written (the rest stay 0).
-void sparse_numerators(const SparseEvents& a, std::span<const std::uint32_t> a_pixel,
-                       const SparseEvents& b, std::size_t rows, std::size_t cols, bool diagonal,
-                       std::span<const double> w2, double* n, SparseTileScratch& scratch);
+// n (rows x cols, row-major) = the numerators; `a` from head_events of block A. With `diagonal`
+// B is A and only entries with t2 <= t1 are written (the rest stay 0).
+void sparse_numerators(std::span<const HeadEvent> a, const SparseEvents& b, std::size_t rows,
+                       std::size_t cols, bool diagonal, double* n, SparseTileScratch& scratch);
 
 }  // namespace glassy

@@ -394,15 +394,15 @@ TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const Tw
   } single_threaded_blas;
   std::vector<std::vector<double>> n_buf(slots, std::vector<double>(block * block)),
       c_buf(slots, std::vector<double>(block * block));
-  // Sparse path: per tile buffer its scratch; per row worker and bin the pixel of each event of
-  // its head block, kept while the head stays (a row is computed in several rounds).
+  // Sparse path: per tile buffer its scratch; per row worker and bin the pixel, row and weight of
+  // each event of its head block, kept while the head stays (a row is computed in several rounds).
   std::vector<SparseTileScratch> sparse_scratch(slots);
-  struct HeadPixels {
+  struct HeadBlockEvents {
     std::size_t first_frame = static_cast<std::size_t>(-1);
-    std::vector<std::uint32_t> pixel;
+    std::vector<HeadEvent> events;
   };
-  std::vector<std::vector<HeadPixels>> head_pixels(slots,
-                                                   std::vector<HeadPixels>(bin_pixels.size()));
+  std::vector<std::vector<HeadBlockEvents>> head_block_events(
+      slots, std::vector<HeadBlockEvents>(bin_pixels.size()));
   // One row's tiles into `sinks`, `buffers` tiles at a time (tile buffers first_buffer, ...), on
   // the threads when buffers > 1 (dense ones in slices of rows); the sinks see the tiles in a
   // fixed order whatever the thread count.
@@ -434,18 +434,17 @@ TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const Tw
 #pragma omp parallel for schedule(dynamic, 1) if (count > 1)
               for (std::size_t s = 0; s < count; ++s) normalised(s);
             } else {
-              auto& head = head_pixels[first_buffer][k];
+              auto& head = head_block_events[first_buffer][k];
               if (head.first_frame != block_a.first) {
-                pixel_of_events(block_a.bins[k].offset, head.pixel);
+                head_events(events_of(block_a.bins[k]), w2[k], head.events);
                 head.first_frame = block_a.first;
               }
-              const auto& a_pixel = head.pixel;
+              const std::span<const HeadEvent> a_events = head.events;
 #pragma omp parallel for schedule(dynamic, 1) if (count > 1)
               for (std::size_t s = 0; s < count; ++s) {
                 const Block& bb = *row_blocks[first + s];
-                sparse_numerators(events_of(block_a.bins[k]), a_pixel, events_of(bb.bins[k]),
-                                  block_a.count, bb.count, &bb == &block_a, w2[k], nb(s),
-                                  sparse_scratch[first_buffer + s]);
+                sparse_numerators(a_events, events_of(bb.bins[k]), block_a.count, bb.count,
+                                  &bb == &block_a, nb(s), sparse_scratch[first_buffer + s]);
                 normalised(s);
               }
             }
