@@ -163,6 +163,7 @@ TEST(MdWaitingEvidence, ShortTailsAreRefusedWithTheRunNeeded) {
   EXPECT_LT(f.n_tail, 50u);
   ASSERT_GE(f.refusals.size(), 2u);
   EXPECT_NE(f.refusals[0].find("decades"), std::string::npos) << f.refusals[0];
+  EXPECT_NE(f.refusals[0].find("at least 1 decade is needed"), std::string::npos) << f.refusals[0];
   EXPECT_NE(f.refusals[1].find("at least 50"), std::string::npos) << f.refusals[1];
   const double needed =
       std::max(std::pow(10.0, 1 - f.tail_decades), 50.0 / static_cast<double>(f.n_tail));

@@ -54,6 +54,7 @@ class StraddleCollector : public TileReducer {
     shifted.t1_first += offset_;
     shifted.t2_first += offset_;
     shifted.c = buffer_.data();
+    shifted.complete = false;  // the pairs not collected are NaN here
     target_->consume(shifted);
   }
 

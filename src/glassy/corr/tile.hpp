@@ -19,6 +19,10 @@ struct Tile {
   // Same block on both axes: only entries with row >= column are filled (row == column is the
   // diagonal C(t, t), which carries the shot-noise term).
   bool diagonal = false;
+  // Every entry the tile holds is a number (no invalid or empty frame on either axis): the
+  // reducers (diagonal sums, map cells) then skip the per-pair NaN test, about half of their
+  // time, with the same sums. False whenever it is not known (maps read from elsewhere).
+  bool complete = false;
   double at(std::size_t i, std::size_t j) const { return c[i * t2_count + j]; }
 };
 

@@ -261,7 +261,8 @@ void dense_numerator_rows(const BinBlock& a, const BinBlock& b, std::size_t r0, 
 SparseEvents events_of(const BinBlock& b) { return {b.offset, b.time, b.count}; }
 
 // C = P N / (S1 S2), NaN where either frame is invalid or empty in the bin.
-void normalise(const Block& block_a, const Block& block_b, const BinBlock& ba, const BinBlock& bb,
+// Returns whether every frame of both blocks was usable (no NaN written: Tile::complete).
+bool normalise(const Block& block_a, const Block& block_b, const BinBlock& ba, const BinBlock& bb,
                const std::vector<std::uint8_t>& valid, bool diagonal, double pixels,
                const double* n, double* c) {
   const std::size_t rows = block_a.count, cols = block_b.count;
@@ -270,15 +271,22 @@ void normalise(const Block& block_a, const Block& block_b, const BinBlock& ba, c
   // NaN propagates by itself (no branch, no division per pair).
   thread_local std::vector<double> inv_b;
   inv_b.resize(cols);
-  for (std::size_t j = 0; j < cols; ++j)
-    inv_b[j] = valid[block_b.first + j] && bb.sum[j] > 0 ? 1.0 / bb.sum[j] : kNaN;
+  bool complete = true;
+  for (std::size_t j = 0; j < cols; ++j) {
+    const bool usable = valid[block_b.first + j] && bb.sum[j] > 0;
+    inv_b[j] = usable ? 1.0 / bb.sum[j] : kNaN;
+    complete = complete && usable;
+  }
   for (std::size_t i = 0; i < rows; ++i) {
-    const double inv_a = valid[block_a.first + i] && ba.sum[i] > 0 ? pixels / ba.sum[i] : kNaN;
+    const bool usable = valid[block_a.first + i] && ba.sum[i] > 0;
+    const double inv_a = usable ? pixels / ba.sum[i] : kNaN;
+    complete = complete && usable;
     const std::size_t jend = diagonal ? i + 1 : cols;
     const double* nrow = n + i * ld;
     double* crow = c + i * cols;
     for (std::size_t j = 0; j < jend; ++j) crow[j] = inv_a * nrow[j] * inv_b[j];
   }
+  return complete;
 }
 
 // Bytes of the reducers' tables (their checkpointed state): all of them, or only those RowFold
@@ -394,6 +402,7 @@ TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const Tw
   } single_threaded_blas;
   std::vector<std::vector<double>> n_buf(slots, std::vector<double>(block * block)),
       c_buf(slots, std::vector<double>(block * block));
+  std::vector<std::uint8_t> tile_complete(slots, 0);  // per tile buffer: Tile::complete
   // Sparse path: per tile buffer its scratch; per row worker and bin the pixel, row and weight of
   // each event of its head block, kept while the head stays (a row is computed in several rounds).
   std::vector<SparseTileScratch> sparse_scratch(slots);
@@ -418,8 +427,9 @@ TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const Tw
             if (pk == 0) continue;
             auto normalised = [&](std::size_t s) {
               const Block& bb = *row_blocks[first + s];
-              normalise(block_a, bb, block_a.bins[k], bb.bins[k], in.frame_valid, &bb == &block_a,
-                        static_cast<double>(pk), nb(s), cb(s));
+              tile_complete[first_buffer + s] =
+                  normalise(block_a, bb, block_a.bins[k], bb.bins[k], in.frame_valid,
+                            &bb == &block_a, static_cast<double>(pk), nb(s), cb(s));
             };
             if (report.path == CorrPath::Dense) {
               const std::size_t slices = (block_a.count + kDenseSliceRows - 1) / kDenseSliceRows;
@@ -457,7 +467,8 @@ TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const Tw
                         bb.first,
                         bb.count,
                         cb(s),
-                        diagonal};
+                        diagonal,
+                        tile_complete[first_buffer + s] != 0};
               for (auto* r : sinks) {
                 if (!diagonal && block_a.first - (bb.first + bb.count - 1) > r->max_lag_frames())
                   continue;

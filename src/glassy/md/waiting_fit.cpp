@@ -78,8 +78,9 @@ void weigh_evidence(const WaitingFitOptions& o, const std::vector<double>& obs, 
   if (r.tail_decades < e.min_decades) {
     r.refusals.push_back(fmt::format(
         "the uncensored tail spans {:.2f} decades (x_min {:.4g} to {:.4g} tau); at least {:g} "
-        "are needed",
-        r.tail_decades, r.xmin_tau, r.xmin_tau * longest / r.power_law.xmin, e.min_decades));
+        "{} needed",
+        r.tail_decades, r.xmin_tau, r.xmin_tau * longest / r.power_law.xmin, e.min_decades,
+        e.min_decades == 1 ? "decade is" : "decades are"));
     factor = std::max(factor, std::pow(10.0, e.min_decades - r.tail_decades));
   }
   if (r.n_tail < e.min_tail_events) {
