@@ -84,7 +84,10 @@ void register_waiting(CLI::App& md) {
                   f.vs_exponential.log_ratio, f.vs_exponential.p_value, f.vs_lognormal.log_ratio,
                   f.vs_lognormal.p_value);
       if (!f.stated) {
-        std::printf("    no exponent stated:\n");
+        std::printf(
+            "    no exponent stated (the tail's maximum-likelihood 1 + beta' would be "
+            "%.3f +- %.3f):\n",
+            f.alpha, f.alpha_error);
         for (const auto& why : f.refusals) std::printf("      - %s\n", why.c_str());
         run_needed(f, "meet the span and count conditions");
         return;

@@ -33,8 +33,10 @@ void print_run(const md::StudyRun& r) {
   } else if (!f.ok) {
     std::printf("    no exponent: %s\n", f.reason.c_str());
   } else {
-    std::printf("    no exponent stated (%zu waits over %.2f decades):\n", f.n_tail,
-                f.tail_decades);
+    std::printf(
+        "    no exponent stated (%zu waits over %.2f decades; their maximum-likelihood 1 + beta' "
+        "would be %.3f +- %.3f):\n",
+        f.n_tail, f.tail_decades, f.alpha, f.alpha_error);
     for (const auto& why : f.refusals) std::printf("      - %s\n", why.c_str());
   }
   if (!f.stated && f.run_factor_needed > 0)
