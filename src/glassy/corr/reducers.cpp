@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 namespace glassy {
 namespace {
@@ -524,27 +525,27 @@ void MapReducer::consume(const Tile& t) {
       if (j0 >= jend) break;
       const std::size_t j1 = std::min(run, jend);
       double s[4] = {0, 0, 0, 0}, n[4] = {0, 0, 0, 0};
-      std::size_t j = j0;
-      if (t.complete) {  // no NaN: the same sums without the test, every pair counted
-        for (; j + 4 <= j1; j += 4)
-          for (std::size_t q = 0; q < 4; ++q) s[q] += c[j + q];
-        for (; j < j1; ++j) s[0] += c[j];
-        n[0] = static_cast<double>(j1 - j0);
-      } else {
+      // A complete tile has no NaN: the same sums without the test.
+      const auto add_run = [&](auto tested) {
+        std::size_t j = j0;
         for (; j + 4 <= j1; j += 4)
           for (std::size_t q = 0; q < 4; ++q) {
             const double v = c[j + q];
-            const bool valid = v == v;  // NaN: an invalid frame
+            const bool valid = !tested || v == v;  // NaN: an invalid frame
             s[q] += valid ? v : 0.0;
             n[q] += valid ? 1.0 : 0.0;
           }
         for (; j < j1; ++j) {
           const double v = c[j];
-          const bool valid = v == v;
+          const bool valid = !tested || v == v;
           s[0] += valid ? v : 0.0;
           n[0] += valid ? 1.0 : 0.0;
         }
-      }
+      };
+      if (t.complete)
+        add_run(std::false_type{});
+      else
+        add_run(std::true_type{});
       const double pairs = (n[0] + n[1]) + (n[2] + n[3]);
       if (pairs > 0) {
         const std::size_t cell = row + cell_of_[t.t2_first + j0];

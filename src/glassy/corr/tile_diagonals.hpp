@@ -11,6 +11,7 @@
 #include <glassy/corr/tile.hpp>
 
 #include <cstddef>
+#include <type_traits>
 #include <vector>
 
 namespace glassy {
@@ -48,23 +49,21 @@ void for_each_diagonal(const Tile& t, const FrameClock& clock, Key key, Fold fol
       if (jend <= j0) continue;
       const double* reversed = t.c + i * t.t2_count + (j1 - 1);  // reversed[-k] = C(i, j1-1-k)
       double *s = sum.data() + i, *s2 = sum2.data() + i, *n = count.data() + i;
-      if (t.complete) {  // the same sums in the same order, without the NaN test
+      // A complete tile has no NaN: the same sums in the same order, without the test.
+      const auto add_row = [&](auto tested) {
         for (std::size_t q = j1 - jend; q < width; ++q) {
           const double v = *(reversed - q);
-          s[q] += v;
-          s2[q] += v * v;
-          n[q] += 1.0;
+          const bool valid = !tested || v == v;  // NaN: an invalid frame
+          const double x = valid ? v : 0.0;
+          s[q] += x;
+          s2[q] += x * x;
+          n[q] += valid ? 1.0 : 0.0;
         }
-        continue;
-      }
-      for (std::size_t q = j1 - jend; q < width; ++q) {
-        const double v = *(reversed - q);
-        const bool valid = v == v;  // NaN: an invalid frame
-        const double x = valid ? v : 0.0;
-        s[q] += x;
-        s2[q] += x * x;
-        n[q] += valid ? 1.0 : 0.0;
-      }
+      };
+      if (t.complete)
+        add_row(std::false_type{});
+      else
+        add_row(std::true_type{});
     }
     for (std::size_t d = 0; d < diagonals; ++d)
       if (count[d] > 0)
