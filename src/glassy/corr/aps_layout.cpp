@@ -127,9 +127,8 @@ void write_viewer_twotime(const h5::Location& file, const MapReducer& map,
     std::vector<float> upper(full.size(), 0.0f);
     for (std::size_t i = 0; i < n; ++i)
       std::copy(&full[i * n + i], &full[i * n + n], &upper[i * n + i]);
-    h5::DatasetOptions opt;
-    opt.chunk = {std::min<std::size_t>(n, 256), std::min<std::size_t>(n, 256)};
-    opt.compression = h5::Compression::Gzip;
+    const auto opt =
+        h5::result_compression({std::min<std::size_t>(n, 256), std::min<std::size_t>(n, 256)});
     auto c2 = tt.write<float>(fmt::format("correlation_map/c2_{:05d}", b + 1), upper, {n, n}, opt);
     c2.attrs().set("populated_elements", "upper_half");
     c2.attrs().set("cell_seconds", map.cell_width());

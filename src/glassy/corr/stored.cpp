@@ -21,12 +21,8 @@ std::vector<std::pair<std::string, TileReducer*>> named_tables(const Correlation
 }
 
 h5::DatasetOptions compressed(std::size_t n) {
-  h5::DatasetOptions o;
-  if (n == 0) return o;
-  o.chunk = {std::min<std::size_t>(n, std::size_t{1} << 18)};
-  o.compression = h5::Compression::Gzip;
-  o.gzip_level = 1;
-  return o;
+  if (n == 0) return {};
+  return h5::result_compression({std::min<std::size_t>(n, std::size_t{1} << 18)});
 }
 
 }  // namespace

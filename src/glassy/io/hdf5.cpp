@@ -135,6 +135,18 @@ bool filter_available(Compression c) {
   return false;
 }
 
+DatasetOptions result_compression(Dims chunk) {
+  DatasetOptions o;
+  o.chunk = std::move(chunk);
+  if (filter_available(Compression::Lzf)) {
+    o.compression = Compression::Lzf;
+  } else {
+    o.compression = Compression::Gzip;
+    o.gzip_level = 1;
+  }
+  return o;
+}
+
 std::string TypeInfo::describe() const {
   switch (cls) {
     case Integer:

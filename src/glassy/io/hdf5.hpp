@@ -96,6 +96,12 @@ struct DatasetOptions {
   int gzip_level = 4;
 };
 
+// Chunked and compressed for the large tables of a result (the stored correlation state, the
+// viewer's two-time maps): LZF, which h5py always carries (pyXpcsViewer and any h5py script read it
+// without a plugin) and which writes these maps 4-5x faster than gzip level 1 for 10-20 % more
+// bytes (docs/performance.md); gzip level 1 where the LZF plugin is missing.
+DatasetOptions result_compression(Dims chunk);
+
 class Attributes;
 class Dataset;
 
