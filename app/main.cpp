@@ -99,6 +99,7 @@ std::string command_path(const CLI::App& app) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  glassy::stop_blas_threads();
   CLI::App app{"glassy: long-time XPCS of aging glasses and the simulations that explain it"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("glassy ") + GLASSY_VERSION_STRING);

@@ -2,12 +2,17 @@
 // masked pixels, several bins, flat-field weights and invalid frames; dense and sparse agree.
 #include "test_support.hpp"
 
+#include <glassy/core/threads.hpp>
 #include <glassy/corr/reducers.hpp>
 #include <glassy/corr/twotime.hpp>
 #include <glassy/io/frame_writer.hpp>
 #include <glassy/io/npy_frames.hpp>
 
+#include <cblas.h>
+#include <omp.h>
+
 #include <cmath>
+#include <filesystem>
 #include <random>
 
 namespace glassy {
@@ -119,6 +124,21 @@ TEST(TwoTime, DenseMatchesBruteForce) {
   const auto s = random_stack(70, 12, 10, 1.5, 1);
   check_against_brute_force(s, CorrPath::Dense, 16, false);
   check_against_brute_force(s, CorrPath::Dense, 70, false);
+}
+
+// The command line stops OpenBLAS's own threads (core/threads); a dense correlation after that
+// still matches the brute force and does not start them again (openblas_set_num_threads would):
+// the process holds at most the OpenMP workers.
+TEST(TwoTime, DenseAfterBlasThreadsStoppedStartsNone) {
+  stop_blas_threads();
+  EXPECT_EQ(openblas_get_num_threads(), 1);
+  const auto s = random_stack(70, 12, 10, 1.5, 1);
+  check_against_brute_force(s, CorrPath::Dense, 16, false);
+  EXPECT_EQ(openblas_get_num_threads(), 1);
+  std::size_t tasks = 0;
+  for ([[maybe_unused]] const auto& t : std::filesystem::directory_iterator("/proc/self/task"))
+    ++tasks;
+  EXPECT_LE(tasks, static_cast<std::size_t>(std::max(omp_get_max_threads(), 1)));
 }
 
 TEST(TwoTime, SparseMatchesBruteForce) {

@@ -395,10 +395,16 @@ TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const Tw
   // depends on its thread count, and the same numbers on 1 or N MPI ranks (corr/row_fold) need
   // an order that does not.
   const std::size_t slots = static_cast<std::size_t>(std::max(1, omp_get_max_threads()));
+  // Only where BLAS has more than one thread: setting the count restarts OpenBLAS's server
+  // threads when they were stopped (core/threads: stop_blas_threads).
   struct SingleThreadedBlas {
     int before = openblas_get_num_threads();
-    SingleThreadedBlas() { openblas_set_num_threads(1); }
-    ~SingleThreadedBlas() { openblas_set_num_threads(before); }
+    SingleThreadedBlas() {
+      if (before != 1) openblas_set_num_threads(1);
+    }
+    ~SingleThreadedBlas() {
+      if (before != 1) openblas_set_num_threads(before);
+    }
   } single_threaded_blas;
   std::vector<std::vector<double>> n_buf(slots, std::vector<double>(block * block)),
       c_buf(slots, std::vector<double>(block * block));
