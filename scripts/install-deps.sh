@@ -12,6 +12,8 @@ packages=(
   # I/O: HDF5 with the compression filters detector files use (bitshuffle-LZ4, LZF)
   # (Debian 12's hdf5-filter-plugin ships LZ4 and BZip2 only; the bitshuffle package has the bitshuffle filter)
   libhdf5-dev hdf5-filter-plugin hdf5-plugin-lzf bitshuffle
+  # LZF itself: glassy compresses a result's LZF chunks on its threads (io/hdf5_chunks)
+  liblzf-dev
   # I/O: zlib for gzip-compressed ESRF EDF frames (.edf.gz)
   zlib1g-dev
   # two-time maps from the APS 8-ID MATLAB routines (.mat v5 and v7.3)

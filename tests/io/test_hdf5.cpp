@@ -85,24 +85,33 @@ TEST(Hdf5, GzipChunksCompressedOnTheThreadsReadBackAsWritten) {
         ASSERT_EQ(block[(a * 4 + b) * 70 + c], values[((34 + a) * 29 + 25 + b) * 301 + 231 + c]);
 }
 
-// A result's large tables: LZF (h5py reads it without plugins), chunked as asked; a chunk LZF
-// cannot shrink (random doubles) is stored raw and still reads back bit for bit, beside a
-// compressible one in the same dataset.
+// A result's large tables: LZF (h5py reads it without plugins), chunked as asked, over 1 MB so
+// the chunks are compressed on the threads (io/hdf5_chunks), with edge chunks on both axes. Rows
+// of random doubles make chunks LZF cannot shrink, stored raw with the filter marked skipped;
+// HDF5's own LZF filter reads every chunk back bit for bit, whole and in a block.
 TEST(Hdf5, ResultTablesAreLzfAndEveryChunkReadsBack) {
   ScratchDir dir;
-  std::vector<double> values(3 * 4096);
+  const std::size_t rows = 301, cols = 517;  // 1.24 MB of doubles; chunks 64 x 128: 5 x 5
+  std::vector<double> values(rows * cols);
   std::uint64_t state = 12345;
   for (std::size_t i = 0; i < values.size(); ++i) {
     state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-    values[i] = i < 4096 ? std::ldexp(static_cast<double>(state >> 11), -53) : 0.25 * (i % 3);
+    values[i] = i / cols < 128 ? std::ldexp(static_cast<double>(state >> 11), -53)
+                               : 0.25 * static_cast<double>(i % 3);
   }
   {
     auto f = h5::File::create(dir / "r.h5");
-    f.write<double>("t", values, {}, h5::result_compression({4096}));
+    f.write<double>("t", values, {rows, cols}, h5::result_compression({64, 128}));
   }
   auto f = h5::File::open(dir / "r.h5");
   EXPECT_EQ(f.dataset("t").compression(), h5::Compression::Lzf);
   EXPECT_EQ(f.read<double>("t"), values);
+  std::vector<double> block(3 * 70);
+  f.dataset("t").read_block<double>({298, 447}, {3, 70}, block.data());
+  for (std::size_t r = 0; r < 3; ++r)
+    for (std::size_t c = 0; c < 70; ++c)
+      ASSERT_EQ(block[r * 70 + c], values[(298 + r) * cols + 447 + c]);
+  // The random rows stay their size, the rest shrinks: the file is well under the raw bytes.
   EXPECT_LT(std::filesystem::file_size(dir / "r.h5"), values.size() * 8 * 6 / 10);
 }
 

@@ -283,3 +283,22 @@ def test_provenance_in_frames_files(d, frames):
     run("convert", frames, "--out", out, "--layout", "sparse")
     p, _ = provenance(out)
     assert p["inputs"][0]["path"] == str(frames.resolve()) and p["options"]["--layout"] == "sparse"
+
+
+def test_lzf_maps_written_on_threads_read_with_h5py(d):
+    """A map over 1 MB has its LZF chunks compressed on glassy's threads (io/hdf5_chunks), edge
+    chunks included: h5py's own LZF filter reads it, and the viewer's map equals the stored
+    state's cell means (both written that way) to float32 rounding."""
+    frames = d / "lzf600.h5"
+    run("synth", "--preset", "tiny", "--frames", 600, "--shape", 32, 32, "--out", frames)
+    out = d / "lzf600_corr.h5"
+    run("corr", frames, "--out", out, "--mode", "twotime")
+    with h5py.File(out, "r") as f:
+        c2 = f["xpcs/twotime/correlation_map/c2_00001"]
+        assert c2.compression == "lzf" and c2.shape == (600, 600) and c2.chunks == (256, 256)
+        c2 = c2[()]
+        total = f["glassy/corr/state/map/sum"][()].reshape(-1, 600, 600)[0]
+        count = f["glassy/corr/state/map/count"][()].reshape(-1, 600, 600)[0]
+    i, j = np.triu_indices(600, 1)
+    np.testing.assert_allclose(c2[i, j], total[j, i] / count[j, i], rtol=1e-6)
+    assert np.all(c2[j, i] == 0) and 1.0 < np.mean(c2[i, j]) < 1.5

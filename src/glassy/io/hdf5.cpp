@@ -1,6 +1,6 @@
 #include <glassy/core/error.hpp>
 #include <glassy/io/hdf5.hpp>
-#include <glassy/io/hdf5_deflate.hpp>
+#include <glassy/io/hdf5_chunks.hpp>
 
 #include <H5PLpublic.h>
 
@@ -574,7 +574,7 @@ void Dataset::transfer(const Dims& start, const Dims& count, hid_t mem_type, voi
     if (start[i] + count[i] > d[i]) fail(path_ + ": block extends past the end of the dataset");
   if (write && count == d &&
       std::all_of(start.begin(), start.end(), [](hsize_t v) { return v == 0; }) &&
-      write_deflate_chunks_in_parallel(id(), mem_type, d, buf, path_))
+      write_chunks_in_parallel(id(), mem_type, d, buf, path_))
     return;
   check(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
                             nullptr),

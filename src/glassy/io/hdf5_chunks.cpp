@@ -1,6 +1,7 @@
 #include <glassy/core/error.hpp>
-#include <glassy/io/hdf5_deflate.hpp>
+#include <glassy/io/hdf5_chunks.hpp>
 
+#include <lzf.h>
 #include <zlib.h>
 
 #include <cstring>
@@ -11,6 +12,7 @@ namespace {
 
 // Below this many bytes the threads cost more than they save.
 constexpr std::size_t kParallelBytes = std::size_t{1} << 20;
+constexpr H5Z_filter_t kLzfFilter = 32000;  // h5py's registered LZF filter
 
 struct Closer {
   hid_t id;
@@ -22,16 +24,17 @@ struct Closer {
 
 }  // namespace
 
-bool write_deflate_chunks_in_parallel(hid_t dataset, hid_t mem_type, const Dims& dims,
-                                      const void* buf, const std::string& path) {
+bool write_chunks_in_parallel(hid_t dataset, hid_t mem_type, const Dims& dims, const void* buf,
+                              const std::string& path) {
   const Closer dcpl{H5Dget_create_plist(dataset), H5Pclose};
   if (dcpl.id < 0 || H5Pget_layout(dcpl.id) != H5D_CHUNKED || H5Pget_nfilters(dcpl.id) != 1)
     return false;
-  unsigned flags = 0, level = 6;
-  std::size_t n_values = 1;
-  if (H5Pget_filter2(dcpl.id, 0, &flags, &n_values, &level, 0, nullptr, nullptr) !=
-      H5Z_FILTER_DEFLATE)
-    return false;
+  unsigned flags = 0, values[8] = {6};
+  std::size_t n_values = 8;
+  const H5Z_filter_t filter =
+      H5Pget_filter2(dcpl.id, 0, &flags, &n_values, values, 0, nullptr, nullptr);
+  if (filter != H5Z_FILTER_DEFLATE && filter != kLzfFilter) return false;
+  const unsigned level = values[0];  // deflate's one value
   const Closer stored{H5Dget_type(dataset), H5Tclose};
   if (stored.id < 0 || H5Tequal(stored.id, mem_type) <= 0) return false;
   const std::size_t element = H5Tget_size(mem_type);
@@ -55,6 +58,7 @@ bool write_deflate_chunks_in_parallel(hid_t dataset, hid_t mem_type, const Dims&
   std::vector<std::vector<unsigned char>> packed(n_chunks);
   std::vector<Dims> offsets(n_chunks, Dims(rank));
   std::vector<int> status(n_chunks, Z_OK);
+  std::vector<unsigned> skipped(n_chunks, 0);  // filter mask: bit 0 where stored raw
 #pragma omp parallel for schedule(dynamic, 1)
   for (std::size_t c = 0; c < n_chunks; ++c) {
     Dims& at = offsets[c];  // the chunk's first element, row-major over the chunk grid
@@ -79,6 +83,19 @@ bool write_deflate_chunks_in_parallel(hid_t dataset, hid_t mem_type, const Dims&
       while (i-- > 0 && ++index[i] == chunk[i]) index[i] = 0;
       if (i == static_cast<std::size_t>(-1)) break;
     }
+    if (filter == kLzfFilter) {
+      // lzf_compress returns 0 when the output would not fit in the chunk's own size.
+      packed[c].resize(chunk_bytes);
+      const unsigned length = lzf_compress(gathered.data(), static_cast<unsigned>(chunk_bytes),
+                                           packed[c].data(), static_cast<unsigned>(chunk_bytes));
+      if (length == 0) {
+        packed[c] = std::move(gathered);
+        skipped[c] = 1;
+      } else {
+        packed[c].resize(length);
+      }
+      continue;
+    }
     uLongf length = compressBound(static_cast<uLong>(chunk_bytes));
     packed[c].resize(length);
     status[c] = compress2(packed[c].data(), &length, gathered.data(),
@@ -87,7 +104,7 @@ bool write_deflate_chunks_in_parallel(hid_t dataset, hid_t mem_type, const Dims&
   }
   for (std::size_t c = 0; c < n_chunks; ++c) {
     if (status[c] != Z_OK) throw Error(path + ": gzip compression failed");
-    if (H5Dwrite_chunk(dataset, H5P_DEFAULT, 0, offsets[c].data(), packed[c].size(),
+    if (H5Dwrite_chunk(dataset, H5P_DEFAULT, skipped[c], offsets[c].data(), packed[c].size(),
                        packed[c].data()) < 0)
       throw Error(path + ": write failed");
   }
