@@ -13,7 +13,6 @@
 namespace glassy::h5 {
 namespace {
 
-constexpr H5Z_filter_t kLzfFilter = 32000;
 constexpr H5Z_filter_t kBitshuffleFilter = 32008;
 constexpr unsigned kBitshuffleLz4 = 2;  // bitshuffle's compression code for LZ4
 

@@ -12,7 +12,6 @@ namespace {
 
 // Below this many bytes the threads cost more than they save.
 constexpr std::size_t kParallelBytes = std::size_t{1} << 20;
-constexpr H5Z_filter_t kLzfFilter = 32000;  // h5py's registered LZF filter
 
 struct Closer {
   hid_t id;

@@ -14,6 +14,8 @@
 
 namespace glassy::h5 {
 
+inline constexpr H5Z_filter_t kLzfFilter = 32000;  // h5py's registered LZF filter
+
 // Writes `buf` (the whole dataset, in `mem_type`) when the dataset is chunked with deflate or LZF
 // as its only filter and stored in `mem_type`, and large enough to gain; returns false (nothing
 // written) otherwise, so the caller writes it the usual way. Throws glassy::Error on failure.
