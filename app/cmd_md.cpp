@@ -1,7 +1,7 @@
-// glassy md prepare|tg|run|xpcs|waiting|ifk: the atomistic half. A Wahnström glass made and run on
-// LAMMPS in-process, then the paper's Fig. 4 (simulated XPCS), the waiting-time power law of its
-// Fig. 1c inset and the icosahedral/Frank-Kasper network. This file only groups the subcommands;
-// each lives in its own cmd_md_<name>.cpp.
+// glassy md prepare|tg|run|xpcs|waiting|ifk|study|ensemble: the atomistic half. A Wahnström glass
+// made and run on LAMMPS in-process, then the paper's Fig. 4 (simulated XPCS), the waiting-time
+// power law of its Fig. 1c inset and the icosahedral/Frank-Kasper network. This file only groups
+// the subcommands; each lives in its own cmd_md_<name>.cpp.
 #include "commands.hpp"
 
 namespace glassy::cli {
@@ -14,6 +14,7 @@ void register_md(CLI::App& app) {
   register_md_xpcs(*md);
   register_md_analysis(*md);
   register_md_study(*md);
+  register_md_ensemble(*md);
 }
 
 }  // namespace glassy::cli

@@ -136,6 +136,11 @@ void register_md_study(CLI::App& md) {
           "trap model 1 + beta' = 1 + T/T0: T0 = %.4g +- %.2g from %zu temperatures, chi2 = %.3g "
           "for %zu dof (p = %.2g)\n",
           t.t0, t.t0_err, t.points, t.chi2, t.dof, t.p_value.value_or(0));
+    if (t.ok)
+      std::printf(
+          "  (errors: this glass's fit errors only; glasses made alike differ by more, ~0.05 at "
+          "N = 1000 (docs/md.md), so this chi2 alone cannot reject the model: combine studies of "
+          "several glasses with `glassy md ensemble`)\n");
     else
       std::printf("trap model: not tested (%s)\n", t.reason.c_str());
     auto show = [](const md::StudyXpcs& x) {

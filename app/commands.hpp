@@ -33,6 +33,7 @@ void register_md_engine(CLI::App& md);    // prepare, tg, run
 void register_md_xpcs(CLI::App& md);      // xpcs
 void register_md_analysis(CLI::App& md);  // waiting, ifk
 void register_md_study(CLI::App& md);     // study
+void register_md_ensemble(CLI::App& md);  // ensemble
 
 // What a FRAMES argument may be (io/frames.hpp open_frames), for the commands' help.
 inline constexpr const char* kFramesHelp =

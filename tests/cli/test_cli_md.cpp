@@ -74,6 +74,24 @@ TEST(CliMd, PrepareTgRunAndAnalyses) {
   r = run_cli(study_args + (dir / "study2.h5").string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("reused"), std::string::npos) << r.output;
+  // Two studies of the same glass taken together: nothing stated over 10 tau, so no spread and
+  // no trap model, each said; the shared glass file is warned about.
+  const auto ensemble = (dir / "ensemble.h5").string();
+  r = run_cli("md ensemble " + study + " " + (dir / "study2.h5").string() + " --out " + ensemble);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("0.8Tg: 0 of 2 glasses stated"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("spread between glasses: not estimated"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("trap model: not tested"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("name the same glass file"), std::string::npos) << r.output;
+  {
+    auto f = h5::File::open(ensemble);
+    EXPECT_EQ(f.read_strings("glassy/md/ensemble/studies").size(), 2u);
+    EXPECT_EQ(f.read<double>("glassy/md/ensemble/temperatures/studies"), std::vector<double>{2.0});
+  }
+  // Its output may not be one of the studies.
+  r = run_cli("md ensemble " + study + " --out " + study);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(line_count(r.output), 1) << r.output;
   // A longer --time extends the run from the restart kept at its end (2000 steps, every 400).
   r = run_cli("-q md study " + glass + " --temperatures 0.8Tg --time 12 --every 40 --n-boot 5 " +
               "--runs " + runs + " --out " + (dir / "study3.h5").string());
@@ -114,7 +132,10 @@ TEST(CliMd, BadInputExitsTwoWithOneLine) {
         "md study " + text + " --temperatures 0.5 --time 10 --compared sideways --out " + out,
         "md study " + text + " --temperatures warm --time 10 --out " + out,
         "md study " + text + " --temperatures 0.5 --time 10 --until-stated 5 --out " + out,
-        "md run " + text + " --out " + out + " --temperature 0.5 --time 10 --extend --resume"}) {
+        "md run " + text + " --out " + out + " --temperature 0.5 --time 10 --extend --resume",
+        "md ensemble " + text + " --out " + out,
+        "md ensemble " + (dir / "missing.h5").string() + " --out " + out,
+        "md ensemble " + text + " --sample-spread -0.1 --out " + out}) {
     const auto r = run_cli(args);
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
     EXPECT_EQ(line_count(r.output), 1) << args << "\n" << r.output;
