@@ -7,6 +7,8 @@
 #include <glassy/core/provenance.hpp>
 #include <glassy/md/ensemble.hpp>
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <cstdio>
 
@@ -37,8 +39,12 @@ void register_md_ensemble(CLI::App& md) {
     for (const auto& s : studies) provenance::record_input(s);
     provenance::record_options(given_options(*cmd));
     const auto e = md::combine_studies(studies, a->out, a->o);
-    std::printf("%zu studies (%s waiting times), %zu stated exponents\n", e.studies.size(),
-                e.compared.c_str(), e.points.size());
+    std::printf("%zu studies (%s waiting times, x_min %s), %zu stated exponents\n",
+                e.studies.size(), e.compared.c_str(),
+                e.xmin_intervals
+                    ? fmt::format("fixed at {:g} snapshot intervals", *e.xmin_intervals).c_str()
+                    : "by KS per run",
+                e.points.size());
     for (const auto& r : e.temperatures) {
       std::printf("  %s: %zu of %zu glasses stated", r.label.c_str(), r.stated, r.studies);
       if (r.stated > 0)

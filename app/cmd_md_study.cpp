@@ -106,6 +106,12 @@ void register_md_study(CLI::App& md) {
   cmd->add_option("--n-boot", a->o.waiting.fit.n_boot,
                   fmt::format("Simulated runs for each goodness-of-fit p (default {})",
                               a->o.waiting.fit.n_boot));
+  cmd->add_option_function<double>(
+         "--xmin", [a](double v) { a->o.waiting.fit.xmin = v; },
+         "Fixed x_min of every run's fit in snapshot intervals, as md waiting takes it (default: "
+         "by KS, per run); studies of several glasses compared at one x_min (md ensemble) then "
+         "compare the same tail")
+      ->check(CLI::PositiveNumber);
   cmd->add_flag("--no-xpcs", a->no_xpcs, "Skip the simulated XPCS of the hottest run");
   cmd->add_flag("--xpcs-all", a->o.xpcs_all,
                 "Simulated XPCS of every run, each fitted, to see how far each decays");

@@ -88,6 +88,18 @@ TEST(CliMd, PrepareTgRunAndAnalyses) {
     EXPECT_EQ(f.read_strings("glassy/md/ensemble/studies").size(), 2u);
     EXPECT_EQ(f.read<double>("glassy/md/ensemble/temperatures/studies"), std::vector<double>{2.0});
   }
+  // The same runs fitted from a fixed x_min: recorded in the study, and not mixed with KS ones.
+  const auto fixed = (dir / "study_xmin.h5").string();
+  r = run_cli(study_args + fixed + " --xmin 3 --no-xpcs");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  {
+    auto f = h5::File::open(fixed);
+    const auto summary = f.group("glassy/md/study").attrs().get_string("summary");
+    EXPECT_NE(summary.find("\"xmin_intervals\":3.0"), std::string::npos) << summary;
+  }
+  r = run_cli("md ensemble " + study + " " + fixed + " --out " + ensemble);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("one --xmin"), std::string::npos) << r.output;
   // Its output may not be one of the studies.
   r = run_cli("md ensemble " + study + " --out " + study);
   EXPECT_EQ(r.exit_code, 2) << r.output;

@@ -13,6 +13,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <random>
 
 namespace glassy::md {
@@ -152,7 +153,8 @@ TEST(MdEnsemble, WithoutTheSpreadNoGoodnessOfFitIsStated) {
 void write_study(const std::filesystem::path& path, const std::string& glass,
                  const std::vector<std::string>& labels, const std::vector<double>& t,
                  const std::vector<double>& alpha, const std::vector<double>& err,
-                 const std::vector<double>& stated, const std::string& compared = "exchange") {
+                 const std::vector<double>& stated, const std::string& compared = "exchange",
+                 std::optional<double> xmin_intervals = {}) {
   auto f = h5::File::create(path);
   auto g = f.require_group("glassy/md/study");
   g.attrs().set("glass", glass);
@@ -161,7 +163,10 @@ void write_study(const std::filesystem::path& path, const std::string& glass,
   g.write<double>("alpha", alpha);
   g.write<double>("alpha_err", err);
   g.write<double>("stated", stated);
-  g.attrs().set("summary", nlohmann::json{{"compared", compared}}.dump());
+  // As before stop 29 (no word on x_min: by KS) or with the x_min every run was fitted from.
+  nlohmann::json summary{{"compared", compared}};
+  if (xmin_intervals) summary["xmin_intervals"] = *xmin_intervals;
+  g.attrs().set("summary", summary.dump());
 }
 
 TEST(MdEnsemble, StudiesCombinedFromFilesAndBadOnesRefused) {
@@ -199,6 +204,8 @@ TEST(MdEnsemble, StudiesCombinedFromFilesAndBadOnesRefused) {
   std::ofstream(dir / "notes.txt") << "not a study\n";
   write_study(dir / "p.h5", "P.h5", {"1.0Tf"}, {0.46}, {1.3}, {0.02}, {1}, "persistence");
   write_study(dir / "n.h5", "N.h5", {"1.0Tf"}, {0.46}, {nan}, {0.02}, {1});
+  write_study(dir / "x.h5", "X.h5", {"1.0Tf"}, {0.46}, {1.3}, {0.02}, {1}, "exchange", 436.0);
+  write_study(dir / "y.h5", "Y.h5", {"1.0Tf"}, {0.46}, {1.35}, {0.02}, {1}, "exchange", 500.0);
   const auto out = dir / "refused.h5";
   const std::vector<std::pair<std::vector<std::filesystem::path>, std::string>> bad{
       {{dir / "notes.txt"}, "not an HDF5 file"},
@@ -206,6 +213,8 @@ TEST(MdEnsemble, StudiesCombinedFromFilesAndBadOnesRefused) {
       {{dir / "a.h5", dir / "a.h5"}, "given twice"},
       {{dir / "a.h5", dir / "p.h5"}, "make the studies with one --compared"},
       {{dir / "n.h5"}, "not a number with a positive error"},
+      {{dir / "a.h5", dir / "x.h5"}, "make the studies with one --xmin"},
+      {{dir / "x.h5", dir / "y.h5"}, "fixed x_min at 500 snapshot intervals"},
       {{dir / "missing.h5"}, "no such file"},
       {{}, "give the study files"}};
   for (const auto& [inputs, why] : bad) {
@@ -217,6 +226,11 @@ TEST(MdEnsemble, StudiesCombinedFromFilesAndBadOnesRefused) {
   const auto size = std::filesystem::file_size(dir / "b.h5");
   EXPECT_NE(error_of([&] { combine_studies({dir / "a.h5", dir / "b.h5"}, dir / "b.h5", {}); }), "");
   EXPECT_EQ(std::filesystem::file_size(dir / "b.h5"), size);
+  // Studies fitted from one fixed x_min: combined, and the file says which.
+  write_study(dir / "x2.h5", "X2.h5", {"1.0Tf"}, {0.46}, {1.4}, {0.02}, {1}, "exchange", 436.0);
+  const auto fixed = combine_studies({dir / "x.h5", dir / "x2.h5"}, dir / "e3.h5", {});
+  EXPECT_EQ(fixed.xmin_intervals, 436.0);
+  EXPECT_FALSE(e.xmin_intervals.has_value());
   // Two studies naming one glass file: combined, with a warning.
   write_study(dir / "a2.h5", "A.h5", {"1.0Tf"}, {0.4637}, {1.32}, {0.015}, {1});
   const auto twice = combine_studies({dir / "a.h5", dir / "a2.h5"}, dir / "e2.h5", {});

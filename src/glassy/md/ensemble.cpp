@@ -35,6 +35,7 @@ std::vector<std::pair<std::string, std::vector<std::size_t>>> by_label(
 
 struct StudyRows {
   std::string glass, compared;
+  std::optional<double> xmin_intervals;  // fixed x_min of the study's fits; absent: by KS
   std::vector<std::string> labels;
   std::vector<EnsemblePoint> stated;
 };
@@ -56,6 +57,9 @@ StudyRows read_study(const std::filesystem::path& path, std::size_t index) {
   require(!summary.is_discarded() && summary.contains("compared"),
           where + ": /glassy/md/study lacks its summary: write it again with `glassy md study`");
   s.compared = summary["compared"].get<std::string>();
+  // Studies before stop 29 chose x_min by KS and did not say so.
+  if (summary.contains("xmin_intervals") && summary["xmin_intervals"].is_number())
+    s.xmin_intervals = summary["xmin_intervals"].get<double>();
   s.labels = g.read_strings("label");
   const auto t = g.read<double>("temperature"), alpha = g.read<double>("alpha"),
              err = g.read<double>("alpha_err"), stated = g.read<double>("stated");
@@ -258,6 +262,16 @@ Ensemble combine_studies(const std::vector<std::filesystem::path>& studies,
             fmt::format("md ensemble: {} compared {} waiting times, {} compared {}: make the "
                         "studies with one --compared",
                         studies[0].string(), e.compared, studies[i].string(), s.compared));
+    if (i == 0) e.xmin_intervals = s.xmin_intervals;
+    const auto xmin_text = [](const std::optional<double>& x) {
+      return x ? fmt::format("fixed x_min at {:g} snapshot intervals", *x)
+               : std::string("chose x_min by KS");
+    };
+    require(s.xmin_intervals == e.xmin_intervals,
+            fmt::format("md ensemble: {} {}, {} {}: make the studies with one --xmin (or none), "
+                        "so that every glass's exponent describes the same tail",
+                        studies[0].string(), xmin_text(e.xmin_intervals), studies[i].string(),
+                        xmin_text(s.xmin_intervals)));
     if (!s.glass.empty()) {
       const auto [it, fresh] = by_glass.emplace(s.glass, i);
       if (!fresh)

@@ -58,8 +58,9 @@ SampleSpread estimate_sample_spread(const std::vector<EnsemblePoint>& points);
 
 struct Ensemble {
   std::vector<std::filesystem::path> studies;
-  std::vector<std::string> glasses;  // each study's glass, as it recorded it
-  std::string compared;              // the waiting times all studies compared (exchange, ...)
+  std::vector<std::string> glasses;      // each study's glass, as it recorded it
+  std::string compared;                  // the waiting times all studies compared (exchange, ...)
+  std::optional<double> xmin_intervals;  // their fixed x_min (snapshot intervals); absent: by KS
   std::vector<EnsemblePoint> points;
   std::vector<EnsembleTemperature> temperatures;  // in order of first appearance
   SampleSpread estimated;
@@ -76,7 +77,8 @@ void combine_points(Ensemble& e, const EnsembleOptions& options);
 
 // Reads the study files (/glassy/md/study), combines them and writes `out`
 // (/glassy/md/ensemble) atomically; `out` may not be a study. Throws glassy::Error on a file that
-// is not a study, a study given twice, or studies that compared different waiting times.
+// is not a study, a study given twice, or studies that compared different waiting times or chose
+// x_min differently.
 Ensemble combine_studies(const std::vector<std::filesystem::path>& studies,
                          const std::filesystem::path& out, const EnsembleOptions& options);
 

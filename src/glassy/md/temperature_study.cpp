@@ -305,6 +305,10 @@ void write_study_file(const h5::File& file, const std::filesystem::path& glass,
                          {"runs_without_cost", s.runs_without_cost},
                          {"analysis_seconds", s.analysis_seconds},
                          {"until_stated_tau", o.until_stated_tau}};
+  // How every run's x_min was chosen: null by KS, else fixed in snapshot intervals (md ensemble
+  // compares only studies that chose it alike).
+  summary["xmin_intervals"] =
+      o.waiting.fit.xmin ? nlohmann::json(*o.waiting.fit.xmin) : nlohmann::json();
   summary["hours_per_microsecond"] =
       s.hours_per_microsecond ? nlohmann::json(*s.hours_per_microsecond) : nlohmann::json();
   summary["trap_model"] = {{"ok", s.trap.ok},  {"reason", s.trap.reason}, {"points", s.trap.points},
