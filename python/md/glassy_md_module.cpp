@@ -365,6 +365,29 @@ py::dict read_py(const std::string& path) {
     g["xpcs_colder"] = colder;
     d["study"] = g;
   }
+  if (m.ensemble) {
+    const auto& v = *m.ensemble;
+    const auto loads = py::module_::import("json").attr("loads");
+    py::dict g;
+    g["studies"] = v.studies;
+    py::dict points;  // one entry per glass's stated exponent
+    points["study"] = to_numpy(v.point_study);
+    points["label"] = v.point_label;
+    points["temperature"] = to_numpy(v.point_temperature);
+    points["alpha"] = to_numpy(v.point_alpha);
+    points["alpha_err"] = to_numpy(v.point_err);
+    points["alpha_err_total"] = to_numpy(v.point_err_total);
+    g["points"] = points;
+    py::dict temps;  // one entry per temperature label
+    temps["label"] = v.labels;
+    temps["mean_temperature"] = to_numpy(v.mean_temperature);
+    temps["mean_alpha"] = to_numpy(v.mean_alpha);
+    temps["se_alpha"] = to_numpy(v.se_alpha);
+    temps["stated"] = to_numpy(v.stated);
+    g["temperatures"] = temps;
+    g["summary"] = loads(v.summary.dump());  // spread, spread_estimate, trap_model, warnings
+    d["ensemble"] = g;
+  }
   return d;
 }
 
@@ -386,7 +409,9 @@ PYBIND11_MODULE(glassy_md, m) {
       "(contrast [regions, snapshots], g2_normalized [lags, regions], S(q)), waiting "
       "(densities and fits with their verdict), ifk (fractions per motif, largest cluster), study "
       "(a temperature series: temperature, alpha and alpha_err (NaN where no exponent is "
-      "stated), trap_model, the hottest run's g2 with its kww and ml curves, xpcs fits).");
+      "stated), trap_model, the hottest run's g2 with its kww and ml curves, xpcs fits), ensemble "
+      "(md ensemble: points with alpha, alpha_err and alpha_err_total per glass, temperatures "
+      "with their means, and the summary with the spread between glasses and the trap model).");
   // Defaults from the option structs (one source of truth with the command line).
   const glassy::md::WaitingOptions tracking;
   const glassy::md::WaitingFitOptions fitting;

@@ -171,6 +171,43 @@ TEST(Hdf5, AttributesStringsAndGroups) {
   EXPECT_EQ(f.group("entry").children(), (std::vector<std::string>{"instrument", "title"}));
 }
 
+// A list of str written by h5py (`f["labels"] = ["0.9Tf", "1.0Tf"]`) is an array of variable-length
+// UTF-8 strings; bytes become variable-length ASCII. Made here with the HDF5 calls h5py makes.
+TEST(Hdf5, VariableLengthStringArraysAsH5pyWritesThemAreRead) {
+  ScratchDir dir;
+  for (const H5T_cset_t cset : {H5T_CSET_UTF8, H5T_CSET_ASCII}) {
+    const auto path = dir / (cset == H5T_CSET_UTF8 ? "utf8.h5" : "ascii.h5");
+    {
+      auto f = h5::File::create(path);
+      const hid_t type = H5Tcopy(H5T_C_S1);
+      H5Tset_size(type, H5T_VARIABLE);
+      H5Tset_cset(type, cset);
+      const hsize_t n = 3;
+      const hid_t space = H5Screate_simple(1, &n, nullptr);
+      const hid_t ds =
+          H5Dcreate2(f.id(), "labels", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+      const char* values[] = {"0.9Tf", "", cset == H5T_CSET_UTF8 ? "1.0Tf \xce\xb2" : "1.0Tf"};
+      ASSERT_GE(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values), 0);
+      H5Dclose(ds);
+      H5Sclose(space);
+      H5Tclose(type);
+    }
+    const auto f = h5::File::open(path);
+    EXPECT_EQ(f.read_strings("labels"),
+              (std::vector<std::string>{"0.9Tf", "",
+                                        cset == H5T_CSET_UTF8 ? "1.0Tf \xce\xb2" : "1.0Tf"}));
+  }
+  // Numbers are not strings: one message, no crash.
+  {
+    auto f = h5::File::create(dir / "n.h5");
+    f.write<double>("labels", {1.0});
+  }
+  EXPECT_NE(test::error_of([&] {
+              h5::File::open(dir / "n.h5").read_strings("labels");
+            }).find("is not a string array"),
+            std::string::npos);
+}
+
 // Scalar datasets (shape (), as h5py writes a Python number and APS files hold metadata): written
 // and read back, and read_metadata takes them.
 TEST(Hdf5, ScalarDatasetsRoundTrip) {

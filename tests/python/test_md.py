@@ -92,6 +92,43 @@ def test_read_gives_a_temperature_series(tmp_path):
     assert np.array_equal(np.isnan(s["alpha"]), s["stated"] == 0)
 
 
+def test_read_gives_an_ensemble_of_studies_written_by_h5py(tmp_path):
+    """Three glasses' studies written with h5py (labels as h5py writes a list of str: variable-length
+    strings), combined by `glassy md ensemble`: read() gives every point and the summary, and the
+    spread equals the method of moments computed here."""
+    import json
+    cli = os.environ.get("GLASSY_CLI", "glassy")
+    alpha = [(1.30, 1.36), (1.33, 1.42), (1.28, 1.35)]
+    err = (0.015, 0.02)
+    studies = []
+    for g, a in enumerate(alpha):
+        path = str(tmp_path / f"s{g}.h5")
+        with h5py.File(path, "w") as f:
+            s = f.create_group("glassy/md/study")
+            s.attrs["glass"] = f"glass{g}.h5"
+            s["label"] = ["0.9Tf", "1.0Tf"]
+            s["temperature"] = [0.42, 0.46]
+            s["alpha"] = list(a)
+            s["alpha_err"] = list(err)
+            s["stated"] = [1.0, 1.0]
+            s.attrs["summary"] = json.dumps({"compared": "exchange"})
+        studies.append(path)
+    out = str(tmp_path / "e.h5")
+    subprocess.run([cli, "-q", "md", "ensemble", *studies, "--out", out], check=True,
+                   capture_output=True, timeout=60)
+    e = glassy.md.read(out)["ensemble"]
+    assert e["temperatures"]["label"] == ["0.9Tf", "1.0Tf"]
+    np.testing.assert_array_equal(e["points"]["alpha"], [a for pair in alpha for a in pair])
+    a = np.array(alpha)
+    q = ((a - a.mean(axis=0)) ** 2).sum()
+    fits = 2 * (2 / 3) * 3 * np.mean(np.square(err))  # per temperature (k - 1)/k sum e^2
+    spread = np.sqrt(max(0.0, (q - fits) / 4))
+    assert e["summary"]["spread_estimate"]["spread"] == pytest.approx(spread, rel=1e-12)
+    np.testing.assert_allclose(e["points"]["alpha_err_total"],
+                               np.hypot(np.tile(err, 3), spread), rtol=1e-12)
+    assert e["summary"]["trap_model"]["ok"] and e["summary"]["trap_model"]["p_value"] is not None
+
+
 def test_waiting_times_find_the_planted_hops_and_refuse_a_short_tail():
     pos, hops = hopping_run()
     r = glassy.md.waiting_times(pos, np.zeros(pos.shape[1]), times=0.5 * np.arange(len(pos)),

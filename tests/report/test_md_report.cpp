@@ -38,25 +38,42 @@ class MdReport : public ::testing::Test {
       const auto r = run_cli(args);
       ASSERT_EQ(r.exit_code, 0) << args << "\n" << r.output;
     }
+    // Three glasses' studies as md study lays them out (the tiny runs above state no exponent),
+    // combined by the command line into an ensemble with a spread and a trap model.
+    const std::vector<std::vector<double>> alpha{{1.30, 1.36}, {1.33, 1.42}, {1.28, 1.35}};
+    for (std::size_t g = 0; g < alpha.size(); ++g) {
+      auto f = h5::File::create(*dir_ / fmt::format("s{}.h5", g));
+      auto s = f.require_group("glassy/md/study");
+      s.attrs().set("glass", fmt::format("glass{}.h5", g));
+      s.write_strings("label", {"0.9Tf", "1.0Tf"});
+      s.write<double>("temperature", {0.42 + 0.002 * g, 0.46 + 0.002 * g});
+      s.write<double>("alpha", alpha[g]);
+      s.write<double>("alpha_err", {0.015, 0.02});
+      s.write<double>("stated", {1, 1});
+      s.attrs().set("summary", R"({"compared": "exchange"})");
+    }
+    const auto r = run_cli("-q md ensemble " + d("s0.h5") + " " + d("s1.h5") + " " + d("s2.h5") +
+                           " --out " + d("ensemble.h5"));
+    ASSERT_EQ(r.exit_code, 0) << r.output;
   }
   static void TearDownTestSuite() {
     delete dir_;
     dir_ = nullptr;
   }
   static std::vector<std::filesystem::path> files() {
-    return {*dir_ / "glass.h5", *dir_ / "xpcs.h5", *dir_ / "wait.h5", *dir_ / "ifk.h5",
-            *dir_ / "study.h5"};
+    return {*dir_ / "glass.h5", *dir_ / "xpcs.h5",  *dir_ / "wait.h5",
+            *dir_ / "ifk.h5",   *dir_ / "study.h5", *dir_ / "ensemble.h5"};
   }
   static bool have_plotly() { return std::filesystem::is_regular_file(report::plotly_js_path()); }
   static ScratchDir* dir_;
 };
 ScratchDir* MdReport::dir_ = nullptr;
 
-const char* const kMdFigureIds[] = {"md0-cooling",   "md1-map0",           "md1-map1",
-                                    "md1-map2",      "md1-contrast",       "md1-g2",
-                                    "md1-sq",        "md2-waiting",        "md3-ifk",
-                                    "md3-strings",   "md4-study-exponent", "md4-study-rate",
-                                    "md4-study-xpcs"};
+const char* const kMdFigureIds[] = {"md0-cooling",    "md1-map0",           "md1-map1",
+                                    "md1-map2",       "md1-contrast",       "md1-g2",
+                                    "md1-sq",         "md2-waiting",        "md3-ifk",
+                                    "md3-strings",    "md4-study-exponent", "md4-study-rate",
+                                    "md4-study-xpcs", "md5-ensemble"};
 
 TEST_F(MdReport, PageHoldsFig4TheWaitingInsetAndStructureWithTheFilesNumbers) {
   if (!have_plotly()) GTEST_SKIP() << "plotly.js absent: run scripts/install-deps.sh";
@@ -147,6 +164,32 @@ TEST_F(MdReport, PageHoldsFig4TheWaitingInsetAndStructureWithTheFilesNumbers) {
   }
   EXPECT_NE(html.find("trap model not tested"), std::string::npos);
   EXPECT_NE(html.find("temperature series: 2 runs"), std::string::npos);
+
+  // The ensemble: one trace per glass with the file's exponents and total errors, the means, the
+  // trap line at the file's T0, and the spread in the caption.
+  auto en = h5::File::open(*dir_ / "ensemble.h5");
+  const auto alpha = en.read<double>("glassy/md/ensemble/points/alpha");
+  const auto total = en.read<double>("glassy/md/ensemble/points/alpha_err_total");
+  const auto summary =
+      nlohmann::json::parse(en.group("glassy/md/ensemble").attrs().get_string("summary"));
+  const auto& et = by_id["md5-ensemble"]["data"];
+  ASSERT_EQ(et.size(), 5u);  // three glasses, the means, the trap model
+  for (std::size_t g = 0; g < 3; ++g) {
+    ASSERT_EQ(et[g]["y"].size(), 2u);
+    for (std::size_t k = 0; k < 2; ++k) {
+      // Drawn to 6 significant digits, error bars to 3.
+      EXPECT_NEAR(et[g]["y"][k].get<double>(), alpha[2 * g + k], 1e-5);
+      EXPECT_NEAR(et[g]["error_y"]["array"][k].get<double>(), total[2 * g + k],
+                  5e-3 * total[2 * g + k]);
+    }
+  }
+  EXPECT_NEAR(et[3]["y"][1].get<double>(), (1.36 + 1.42 + 1.35) / 3, 1e-5);
+  const double t0 = summary["trap_model"]["t0"].get<double>();
+  EXPECT_NEAR(et[4]["y"][0].get<double>(), 1 + et[4]["x"][0].get<double>() / t0, 1e-5);
+  EXPECT_NE(html.find(fmt::format("spread between glasses {:.3f}",
+                                  summary["spread_estimate"]["spread"].get<double>())),
+            std::string::npos);
+  EXPECT_NE(html.find("ensemble: 3 glasses, 6 stated exponents"), std::string::npos);
 }
 
 TEST_F(MdReport, CommandLineTakesSeveralFilesAndRefusesBadOnes) {
@@ -183,7 +226,7 @@ TEST_F(MdReport, ChromiumDrawsEveryMdFigureWithoutErrors) {
   const auto page = test::open_in_chromium(out / "r.html", out.path());
   ASSERT_TRUE(page.ran);
   EXPECT_NE(page.dom.find("data-js-errors=\"\""), std::string::npos) << page.dom.substr(0, 2000);
-  EXPECT_NE(page.dom.find("data-plots-drawn=\"13\""), std::string::npos);
+  EXPECT_NE(page.dom.find("data-plots-drawn=\"14\""), std::string::npos);
   for (const char* id : kMdFigureIds) {
     const auto a = page.dom.find(std::string("id=\"") + id + "\"");
     ASSERT_NE(a, std::string::npos) << id;

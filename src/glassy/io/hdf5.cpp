@@ -252,10 +252,25 @@ void Location::write_strings(const std::string& name,
 std::vector<std::string> Location::read_strings(const std::string& name) const {
   Dataset ds = dataset(name);
   Handle type(H5Dget_type(ds.id()), H5Tclose);
-  if (H5Tget_class(type.id()) != H5T_STRING || H5Tis_variable_str(type.id()) > 0)
-    fail(ds.path() + " is not a fixed-length string array");
-  const std::size_t width = H5Tget_size(type.id());
+  if (H5Tget_class(type.id()) != H5T_STRING) fail(ds.path() + " is not a string array");
   const std::size_t n = element_count(ds.dims());
+  if (H5Tis_variable_str(type.id()) > 0) {
+    // What h5py writes for a list of str or bytes: variable-length strings, read as C strings
+    // and handed back to HDF5 to free.
+    Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
+    check(H5Tset_size(mem.id(), H5T_VARIABLE), "H5Tset_size");
+    check(H5Tset_cset(mem.id(), H5Tget_cset(type.id())), "H5Tset_cset");
+    std::vector<char*> ptrs(n, nullptr);
+    std::vector<std::string> out;
+    if (n == 0) return out;
+    check(H5Dread(ds.id(), mem.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()),
+          ds.path() + ": cannot read strings");
+    for (const char* p : ptrs) out.emplace_back(p != nullptr ? p : "");
+    Handle space(H5Dget_space(ds.id()), H5Sclose);
+    H5Dvlen_reclaim(mem.id(), space.id(), H5P_DEFAULT, ptrs.data());
+    return out;
+  }
+  const std::size_t width = H5Tget_size(type.id());
   std::vector<char> buf(width * n + 1, '\0');
   if (n > 0)
     check(H5Dread(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()),

@@ -132,6 +132,7 @@ class Location {
   void write_string(const std::string& name, const std::string& value) const;
   // A 1-D array of fixed-length strings (h5py reads it as bytes; .astype(str) gives text).
   void write_strings(const std::string& name, const std::vector<std::string>& values) const;
+  // Fixed-length strings, or variable-length ones (what h5py writes for a list of str or bytes).
   std::vector<std::string> read_strings(const std::string& name) const;
   template <typename T>
   std::vector<T> read(const std::string& name) const;

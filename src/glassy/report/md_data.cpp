@@ -175,6 +175,36 @@ MdStudyView read_study(const h5::File& f) {
   return v;
 }
 
+MdEnsembleView read_ensemble(const h5::File& f) {
+  const auto g = f.group("glassy/md/ensemble");
+  MdEnsembleView v;
+  v.studies = g.read_strings("studies");
+  v.point_study = g.read<double>("points/study");
+  v.point_label = g.read_strings("points/label");
+  v.point_temperature = g.read<double>("points/temperature");
+  v.point_alpha = g.read<double>("points/alpha");
+  v.point_err = g.read<double>("points/alpha_err");
+  v.point_err_total = g.read<double>("points/alpha_err_total");
+  v.labels = g.read_strings("temperatures/label");
+  v.mean_temperature = g.read<double>("temperatures/mean_temperature");
+  v.mean_alpha = g.read<double>("temperatures/mean_alpha");
+  v.se_alpha = g.read<double>("temperatures/se_alpha");
+  v.stated = g.read<double>("temperatures/stated");
+  const auto n = v.point_study.size(), m = v.labels.size();
+  require(v.point_label.size() == n && v.point_temperature.size() == n &&
+              v.point_alpha.size() == n && v.point_err.size() == n &&
+              v.point_err_total.size() == n && v.mean_temperature.size() == m &&
+              v.mean_alpha.size() == m && v.se_alpha.size() == m && v.stated.size() == m,
+          "report: /glassy/md/ensemble has arrays of inconsistent sizes");
+  for (const double s : v.point_study)
+    require(s >= 0 && s < static_cast<double>(v.studies.size()),
+            "report: /glassy/md/ensemble/points/study names a study the file does not list");
+  const auto summary = nlohmann::json::parse(
+      g.attrs().has("summary") ? g.attrs().get_string("summary") : "{}", nullptr, false);
+  v.summary = summary.is_object() ? summary : nlohmann::json::object();
+  return v;
+}
+
 }  // namespace
 
 bool is_md_result(const std::filesystem::path& file) {
@@ -196,9 +226,11 @@ MdReportData read_md_report_data(const std::filesystem::path& file) {
   if (f.is_group("glassy/md/ifk")) d.ifk = read_ifk(f);
   if (f.is_group("md/state")) d.glass = read_glass(f);
   if (f.is_group("glassy/md/study")) d.study = read_study(f);
-  require(!d.empty(), "report: " + file.string() +
-                          " holds no result the report draws (an aging result from glassy age, "
-                          "or an MD result from glassy md prepare, xpcs, waiting, ifk or study)");
+  if (f.is_group("glassy/md/ensemble")) d.ensemble = read_ensemble(f);
+  require(!d.empty(),
+          "report: " + file.string() +
+              " holds no result the report draws (an aging result from glassy age, "
+              "or an MD result from glassy md prepare, xpcs, waiting, ifk, study or ensemble)");
   return d;
 }
 

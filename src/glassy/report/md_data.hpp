@@ -1,7 +1,8 @@
 // report/md_data: what the report shows of the MD side (paper Fig. 4 and the Fig. 1c inset), read
 // from the files `glassy md` writes: simulated XPCS (/glassy/md/xpcs with its two-time maps),
 // waiting times (/glassy/md/waiting), structure (/glassy/md/ifk, /glassy/md/strings), glass
-// files (/md/state, /md/cooling, /md/tg) and temperature series (/glassy/md/study). Read with HDF5
+// files (/md/state, /md/cooling, /md/tg), temperature series (/glassy/md/study) and ensembles of
+// them (/glassy/md/ensemble). Read with HDF5
 // alone, so the report needs no LAMMPS.
 #pragma once
 
@@ -85,6 +86,16 @@ struct MdStudyView {
   std::vector<Colder> colder;
 };
 
+// Studies of several glasses together (`glassy md ensemble`, /glassy/md/ensemble): every glass's
+// stated 1 + beta' with its fit error and the error with the spread between glasses, the means per
+// temperature, and the summary (spread, trap model).
+struct MdEnsembleView {
+  std::vector<std::string> studies, point_label, labels;
+  std::vector<double> point_study, point_temperature, point_alpha, point_err, point_err_total;
+  std::vector<double> mean_temperature, mean_alpha, se_alpha, stated;
+  nlohmann::json summary = nlohmann::json::object();  // empty when the file has none
+};
+
 struct MdReportData {
   std::filesystem::path source;
   std::optional<MdXpcsView> xpcs;
@@ -92,8 +103,9 @@ struct MdReportData {
   std::optional<MdIfkView> ifk;
   std::optional<MdGlassView> glass;
   std::optional<MdStudyView> study;
+  std::optional<MdEnsembleView> ensemble;
   std::optional<nlohmann::json> provenance;
-  bool empty() const { return !xpcs && !waiting && !ifk && !glass && !study; }
+  bool empty() const { return !xpcs && !waiting && !ifk && !glass && !study && !ensemble; }
 };
 
 // Whether `file` (an HDF5 file) holds any MD result the report draws.

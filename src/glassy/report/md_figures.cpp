@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 namespace glassy::report {
 namespace {
@@ -310,6 +311,76 @@ void add_study(const MdStudyView& v, const std::string& id, std::vector<Figure>&
   }
 }
 
+// Every glass's 1 + beta' against T (one colour per study), the means per temperature, and the
+// trap model fitted with the spread between glasses (md ensemble).
+void add_ensemble(const MdEnsembleView& v, const std::string& id, std::vector<Figure>& out) {
+  const auto& j = v.summary;
+  const auto number = [](const nlohmann::json& o, const char* key) {
+    return o.is_object() && o.contains(key) && o[key].is_number() ? o[key].get<double>()
+                                                                  : std::nan("");
+  };
+  std::string caption = fmt::format(
+      "Waiting-time exponent 1 + beta' of {} glasses against temperature (md ensemble, {} "
+      "times): each glass's stated exponent (colour), error bars its fit error and the spread "
+      "between glasses in quadrature; black diamonds the mean at each temperature",
+      v.studies.size(), j.value("compared", std::string("compared")));
+  const auto spread = j.value("spread_estimate", nlohmann::json());
+  if (spread.is_object() && spread.value("ok", false))
+    caption += fmt::format(
+        "; spread between glasses {:.3f} from {} degrees of freedom (rms fit "
+        "error {:.3f})",
+        number(spread, "spread"), spread.value("dof", 0), number(spread, "rms_fit_error"));
+  else if (spread.is_object())
+    caption += "; spread between glasses not estimated: " + spread.value("reason", std::string());
+  const auto used = number(j, "spread");
+  if (std::isfinite(used) && !(spread.is_object() && spread.value("ok", false)))
+    caption += fmt::format(" (spread {:.3f} as given)", used);
+  const auto trap = j.value("trap_model", nlohmann::json());
+  const bool fitted = trap.is_object() && trap.value("ok", false);
+  if (fitted) {
+    caption += fmt::format("; trap model 1 + T/T0 (line): T0 = {:.4g} +- {:.2g}",
+                           number(trap, "t0"), number(trap, "t0_err"));
+    caption += trap.contains("p_value") && trap["p_value"].is_number()
+                   ? fmt::format(", chi2 = {:.3g} for {} dof (p = {:.2g})", number(trap, "chi2"),
+                                 trap.value("dof", 0), number(trap, "p_value"))
+                   : "; " + trap.value("reason", std::string());
+  } else if (trap.is_object()) {
+    caption += "; trap model not tested: " + trap.value("reason", std::string());
+  }
+  Figure f{id + "ensemble", caption, {}, {}};
+  for (std::size_t s = 0; s < v.studies.size(); ++s) {
+    std::vector<double> t, a, e;
+    for (std::size_t i = 0; i < v.point_study.size(); ++i)
+      if (static_cast<std::size_t>(v.point_study[i]) == s)
+        t.push_back(v.point_temperature[i]), a.push_back(v.point_alpha[i]),
+            e.push_back(v.point_err_total[i]);
+    auto pts = scatter(t, a, std::filesystem::path(v.studies[s]).filename().string(), "markers");
+    pts["error_y"] = error_bars(e);
+    pts["marker"] = {{"size", 8}, {"color", kPalette[s % std::size(kPalette)]}};
+    f.data.push_back(std::move(pts));
+  }
+  std::vector<double> mt, ma, me;
+  for (std::size_t i = 0; i < v.labels.size(); ++i)
+    if (v.stated[i] > 0 && std::isfinite(v.mean_alpha[i]))
+      mt.push_back(v.mean_temperature[i]), ma.push_back(v.mean_alpha[i]),
+          me.push_back(v.se_alpha[i]);
+  auto means = scatter(mt, ma, "mean of the glasses", "markers");
+  means["error_y"] = error_bars(me);
+  means["marker"] = {{"size", 10}, {"color", "#000"}, {"symbol", "diamond"}};
+  f.data.push_back(std::move(means));
+  if (fitted && !v.point_temperature.empty()) {
+    const auto [lo, hi] =
+        std::minmax_element(v.point_temperature.begin(), v.point_temperature.end());
+    const double t0 = number(trap, "t0");
+    std::vector<double> x{0.95 * *lo, 1.05 * *hi}, y{1 + x[0] / t0, 1 + x[1] / t0};
+    auto l = scatter(x, y, "trap model 1 + T/T0", "lines");
+    l["line"] = {{"color", kPalette[1]}, {"dash", "dash"}};
+    f.data.push_back(std::move(l));
+  }
+  f.layout = layout(400, axis("T (LJ)"), axis("1 + beta'"));
+  out.push_back(std::move(f));
+}
+
 }  // namespace
 
 std::vector<Figure> make_md_figures(const MdReportData& d, const std::string& id_prefix) {
@@ -319,6 +390,7 @@ std::vector<Figure> make_md_figures(const MdReportData& d, const std::string& id
   if (d.waiting) add_waiting(*d.waiting, id_prefix, out);
   if (d.ifk) add_ifk(*d.ifk, id_prefix, out);
   if (d.study) add_study(*d.study, id_prefix, out);
+  if (d.ensemble) add_ensemble(*d.ensemble, id_prefix, out);
   return out;
 }
 
@@ -368,6 +440,19 @@ std::string summarise_md(const MdReportData& d) {
       s += v.stated[i] > 0 ? fmt::format("    T = {}: 1 + beta' = {:.3f} +- {:.3f}\n", v.labels[i],
                                          v.alpha[i], v.alpha_err[i])
                            : fmt::format("    T = {}: no exponent stated\n", v.labels[i]);
+  }
+  if (d.ensemble) {
+    const auto& v = *d.ensemble;
+    s += fmt::format("  ensemble: {} glasses, {} stated exponents", v.studies.size(),
+                     v.point_alpha.size());
+    const auto spread = v.summary.value("spread_estimate", nlohmann::json());
+    if (spread.is_object() && spread.value("ok", false))
+      s += fmt::format(", spread between glasses {:.3f}", spread.value("spread", 0.0));
+    const auto trap = v.summary.value("trap_model", nlohmann::json());
+    if (trap.is_object() && trap.value("ok", false))
+      s += fmt::format(", trap model T0 = {:.4g} +- {:.2g}", trap.value("t0", 0.0),
+                       trap.value("t0_err", 0.0));
+    s += "\n";
   }
   return s;
 }
