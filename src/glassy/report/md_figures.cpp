@@ -199,6 +199,16 @@ void add_ifk(const MdIfkView& v, const std::string& id, std::vector<Figure>& out
   }
 }
 
+// The trap model's 1 + T/T0 as a dashed line across the temperatures drawn (5 % either side).
+void add_trap_line(const std::vector<double>& temperature, double t0, Figure& f) {
+  if (temperature.empty()) return;
+  const auto [lo, hi] = std::minmax_element(temperature.begin(), temperature.end());
+  std::vector<double> x{0.95 * *lo, 1.05 * *hi}, y{1 + x[0] / t0, 1 + x[1] / t0};
+  auto l = scatter(x, y, "trap model 1 + T/T0", "lines");
+  l["line"] = {{"color", kPalette[1]}, {"dash", "dash"}};
+  f.data.push_back(std::move(l));
+}
+
 // 1 + beta' against T with the trap model's 1 + T/T0, and the rate of moves (md study).
 void add_study(const MdStudyView& v, const std::string& id, std::vector<Figure>& out) {
   std::vector<double> t, a, e, tm, am, em;  // stated; maximum likelihood where not stated
@@ -240,14 +250,7 @@ void add_study(const MdStudyView& v, const std::string& id, std::vector<Figure>&
     mle["marker"] = {{"size", 8}, {"color", "#999"}, {"symbol", "circle-open"}};
     f.data.push_back(std::move(mle));
   }
-  if (trap && !v.temperature.empty()) {
-    const auto [lo, hi] = std::minmax_element(v.temperature.begin(), v.temperature.end());
-    const double t0 = v.trap.value("t0", 1.0);
-    std::vector<double> x{0.95 * *lo, 1.05 * *hi}, y{1 + x[0] / t0, 1 + x[1] / t0};
-    auto l = scatter(x, y, "trap model 1 + T/T0", "lines");
-    l["line"] = {{"color", kPalette[1]}, {"dash", "dash"}};
-    f.data.push_back(std::move(l));
-  }
+  if (trap) add_trap_line(v.temperature, v.trap.value("t0", 1.0), f);
   f.layout = layout(400, axis("T (LJ)"), axis("1 + beta'"));
   out.push_back(std::move(f));
 
@@ -368,15 +371,7 @@ void add_ensemble(const MdEnsembleView& v, const std::string& id, std::vector<Fi
   means["error_y"] = error_bars(me);
   means["marker"] = {{"size", 10}, {"color", "#000"}, {"symbol", "diamond"}};
   f.data.push_back(std::move(means));
-  if (fitted && !v.point_temperature.empty()) {
-    const auto [lo, hi] =
-        std::minmax_element(v.point_temperature.begin(), v.point_temperature.end());
-    const double t0 = number(trap, "t0");
-    std::vector<double> x{0.95 * *lo, 1.05 * *hi}, y{1 + x[0] / t0, 1 + x[1] / t0};
-    auto l = scatter(x, y, "trap model 1 + T/T0", "lines");
-    l["line"] = {{"color", kPalette[1]}, {"dash", "dash"}};
-    f.data.push_back(std::move(l));
-  }
+  if (fitted) add_trap_line(v.point_temperature, number(trap, "t0"), f);
   f.layout = layout(400, axis("T (LJ)"), axis("1 + beta'"));
   out.push_back(std::move(f));
 }
