@@ -206,6 +206,10 @@ TEST(MdEnsemble, StudiesCombinedFromFilesAndBadOnesRefused) {
   write_study(dir / "n.h5", "N.h5", {"1.0Tf"}, {0.46}, {nan}, {0.02}, {1});
   write_study(dir / "x.h5", "X.h5", {"1.0Tf"}, {0.46}, {1.3}, {0.02}, {1}, "exchange", 436.0);
   write_study(dir / "y.h5", "Y.h5", {"1.0Tf"}, {0.46}, {1.35}, {0.02}, {1}, "exchange", 500.0);
+  {  // a study group without its summary (written by hand, or cut short)
+    auto f = h5::File::create(dir / "bare.h5");
+    f.require_group("glassy/md/study").write_strings("label", {"1.0Tf"});
+  }
   const auto out = dir / "refused.h5";
   const std::vector<std::pair<std::vector<std::filesystem::path>, std::string>> bad{
       {{dir / "notes.txt"}, "not an HDF5 file"},
@@ -216,6 +220,7 @@ TEST(MdEnsemble, StudiesCombinedFromFilesAndBadOnesRefused) {
       {{dir / "a.h5", dir / "x.h5"}, "make the studies with one --xmin"},
       {{dir / "x.h5", dir / "y.h5"}, "fixed x_min at 500 snapshot intervals"},
       {{dir / "missing.h5"}, "no such file"},
+      {{dir / "bare.h5"}, "lacks its summary"},
       {{}, "give the study files"}};
   for (const auto& [inputs, why] : bad) {
     EXPECT_NE(error_of([&] { combine_studies(inputs, out, {}); }).find(why), std::string::npos)

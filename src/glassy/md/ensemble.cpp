@@ -53,8 +53,9 @@ StudyRows read_study(const std::filesystem::path& path, std::size_t index) {
   const auto g = f.group(kStudyGroup);
   StudyRows s;
   s.glass = g.attrs().has("glass") ? g.attrs().get_string("glass") : "";
-  const auto summary = nlohmann::json::parse(g.attrs().get_string("summary"), nullptr, false);
-  require(!summary.is_discarded() && summary.contains("compared"),
+  const auto summary = nlohmann::json::parse(
+      g.attrs().has("summary") ? g.attrs().get_string("summary") : "", nullptr, false);
+  require(summary.is_object() && summary.contains("compared") && summary["compared"].is_string(),
           where + ": /glassy/md/study lacks its summary: write it again with `glassy md study`");
   s.compared = summary["compared"].get<std::string>();
   // Studies before stop 29 chose x_min by KS and did not say so.
