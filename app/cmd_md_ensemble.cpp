@@ -34,17 +34,21 @@ void register_md_ensemble(CLI::App& md) {
          "Standard deviation of 1 + beta' between glasses beyond their fit errors, known from a "
          "larger ensemble (default: estimated from these studies' shared temperatures)")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--spread-from-fitted", a->o.spread_from_fitted,
+                "Estimate the spread from every fitted exponent (stated or not: how much the "
+                "estimate varies between glasses), not only the stated ones; the trap model is "
+                "fitted to stated exponents either way");
   cmd->callback([a, cmd] {
     std::vector<std::filesystem::path> studies(a->studies.begin(), a->studies.end());
     for (const auto& s : studies) provenance::record_input(s);
     provenance::record_options(given_options(*cmd));
     const auto e = md::combine_studies(studies, a->out, a->o);
-    std::printf("%zu studies (%s waiting times, x_min %s), %zu stated exponents\n",
+    std::printf("%zu studies (%s waiting times, x_min %s), %zu stated exponents, %zu fitted\n",
                 e.studies.size(), e.compared.c_str(),
                 e.xmin_intervals
                     ? fmt::format("fixed at {:g} snapshot intervals", *e.xmin_intervals).c_str()
                     : "by KS per run",
-                e.points.size());
+                e.points.size(), e.fitted.size());
     for (const auto& r : e.temperatures) {
       std::printf("  %s: %zu of %zu glasses stated", r.label.c_str(), r.stated, r.studies);
       if (r.stated > 0)
@@ -54,11 +58,12 @@ void register_md_ensemble(CLI::App& md) {
       std::printf("\n");
     }
     const auto& s = e.estimated;
+    const char* from = a->o.spread_from_fitted ? "every fitted exponent" : "stated exponents";
     if (s.ok)
       std::printf(
-          "spread between glasses beyond the fit errors: %.3f from %zu degrees of freedom (rms "
-          "fit error %.3f)\n",
-          s.spread, s.dof, s.rms_fit_error);
+          "spread between glasses beyond the fit errors: %.3f from %zu degrees of freedom of %s "
+          "(rms fit error %.3f)\n",
+          s.spread, s.dof, from, s.rms_fit_error);
     else
       std::printf("spread between glasses: not estimated (%s)\n", s.reason.c_str());
     if (a->o.sample_spread) std::printf("spread used: %.3f, as given\n", *a->o.sample_spread);

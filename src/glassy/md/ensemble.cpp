@@ -37,7 +37,7 @@ struct StudyRows {
   std::string glass, compared;
   std::optional<double> xmin_intervals;  // fixed x_min of the study's fits; absent: by KS
   std::vector<std::string> labels;
-  std::vector<EnsemblePoint> stated;
+  std::vector<EnsemblePoint> stated, fitted;
 };
 
 StudyRows read_study(const std::filesystem::path& path, std::size_t index) {
@@ -77,10 +77,23 @@ StudyRows read_study(const std::filesystem::path& path, std::size_t index) {
                         where, s.labels[i]));
     s.stated.push_back({index, s.labels[i], t[i], alpha[i], err[i]});
   }
+  // The maximum-likelihood exponent wherever a fit ran (NaN where none; absent before stop 24).
+  if (g.is_dataset("alpha_mle") && g.is_dataset("alpha_mle_err")) {
+    const auto mle = g.read<double>("alpha_mle"), mle_err = g.read<double>("alpha_mle_err");
+    require(mle.size() == n && mle_err.size() == n,
+            where +
+                ": /glassy/md/study's alpha_mle and alpha_mle_err differ in length from its "
+                "labels");
+    for (std::size_t i = 0; i < n; ++i)
+      if (std::isfinite(mle[i]) && std::isfinite(mle_err[i]) && mle_err[i] > 0 &&
+          std::isfinite(t[i]) && t[i] > 0)
+        s.fitted.push_back({index, s.labels[i], t[i], mle[i], mle_err[i]});
+  }
   return s;
 }
 
-void write_ensemble(const std::filesystem::path& out, const Ensemble& e) {
+void write_ensemble(const std::filesystem::path& out, const Ensemble& e,
+                    const std::string& spread_from) {
   AtomicOutput result(out, e.studies);
   {
     const auto file = h5::File::create(result.temp_path());
@@ -100,6 +113,26 @@ void write_ensemble(const std::filesystem::path& out, const Ensemble& e) {
       alpha[i] = p.alpha;
       err[i] = p.alpha_err;
       total[i] = std::hypot(p.alpha_err, e.spread.value_or(0));
+    }
+    {
+      const std::size_t k = e.fitted.size();
+      std::vector<double> fs(k), ft(k), fa(k), fe(k);
+      std::vector<std::string> fl;
+      for (std::size_t i = 0; i < k; ++i) {
+        const auto& p = e.fitted[i];
+        fs[i] = static_cast<double>(p.study), ft[i] = p.temperature, fa[i] = p.alpha,
+        fe[i] = p.alpha_err;
+        fl.push_back(p.label);
+      }
+      const auto fg = g.require_group("fitted");
+      fg.attrs().set("definition",
+                     "every fitted 1 + beta' (the studies' alpha_mle), stated or not: shown, and "
+                     "used for the spread only with --spread-from-fitted");
+      fg.write<double>("study", fs);
+      fg.write_strings("label", fl);
+      fg.write<double>("temperature", ft);
+      fg.write<double>("alpha", fa);
+      fg.write<double>("alpha_err", fe);
     }
     const auto pg = g.require_group("points");
     pg.write<double>("study", study).attrs().set("definition", "index into /studies");
@@ -138,6 +171,7 @@ void write_ensemble(const std::filesystem::path& out, const Ensemble& e) {
     };
     nlohmann::json summary{{"compared", e.compared},
                            {"spread", opt(e.spread)},
+                           {"spread_from", spread_from},
                            {"spread_estimate",
                             {{"ok", e.estimated.ok},
                              {"reason", e.estimated.reason},
@@ -181,8 +215,8 @@ SampleSpread estimate_sample_spread(const std::vector<EnsemblePoint>& points) {
   }
   if (s.dof == 0) {
     s.reason =
-        "no temperature has stated exponents from two glasses: the spread between glasses is "
-        "not measured";
+        "no temperature has exponents from two glasses to compare: the spread between glasses "
+        "is not measured";
     return s;
   }
   s.ok = true;
@@ -201,7 +235,7 @@ void combine_points(Ensemble& e, const EnsembleOptions& o) {
       e.temperatures.back().label = label;
       e.temperatures.back().studies = idx.size();
     }
-  e.estimated = estimate_sample_spread(e.points);
+  e.estimated = estimate_sample_spread(o.spread_from_fitted ? e.fitted : e.points);
   e.spread = o.sample_spread  ? o.sample_spread
              : e.estimated.ok ? std::optional<double>(e.estimated.spread)
                               : std::nullopt;
@@ -292,11 +326,12 @@ Ensemble combine_studies(const std::vector<std::filesystem::path>& studies,
       ++it->studies;
     }
     e.points.insert(e.points.end(), s.stated.begin(), s.stated.end());
+    e.fitted.insert(e.fitted.end(), s.fitted.begin(), s.fitted.end());
     e.glasses.push_back(s.glass);
     e.studies.push_back(studies[i]);
   }
   combine_points(e, o);
-  write_ensemble(out, e);
+  write_ensemble(out, e, o.spread_from_fitted ? "every fitted exponent" : "stated exponents");
   return e;
 }
 

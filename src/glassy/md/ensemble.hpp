@@ -23,6 +23,11 @@ struct EnsembleOptions {
   // standard deviation), when known from a larger ensemble; absent: estimated from the studies,
   // which needs two glasses with a stated exponent at one temperature at least.
   std::optional<double> sample_spread;
+  // Estimate the spread from every fitted exponent (the maximum-likelihood 1 + beta' of a run
+  // whose exponent is not stated too: how much the estimate varies between glasses does not
+  // depend on whether a power law describes the tail) instead of the stated ones only. The trap
+  // model is fitted to stated exponents either way.
+  bool spread_from_fitted = false;
 };
 
 // One glass's stated exponent at one temperature.
@@ -61,9 +66,10 @@ struct Ensemble {
   std::vector<std::string> glasses;      // each study's glass, as it recorded it
   std::string compared;                  // the waiting times all studies compared (exchange, ...)
   std::optional<double> xmin_intervals;  // their fixed x_min (snapshot intervals); absent: by KS
-  std::vector<EnsemblePoint> points;
+  std::vector<EnsemblePoint> points;     // the stated exponents
+  std::vector<EnsemblePoint> fitted;     // every fitted one (alpha_mle), stated or not
   std::vector<EnsembleTemperature> temperatures;  // in order of first appearance
-  SampleSpread estimated;
+  SampleSpread estimated;  // from `points`, or `fitted` with EnsembleOptions::spread_from_fitted
   // The spread used: EnsembleOptions::sample_spread when given, else the estimate; absent when
   // neither (then the trap model's T0 is fitted with the fit errors and no goodness of fit is
   // stated: they are known to be too small).

@@ -99,9 +99,9 @@ void weigh_evidence(const WaitingFitOptions& o, const std::vector<double>& obs, 
   for (const auto* lr : {&r.vs_exponential, &r.vs_lognormal}) {
     if (lr->ok && lr->log_ratio < 0 && lr->p_value < e.alternative_p_value) {
       r.refusals.push_back(fmt::format(
-          "a {} fits significantly better (Vuong R = {:.3g}, p = {:.2g})",
-          lr->alternative == fit::Alternative::Exponential ? "exponential" : "log-normal",
-          lr->log_ratio, lr->p_value));
+          "{} fits significantly better (Vuong R = {:.3g}, p = {:.2g} < {:g})",
+          lr->alternative == fit::Alternative::Exponential ? "an exponential" : "a log-normal",
+          lr->log_ratio, lr->p_value, e.alternative_p_value));
     }
   }
   r.stated = r.refusals.empty();
