@@ -5,6 +5,7 @@
 #include "../bind_common.hpp"
 
 #include <glassy/core/error.hpp>
+#include <glassy/md/ensemble.hpp>
 #include <glassy/md/ifk.hpp>
 #include <glassy/md/trajectory.hpp>
 #include <glassy/md/voronoi.hpp>
@@ -258,6 +259,28 @@ py::dict xpcs_py(const py::handle& positions, const py::handle& times, const py:
   return d;
 }
 
+// md ensemble's spread between glasses on arrays: one exponent per glass and temperature label.
+py::dict sample_spread_py(const std::vector<std::string>& labels, const py::handle& alpha,
+                          const py::handle& alpha_err) {
+  const auto a = to_vector(alpha), e = to_vector(alpha_err);
+  require(a.size() == labels.size() && e.size() == labels.size(),
+          "sample_spread: labels, alpha and alpha_err need one value each");
+  std::vector<md::EnsemblePoint> points;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    require(std::isfinite(a[i]) && std::isfinite(e[i]) && e[i] > 0,
+            "sample_spread: every alpha must be a number and every alpha_err positive");
+    points.push_back({i, labels[i], 0.0, a[i], e[i]});
+  }
+  const auto s = md::estimate_sample_spread(points);
+  py::dict d;
+  d["ok"] = s.ok;
+  d["reason"] = s.reason;
+  d["spread"] = s.spread;
+  d["dof"] = s.dof;
+  d["rms_fit_error"] = s.rms_fit_error;
+  return d;
+}
+
 py::dict read_py(const std::string& path) {
   const auto m = report::read_md_report_data(path);
   py::dict d;
@@ -415,6 +438,11 @@ PYBIND11_MODULE(glassy_md, m) {
   // Defaults from the option structs (one source of truth with the command line).
   const glassy::md::WaitingOptions tracking;
   const glassy::md::WaitingFitOptions fitting;
+  m.def("sample_spread", &gp::sample_spread_py, arg("labels"), arg("alpha"), arg("alpha_err"),
+        "The spread of an exponent between glasses beyond its fit errors, as md ensemble "
+        "estimates it (method of moments over the labels, usually temperatures, that two or more "
+        "glasses share): dict with ok, reason, spread, dof (sum of glasses - 1 per label) and "
+        "rms_fit_error.");
   m.def("waiting_times", &gp::waiting_times_py, arg("positions"), arg("species"),
         arg("times") = pybind11::none(), arg("threshold") = tracking.threshold,
         arg("window") = tracking.window, arg("kind") = "exchange",

@@ -129,6 +129,24 @@ def test_read_gives_an_ensemble_of_studies_written_by_h5py(tmp_path):
     assert e["summary"]["trap_model"]["ok"] and e["summary"]["trap_model"]["p_value"] is not None
 
 
+def test_sample_spread_on_arrays_equals_the_moments_and_the_ensemble_file(tmp_path):
+    """sample_spread on five glasses at one temperature (docs/md.md, stop 29): the method of moments
+    computed in numpy; a lone glass per label gives no spread; bad arrays raise glassy.Error."""
+    a = np.array([1.309, 1.329, 1.406, 1.380, 1.429])
+    e = np.array([0.017, 0.014, 0.014, 0.019, 0.018])
+    r = glassy.md.sample_spread(["0.457"] * 5, a, e)
+    q = ((a - a.mean()) ** 2).sum()
+    assert r["ok"] and r["dof"] == 4
+    assert r["spread"] == pytest.approx(np.sqrt((q - 0.8 * (e ** 2).sum()) / 4), rel=1e-12)
+    assert r["rms_fit_error"] == pytest.approx(np.sqrt(np.mean(e ** 2)), rel=1e-12)
+    lone = glassy.md.sample_spread(["0.9Tf", "1.0Tf"], [1.3, 1.4], [0.02, 0.02])
+    assert not lone["ok"] and "two glasses" in lone["reason"]
+    with pytest.raises(glassy.Error):
+        glassy.md.sample_spread(["a", "a"], [1.3, np.nan], [0.02, 0.02])
+    with pytest.raises(glassy.Error):
+        glassy.md.sample_spread(["a"], [1.3, 1.4], [0.02, 0.02])
+
+
 def test_waiting_times_find_the_planted_hops_and_refuse_a_short_tail():
     pos, hops = hopping_run()
     r = glassy.md.waiting_times(pos, np.zeros(pos.shape[1]), times=0.5 * np.arange(len(pos)),
