@@ -185,6 +185,17 @@ MdEnsembleView read_ensemble(const h5::File& f) {
   v.point_alpha = g.read<double>("points/alpha");
   v.point_err = g.read<double>("points/alpha_err");
   v.point_err_total = g.read<double>("points/alpha_err_total");
+  if (g.is_group("fitted")) {
+    v.fitted_study = g.read<double>("fitted/study");
+    v.fitted_label = g.read_strings("fitted/label");
+    v.fitted_temperature = g.read<double>("fitted/temperature");
+    v.fitted_alpha = g.read<double>("fitted/alpha");
+    v.fitted_err = g.read<double>("fitted/alpha_err");
+    const auto k = v.fitted_study.size();
+    require(v.fitted_label.size() == k && v.fitted_temperature.size() == k &&
+                v.fitted_alpha.size() == k && v.fitted_err.size() == k,
+            "report: /glassy/md/ensemble/fitted has arrays of inconsistent sizes");
+  }
   v.labels = g.read_strings("temperatures/label");
   v.mean_temperature = g.read<double>("temperatures/mean_temperature");
   v.mean_alpha = g.read<double>("temperatures/mean_alpha");

@@ -92,6 +92,9 @@ struct MdStudyView {
 struct MdEnsembleView {
   std::vector<std::string> studies, point_label, labels;
   std::vector<double> point_study, point_temperature, point_alpha, point_err, point_err_total;
+  // Every fitted exponent, stated or not (empty in files before --spread-from-fitted existed).
+  std::vector<std::string> fitted_label;
+  std::vector<double> fitted_study, fitted_temperature, fitted_alpha, fitted_err;
   std::vector<double> mean_temperature, mean_alpha, se_alpha, stated;
   nlohmann::json summary = nlohmann::json::object();  // empty when the file has none
 };

@@ -330,9 +330,9 @@ void add_ensemble(const MdEnsembleView& v, const std::string& id, std::vector<Fi
   const auto spread = j.value("spread_estimate", nlohmann::json());
   if (spread.is_object() && spread.value("ok", false))
     caption += fmt::format(
-        "; spread between glasses {:.3f} from {} degrees of freedom (rms fit "
-        "error {:.3f})",
-        number(spread, "spread"), spread.value("dof", 0), number(spread, "rms_fit_error"));
+        "; spread between glasses {:.3f} from {} degrees of freedom of {} (rms fit error {:.3f})",
+        number(spread, "spread"), spread.value("dof", 0),
+        j.value("spread_from", std::string("stated exponents")), number(spread, "rms_fit_error"));
   else if (spread.is_object())
     caption += "; spread between glasses not estimated: " + spread.value("reason", std::string());
   const auto used = number(j, "spread");
@@ -350,6 +350,22 @@ void add_ensemble(const MdEnsembleView& v, const std::string& id, std::vector<Fi
   } else if (trap.is_object()) {
     caption += "; trap model not tested: " + trap.value("reason", std::string());
   }
+  // Fitted where no exponent is stated: drawn hollow, shown but not claimed (as md study draws it).
+  std::vector<double> ut, ua, ue;
+  for (std::size_t i = 0; i < v.fitted_alpha.size(); ++i) {
+    bool stated = false;
+    for (std::size_t p = 0; p < v.point_alpha.size(); ++p)
+      stated = stated ||
+               (v.point_study[p] == v.fitted_study[i] && v.point_label[p] == v.fitted_label[i]);
+    if (!stated)
+      ut.push_back(v.fitted_temperature[i]), ua.push_back(v.fitted_alpha[i]),
+          ue.push_back(v.fitted_err[i]);
+  }
+  if (!ut.empty())
+    caption += fmt::format(
+        "; hollow grey: {} fitted exponents not stated (tail too short, too few moves or a failed "
+        "test), with their fit errors, shown but not claimed",
+        ut.size());
   Figure f{id + "ensemble", caption, {}, {}};
   for (std::size_t s = 0; s < v.studies.size(); ++s) {
     std::vector<double> t, a, e;
@@ -361,6 +377,12 @@ void add_ensemble(const MdEnsembleView& v, const std::string& id, std::vector<Fi
     pts["error_y"] = error_bars(e);
     pts["marker"] = {{"size", 8}, {"color", kPalette[s % std::size(kPalette)]}};
     f.data.push_back(std::move(pts));
+  }
+  if (!ut.empty()) {
+    auto mle = scatter(ut, ua, "fitted, not stated", "markers");
+    mle["error_y"] = error_bars(ue);
+    mle["marker"] = {{"size", 8}, {"color", "#999"}, {"symbol", "circle-open"}};
+    f.data.push_back(std::move(mle));
   }
   std::vector<double> mt, ma, me;
   for (std::size_t i = 0; i < v.labels.size(); ++i)
