@@ -246,7 +246,7 @@ void combine_points(Ensemble& e, const EnsembleOptions& o) {
       if (p.label == r.label) in.push_back(&p);
     r.stated = in.size();
     const double nan = std::nan("");
-    r.mean_alpha = r.sd_alpha = r.se_alpha = nan;
+    r.mean_temperature = r.mean_alpha = r.sd_alpha = r.se_alpha = nan;
     if (in.empty()) continue;
     const double k = static_cast<double>(in.size());
     double t = 0, mean = 0, var = 0;

@@ -41,12 +41,12 @@ struct EnsemblePoint {
 // The glasses at one temperature label.
 struct EnsembleTemperature {
   std::string label;
-  std::size_t studies = 0;  // studies that ran it
-  std::size_t stated = 0;   // of them, with a stated exponent (only these enter)
-  double mean_temperature = 0;
-  double mean_alpha = 0;  // unweighted mean of the stated exponents (NaN: none)
-  double sd_alpha = 0;    // their standard deviation (NaN below 2)
-  double se_alpha = 0;    // error of the mean: sqrt(sum of (fit error^2 + spread^2)) / stated
+  std::size_t studies = 0;      // studies that ran it
+  std::size_t stated = 0;       // of them, with a stated exponent (only these enter)
+  double mean_temperature = 0;  // of the stated ones (NaN: none)
+  double mean_alpha = 0;        // unweighted mean of the stated exponents (NaN: none)
+  double sd_alpha = 0;          // their standard deviation (NaN below 2)
+  double se_alpha = 0;          // error of the mean: sqrt(sum of (fit error^2 + spread^2)) / stated
 };
 
 // The spread between glasses, by the method of moments: over the temperatures with k >= 2 stated
