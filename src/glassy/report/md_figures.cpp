@@ -199,6 +199,17 @@ void add_ifk(const MdIfkView& v, const std::string& id, std::vector<Figure>& out
   }
 }
 
+// Exponents fitted where none is stated: hollow grey markers with their fit errors, shown but
+// not claimed (nothing drawn when there are none).
+void add_unstated(const std::vector<double>& t, const std::vector<double>& alpha,
+                  const std::vector<double>& err, const std::string& name, Figure& f) {
+  if (t.empty()) return;
+  auto mle = scatter(t, alpha, name, "markers");
+  mle["error_y"] = error_bars(err);
+  mle["marker"] = {{"size", 8}, {"color", "#999"}, {"symbol", "circle-open"}};
+  f.data.push_back(std::move(mle));
+}
+
 // The trap model's 1 + T/T0 as a dashed line across the temperatures drawn (5 % either side).
 void add_trap_line(const std::vector<double>& temperature, double t0, Figure& f) {
   if (temperature.empty()) return;
@@ -244,12 +255,7 @@ void add_study(const MdStudyView& v, const std::string& id, std::vector<Figure>&
   pts["error_y"] = error_bars(e);
   pts["marker"] = {{"size", 8}, {"color", kPalette[0]}};
   f.data.push_back(std::move(pts));
-  if (!tm.empty()) {
-    auto mle = scatter(tm, am, "MLE, not stated", "markers");
-    mle["error_y"] = error_bars(em);
-    mle["marker"] = {{"size", 8}, {"color", "#999"}, {"symbol", "circle-open"}};
-    f.data.push_back(std::move(mle));
-  }
+  add_unstated(tm, am, em, "MLE, not stated", f);
   if (trap) add_trap_line(v.temperature, v.trap.value("t0", 1.0), f);
   f.layout = layout(400, axis("T (LJ)"), axis("1 + beta'"));
   out.push_back(std::move(f));
@@ -378,12 +384,7 @@ void add_ensemble(const MdEnsembleView& v, const std::string& id, std::vector<Fi
     pts["marker"] = {{"size", 8}, {"color", kPalette[s % std::size(kPalette)]}};
     f.data.push_back(std::move(pts));
   }
-  if (!ut.empty()) {
-    auto mle = scatter(ut, ua, "fitted, not stated", "markers");
-    mle["error_y"] = error_bars(ue);
-    mle["marker"] = {{"size", 8}, {"color", "#999"}, {"symbol", "circle-open"}};
-    f.data.push_back(std::move(mle));
-  }
+  add_unstated(ut, ua, ue, "fitted, not stated", f);
   std::vector<double> mt, ma, me;
   for (std::size_t i = 0; i < v.labels.size(); ++i)
     if (v.stated[i] > 0 && std::isfinite(v.mean_alpha[i]))
