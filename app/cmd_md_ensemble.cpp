@@ -58,12 +58,11 @@ void register_md_ensemble(CLI::App& md) {
       std::printf("\n");
     }
     const auto& s = e.estimated;
-    const char* from = a->o.spread_from_fitted ? "every fitted exponent" : "stated exponents";
     if (s.ok)
       std::printf(
           "spread between glasses beyond the fit errors: %.3f from %zu degrees of freedom of %s "
           "(rms fit error %.3f)\n",
-          s.spread, s.dof, from, s.rms_fit_error);
+          s.spread, s.dof, e.spread_from.c_str(), s.rms_fit_error);
     else
       std::printf("spread between glasses: not estimated (%s)\n", s.reason.c_str());
     if (a->o.sample_spread) std::printf("spread used: %.3f, as given\n", *a->o.sample_spread);

@@ -394,12 +394,12 @@ py::dict read_py(const std::string& path) {
     py::dict g;
     g["studies"] = v.studies;
     py::dict points;  // one entry per glass's stated exponent
-    points["study"] = to_numpy(v.point_study);
-    points["label"] = v.point_label;
-    points["temperature"] = to_numpy(v.point_temperature);
-    points["alpha"] = to_numpy(v.point_alpha);
-    points["alpha_err"] = to_numpy(v.point_err);
-    points["alpha_err_total"] = to_numpy(v.point_err_total);
+    points["study"] = to_numpy(v.points.study);
+    points["label"] = v.points.label;
+    points["temperature"] = to_numpy(v.points.temperature);
+    points["alpha"] = to_numpy(v.points.alpha);
+    points["alpha_err"] = to_numpy(v.points.err);
+    points["alpha_err_total"] = to_numpy(v.points.err_total);
     g["points"] = points;
     py::dict temps;  // one entry per temperature label
     temps["label"] = v.labels;

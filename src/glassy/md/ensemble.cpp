@@ -92,54 +92,46 @@ StudyRows read_study(const std::filesystem::path& path, std::size_t index) {
   return s;
 }
 
-void write_ensemble(const std::filesystem::path& out, const Ensemble& e,
-                    const std::string& spread_from) {
+// One group of exponents: study index, label, temperature, 1 + beta' and its fit error.
+h5::Group write_exponents(const h5::Group& parent, const std::string& name,
+                          const std::vector<EnsemblePoint>& points) {
+  const std::size_t n = points.size();
+  std::vector<double> study(n), t(n), alpha(n), err(n);
+  std::vector<std::string> labels;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& p = points[i];
+    study[i] = static_cast<double>(p.study), t[i] = p.temperature, alpha[i] = p.alpha,
+    err[i] = p.alpha_err;
+    labels.push_back(p.label);
+  }
+  auto g = parent.require_group(name);
+  g.write<double>("study", study).attrs().set("definition", "index into /studies");
+  g.write_strings("label", labels);
+  g.write<double>("temperature", t).attrs().set("units", "LJ epsilon/k_B");
+  g.write<double>("alpha", alpha).attrs().set("definition", "1 + beta' of one glass");
+  g.write<double>("alpha_err", err).attrs().set("definition", "its fit error");
+  return g;
+}
+
+void write_ensemble(const std::filesystem::path& out, const Ensemble& e) {
   AtomicOutput result(out, e.studies);
   {
     const auto file = h5::File::create(result.temp_path());
     write_provenance(file);
     const auto g = file.require_group(kEnsembleGroup);
-    std::vector<std::string> studies, labels, point_labels;
+    std::vector<std::string> studies, labels;
     for (const auto& s : e.studies) studies.push_back(s.string());
     g.write_strings("studies", studies);
     g.write_strings("glasses", e.glasses);
-    const std::size_t n = e.points.size();
-    std::vector<double> study(n), t(n), alpha(n), err(n), total(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto& p = e.points[i];
-      point_labels.push_back(p.label);
-      study[i] = static_cast<double>(p.study);
-      t[i] = p.temperature;
-      alpha[i] = p.alpha;
-      err[i] = p.alpha_err;
-      total[i] = std::hypot(p.alpha_err, e.spread.value_or(0));
-    }
-    {
-      const std::size_t k = e.fitted.size();
-      std::vector<double> fs(k), ft(k), fa(k), fe(k);
-      std::vector<std::string> fl;
-      for (std::size_t i = 0; i < k; ++i) {
-        const auto& p = e.fitted[i];
-        fs[i] = static_cast<double>(p.study), ft[i] = p.temperature, fa[i] = p.alpha,
-        fe[i] = p.alpha_err;
-        fl.push_back(p.label);
-      }
-      const auto fg = g.require_group("fitted");
-      fg.attrs().set("definition",
-                     "every fitted 1 + beta' (the studies' alpha_mle), stated or not: shown, and "
-                     "used for the spread only with --spread-from-fitted");
-      fg.write<double>("study", fs);
-      fg.write_strings("label", fl);
-      fg.write<double>("temperature", ft);
-      fg.write<double>("alpha", fa);
-      fg.write<double>("alpha_err", fe);
-    }
-    const auto pg = g.require_group("points");
-    pg.write<double>("study", study).attrs().set("definition", "index into /studies");
-    pg.write_strings("label", point_labels);
-    pg.write<double>("temperature", t).attrs().set("units", "LJ epsilon/k_B");
-    pg.write<double>("alpha", alpha).attrs().set("definition", "stated 1 + beta' of one glass");
-    pg.write<double>("alpha_err", err).attrs().set("definition", "its fit error");
+    write_exponents(g, "fitted", e.fitted)
+        .attrs()
+        .set("definition",
+             "every fitted 1 + beta' (the studies' alpha_mle), stated or not: shown, and used for "
+             "the spread only with --spread-from-fitted");
+    const auto pg = write_exponents(g, "points", e.points);
+    pg.attrs().set("definition", "the stated exponents");
+    std::vector<double> total;
+    for (const auto& p : e.points) total.push_back(std::hypot(p.alpha_err, e.spread.value_or(0)));
     pg.write<double>("alpha_err_total", total)
         .attrs()
         .set("definition",
@@ -171,7 +163,7 @@ void write_ensemble(const std::filesystem::path& out, const Ensemble& e,
     };
     nlohmann::json summary{{"compared", e.compared},
                            {"spread", opt(e.spread)},
-                           {"spread_from", spread_from},
+                           {"spread_from", e.spread_from},
                            {"spread_estimate",
                             {{"ok", e.estimated.ok},
                              {"reason", e.estimated.reason},
@@ -236,6 +228,7 @@ void combine_points(Ensemble& e, const EnsembleOptions& o) {
       e.temperatures.back().studies = idx.size();
     }
   e.estimated = estimate_sample_spread(o.spread_from_fitted ? e.fitted : e.points);
+  e.spread_from = o.spread_from_fitted ? "every fitted exponent" : "stated exponents";
   e.spread = o.sample_spread  ? o.sample_spread
              : e.estimated.ok ? std::optional<double>(e.estimated.spread)
                               : std::nullopt;
@@ -331,7 +324,7 @@ Ensemble combine_studies(const std::vector<std::filesystem::path>& studies,
     e.studies.push_back(studies[i]);
   }
   combine_points(e, o);
-  write_ensemble(out, e, o.spread_from_fitted ? "every fitted exponent" : "stated exponents");
+  write_ensemble(out, e);
   return e;
 }
 

@@ -69,7 +69,8 @@ struct Ensemble {
   std::vector<EnsemblePoint> points;     // the stated exponents
   std::vector<EnsemblePoint> fitted;     // every fitted one (alpha_mle), stated or not
   std::vector<EnsembleTemperature> temperatures;  // in order of first appearance
-  SampleSpread estimated;  // from `points`, or `fitted` with EnsembleOptions::spread_from_fitted
+  SampleSpread estimated;   // from `points`, or `fitted` with EnsembleOptions::spread_from_fitted
+  std::string spread_from;  // which: "stated exponents" or "every fitted exponent"
   // The spread used: EnsembleOptions::sample_spread when given, else the estimate; absent when
   // neither (then the trap model's T0 is fitted with the fit errors and no goodness of fit is
   // stated: they are known to be too small).

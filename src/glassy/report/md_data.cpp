@@ -175,41 +175,45 @@ MdStudyView read_study(const h5::File& f) {
   return v;
 }
 
+// /glassy/md/ensemble/<name>: the arrays of one group of exponents, checked for equal length and
+// for study indices the file lists.
+MdEnsembleView::Exponents read_exponents(const h5::Group& g, const std::string& name,
+                                         std::size_t studies) {
+  MdEnsembleView::Exponents x;
+  const auto at = g.group(name);
+  x.study = at.read<double>("study");
+  x.label = at.read_strings("label");
+  x.temperature = at.read<double>("temperature");
+  x.alpha = at.read<double>("alpha");
+  x.err = at.read<double>("alpha_err");
+  x.err_total = read_or_empty(at, "alpha_err_total");
+  const auto n = x.study.size();
+  require(x.label.size() == n && x.temperature.size() == n && x.alpha.size() == n &&
+              x.err.size() == n && (x.err_total.empty() || x.err_total.size() == n),
+          "report: /glassy/md/ensemble/" + name + " has arrays of inconsistent sizes");
+  for (const double s : x.study)
+    require(s >= 0 && s < static_cast<double>(studies),
+            "report: /glassy/md/ensemble/" + name + "/study names a study the file does not list");
+  return x;
+}
+
 MdEnsembleView read_ensemble(const h5::File& f) {
   const auto g = f.group("glassy/md/ensemble");
   MdEnsembleView v;
   v.studies = g.read_strings("studies");
-  v.point_study = g.read<double>("points/study");
-  v.point_label = g.read_strings("points/label");
-  v.point_temperature = g.read<double>("points/temperature");
-  v.point_alpha = g.read<double>("points/alpha");
-  v.point_err = g.read<double>("points/alpha_err");
-  v.point_err_total = g.read<double>("points/alpha_err_total");
-  if (g.is_group("fitted")) {
-    v.fitted_study = g.read<double>("fitted/study");
-    v.fitted_label = g.read_strings("fitted/label");
-    v.fitted_temperature = g.read<double>("fitted/temperature");
-    v.fitted_alpha = g.read<double>("fitted/alpha");
-    v.fitted_err = g.read<double>("fitted/alpha_err");
-    const auto k = v.fitted_study.size();
-    require(v.fitted_label.size() == k && v.fitted_temperature.size() == k &&
-                v.fitted_alpha.size() == k && v.fitted_err.size() == k,
-            "report: /glassy/md/ensemble/fitted has arrays of inconsistent sizes");
-  }
+  v.points = read_exponents(g, "points", v.studies.size());
+  require(v.points.err_total.size() == v.points.study.size(),
+          "report: /glassy/md/ensemble/points lacks alpha_err_total");
+  if (g.is_group("fitted")) v.fitted = read_exponents(g, "fitted", v.studies.size());
   v.labels = g.read_strings("temperatures/label");
   v.mean_temperature = g.read<double>("temperatures/mean_temperature");
   v.mean_alpha = g.read<double>("temperatures/mean_alpha");
   v.se_alpha = g.read<double>("temperatures/se_alpha");
   v.stated = g.read<double>("temperatures/stated");
-  const auto n = v.point_study.size(), m = v.labels.size();
-  require(v.point_label.size() == n && v.point_temperature.size() == n &&
-              v.point_alpha.size() == n && v.point_err.size() == n &&
-              v.point_err_total.size() == n && v.mean_temperature.size() == m &&
-              v.mean_alpha.size() == m && v.se_alpha.size() == m && v.stated.size() == m,
-          "report: /glassy/md/ensemble has arrays of inconsistent sizes");
-  for (const double s : v.point_study)
-    require(s >= 0 && s < static_cast<double>(v.studies.size()),
-            "report: /glassy/md/ensemble/points/study names a study the file does not list");
+  const auto m = v.labels.size();
+  require(v.mean_temperature.size() == m && v.mean_alpha.size() == m && v.se_alpha.size() == m &&
+              v.stated.size() == m,
+          "report: /glassy/md/ensemble/temperatures has arrays of inconsistent sizes");
   const auto summary = nlohmann::json::parse(
       g.attrs().has("summary") ? g.attrs().get_string("summary") : "{}", nullptr, false);
   v.summary = summary.is_object() ? summary : nlohmann::json::object();

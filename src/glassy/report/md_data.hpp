@@ -90,11 +90,15 @@ struct MdStudyView {
 // stated 1 + beta' with its fit error and the error with the spread between glasses, the means per
 // temperature, and the summary (spread, trap model).
 struct MdEnsembleView {
-  std::vector<std::string> studies, point_label, labels;
-  std::vector<double> point_study, point_temperature, point_alpha, point_err, point_err_total;
-  // Every fitted exponent, stated or not (empty in files before --spread-from-fitted existed).
-  std::vector<std::string> fitted_label;
-  std::vector<double> fitted_study, fitted_temperature, fitted_alpha, fitted_err;
+  // One group of exponents (/points or /fitted): one entry per glass and temperature.
+  struct Exponents {
+    std::vector<std::string> label;
+    std::vector<double> study, temperature, alpha, err;
+    std::vector<double> err_total;  // with the spread (points only)
+  };
+  std::vector<std::string> studies, labels;
+  Exponents points;  // the stated exponents
+  Exponents fitted;  // every fitted one, stated or not (empty in files before it was written)
   std::vector<double> mean_temperature, mean_alpha, se_alpha, stated;
   nlohmann::json summary = nlohmann::json::object();  // empty when the file has none
 };

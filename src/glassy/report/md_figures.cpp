@@ -358,14 +358,14 @@ void add_ensemble(const MdEnsembleView& v, const std::string& id, std::vector<Fi
   }
   // Fitted where no exponent is stated: drawn hollow, shown but not claimed (as md study draws it).
   std::vector<double> ut, ua, ue;
-  for (std::size_t i = 0; i < v.fitted_alpha.size(); ++i) {
+  const auto& pt = v.points;
+  const auto& fi = v.fitted;
+  for (std::size_t i = 0; i < fi.alpha.size(); ++i) {
     bool stated = false;
-    for (std::size_t p = 0; p < v.point_alpha.size(); ++p)
-      stated = stated ||
-               (v.point_study[p] == v.fitted_study[i] && v.point_label[p] == v.fitted_label[i]);
+    for (std::size_t p = 0; p < pt.alpha.size(); ++p)
+      stated = stated || (pt.study[p] == fi.study[i] && pt.label[p] == fi.label[i]);
     if (!stated)
-      ut.push_back(v.fitted_temperature[i]), ua.push_back(v.fitted_alpha[i]),
-          ue.push_back(v.fitted_err[i]);
+      ut.push_back(fi.temperature[i]), ua.push_back(fi.alpha[i]), ue.push_back(fi.err[i]);
   }
   if (!ut.empty())
     caption += fmt::format(
@@ -375,10 +375,9 @@ void add_ensemble(const MdEnsembleView& v, const std::string& id, std::vector<Fi
   Figure f{id + "ensemble", caption, {}, {}};
   for (std::size_t s = 0; s < v.studies.size(); ++s) {
     std::vector<double> t, a, e;
-    for (std::size_t i = 0; i < v.point_study.size(); ++i)
-      if (static_cast<std::size_t>(v.point_study[i]) == s)
-        t.push_back(v.point_temperature[i]), a.push_back(v.point_alpha[i]),
-            e.push_back(v.point_err_total[i]);
+    for (std::size_t i = 0; i < pt.study.size(); ++i)
+      if (static_cast<std::size_t>(pt.study[i]) == s)
+        t.push_back(pt.temperature[i]), a.push_back(pt.alpha[i]), e.push_back(pt.err_total[i]);
     auto pts = scatter(t, a, std::filesystem::path(v.studies[s]).filename().string(), "markers");
     pts["error_y"] = error_bars(e);
     pts["marker"] = {{"size", 8}, {"color", kPalette[s % std::size(kPalette)]}};
@@ -394,7 +393,7 @@ void add_ensemble(const MdEnsembleView& v, const std::string& id, std::vector<Fi
   means["error_y"] = error_bars(me);
   means["marker"] = {{"size", 10}, {"color", "#000"}, {"symbol", "diamond"}};
   f.data.push_back(std::move(means));
-  if (fitted) add_trap_line(v.point_temperature, number(trap, "t0"), f);
+  if (fitted) add_trap_line(pt.temperature, number(trap, "t0"), f);
   f.layout = layout(400, axis("T (LJ)"), axis("1 + beta'"));
   out.push_back(std::move(f));
 }
@@ -462,7 +461,7 @@ std::string summarise_md(const MdReportData& d) {
   if (d.ensemble) {
     const auto& v = *d.ensemble;
     s += fmt::format("  ensemble: {} glasses, {} stated exponents", v.studies.size(),
-                     v.point_alpha.size());
+                     v.points.alpha.size());
     const auto spread = v.summary.value("spread_estimate", nlohmann::json());
     if (spread.is_object() && spread.value("ok", false))
       s += fmt::format(", spread between glasses {:.3f}", spread.value("spread", 0.0));
