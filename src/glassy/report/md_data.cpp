@@ -125,6 +125,14 @@ MdGlassView read_glass(const h5::File& f) {
   return v;
 }
 
+// The group's JSON "summary" attribute (md study, md ensemble); an empty object when absent or
+// not a JSON object.
+nlohmann::json summary_of(const h5::Group& g) {
+  const auto j = nlohmann::json::parse(
+      g.attrs().has("summary") ? g.attrs().get_string("summary") : "{}", nullptr, false);
+  return j.is_object() ? j : nlohmann::json::object();
+}
+
 MdStudyView read_study(const h5::File& f) {
   const auto g = f.group("glassy/md/study");
   MdStudyView v;
@@ -143,9 +151,8 @@ MdStudyView read_study(const h5::File& f) {
   require(v.labels.size() == n && v.alpha.size() == n && v.alpha_err.size() == n &&
               v.stated.size() == n,
           "report: /glassy/md/study has arrays of inconsistent sizes");
-  const auto summary = nlohmann::json::parse(
-      g.attrs().has("summary") ? g.attrs().get_string("summary") : "{}", nullptr, false);
-  if (summary.is_object()) {
+  const auto summary = summary_of(g);
+  if (!summary.empty()) {
     v.compared = summary.value("compared", "");
     v.trap = summary.value("trap_model", nlohmann::json());
     v.xpcs = summary.value("xpcs", nlohmann::json());
@@ -160,7 +167,7 @@ MdStudyView read_study(const h5::File& f) {
     v.kww = read_or_empty(x, "kww");
     v.ml = read_or_empty(x, "ml");
   }
-  if (summary.is_object() && summary.contains("xpcs_colder") && g.is_group("xpcs_colder"))
+  if (summary.contains("xpcs_colder") && g.is_group("xpcs_colder"))
     for (const auto& c : summary["xpcs_colder"]) {
       MdStudyView::Colder k;
       k.label = c.value("label", std::string());
@@ -214,9 +221,7 @@ MdEnsembleView read_ensemble(const h5::File& f) {
   require(v.mean_temperature.size() == m && v.mean_alpha.size() == m && v.se_alpha.size() == m &&
               v.stated.size() == m,
           "report: /glassy/md/ensemble/temperatures has arrays of inconsistent sizes");
-  const auto summary = nlohmann::json::parse(
-      g.attrs().has("summary") ? g.attrs().get_string("summary") : "{}", nullptr, false);
-  v.summary = summary.is_object() ? summary : nlohmann::json::object();
+  v.summary = summary_of(g);
   return v;
 }
 
