@@ -68,6 +68,16 @@ Handle make_string_type(std::size_t size) {
   return t;
 }
 
+// The memory type for reading variable-length strings stored in `cset`: the memory type keeps the
+// stored character set, since HDF5 converts no ASCII <-> UTF-8 (h5py writes bytes as ASCII, str as
+// UTF-8). Each string read is the caller's to release with H5free_memory.
+Handle variable_string_type(H5T_cset_t cset) {
+  Handle mem = make_string_type(1);
+  H5Tset_size(mem.id(), H5T_VARIABLE);
+  H5Tset_cset(mem.id(), cset);
+  return mem;
+}
+
 // Reads a string dataset or attribute of fixed or variable length.
 template <typename ReadFn>
 std::string read_string_value(hid_t type, hid_t space, ReadFn read) {
@@ -78,9 +88,7 @@ std::string read_string_value(hid_t type, hid_t space, ReadFn read) {
   // writes bytes as ASCII, str as UTF-8).
   const H5T_cset_t cset = H5Tget_cset(type);
   if (H5Tis_variable_str(type) > 0) {
-    Handle mem = make_string_type(1);
-    H5Tset_size(mem.id(), H5T_VARIABLE);
-    H5Tset_cset(mem.id(), cset);
+    Handle mem = variable_string_type(cset);
     char* value = nullptr;
     read(mem.id(), &value);
     std::string out = value != nullptr ? value : "";
@@ -256,18 +264,17 @@ std::vector<std::string> Location::read_strings(const std::string& name) const {
   const std::size_t n = element_count(ds.dims());
   if (H5Tis_variable_str(type.id()) > 0) {
     // What h5py writes for a list of str or bytes: variable-length strings, read as C strings
-    // and handed back to HDF5 to free.
-    Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
-    check(H5Tset_size(mem.id(), H5T_VARIABLE), "H5Tset_size");
-    check(H5Tset_cset(mem.id(), H5Tget_cset(type.id())), "H5Tset_cset");
+    // and handed back to HDF5 to free, as read_string_value does for one.
+    const Handle mem = variable_string_type(H5Tget_cset(type.id()));
     std::vector<char*> ptrs(n, nullptr);
     std::vector<std::string> out;
     if (n == 0) return out;
     check(H5Dread(ds.id(), mem.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()),
           ds.path() + ": cannot read strings");
-    for (const char* p : ptrs) out.emplace_back(p != nullptr ? p : "");
-    Handle space(H5Dget_space(ds.id()), H5Sclose);
-    H5Dvlen_reclaim(mem.id(), space.id(), H5P_DEFAULT, ptrs.data());
+    for (char* p : ptrs) {
+      out.emplace_back(p != nullptr ? p : "");
+      H5free_memory(p);
+    }
     return out;
   }
   const std::size_t width = H5Tget_size(type.id());
