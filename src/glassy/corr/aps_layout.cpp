@@ -11,6 +11,43 @@
 
 namespace glassy {
 
+namespace {
+
+// Frame f belongs to segment f * segments / frames: equal spans, the first ones no longer.
+std::size_t segment_of(std::size_t f, std::size_t segments, std::size_t frames) {
+  return f * segments / frames;
+}
+
+// One segment's per-pixel sums into its row of the static bins, in pixel order.
+void bin_segment(const double* pixel_sums, const Partition& partition, double* row) {
+  for (std::size_t p = 0; p < partition.static_map.size(); ++p) {
+    const auto s = partition.static_map[p];
+    if (s > 0) row[s - 1] += pixel_sums[p];
+  }
+}
+
+// The binned sums [segment][static bin] as counts per pixel per valid frame; NaN where a bin
+// has no pixel or a segment no valid frame.
+std::vector<double> per_pixel_and_frame(std::vector<double> sum, const Partition& partition,
+                                        const std::vector<std::uint8_t>& frame_valid,
+                                        std::size_t segments) {
+  const std::size_t frames = frame_valid.size();
+  const auto ns = static_cast<std::size_t>(partition.n_static());
+  std::vector<double> bin_pixels(ns, 0.0), valid(segments, 0.0);
+  for (auto s : partition.static_map)
+    if (s > 0) bin_pixels[static_cast<std::size_t>(s - 1)] += 1;
+  for (std::size_t f = 0; f < frames; ++f)
+    if (frame_valid[f]) valid[segment_of(f, segments, frames)] += 1;
+  for (std::size_t g = 0; g < segments; ++g)
+    for (std::size_t s = 0; s < ns; ++s) {
+      const double norm = bin_pixels[s] * valid[g];
+      sum[g * ns + s] = norm > 0 ? sum[g * ns + s] / norm : std::nan("");
+    }
+  return sum;
+}
+
+}  // namespace
+
 std::vector<double> static_profile_segments(FrameSource& source, const Partition& partition,
                                             const std::vector<std::uint8_t>& frame_valid,
                                             std::size_t segments, const MemoryBudget& budget) {
@@ -18,31 +55,17 @@ std::vector<double> static_profile_segments(FrameSource& source, const Partition
   require(segments >= 1 && info.frames >= 1, "static_profile_segments: no frames or segments");
   segments = std::min(segments, info.frames);
   const auto ns = static_cast<std::size_t>(partition.n_static());
-  std::vector<double> pixels(ns, 0.0);
-  for (auto s : partition.static_map)
-    if (s > 0) pixels[static_cast<std::size_t>(s - 1)] += 1;
-  std::vector<double> sum(segments * ns, 0.0), valid(segments, 0.0);
-  // Frame f belongs to segment f * segments / frames: equal spans, the first ones no longer.
-  auto segment_of = [&](std::size_t f) { return f * segments / info.frames; };
+  std::vector<double> sum(segments * ns, 0.0);
   // Per pixel over the current segment's frames (a plain, vectorised add per frame), binned
   // when the segment ends: adding each pixel into its bin frame by frame was a chain of
   // dependent scattered adds, 15 % of a whole multi-tau run.
   std::vector<double> segment_pixels(info.pixels(), 0.0);
   std::size_t current = 0;
-  auto bin_segment = [&] {
-    double* row = &sum[current * ns];
-    for (std::size_t p = 0; p < segment_pixels.size(); ++p) {
-      const auto s = partition.static_map[p];
-      if (s > 0) row[s - 1] += segment_pixels[p];
-    }
-    std::fill(segment_pixels.begin(), segment_pixels.end(), 0.0);
-  };
   auto enter = [&](std::size_t f) {
-    if (segment_of(f) != current) {
-      bin_segment();
-      current = segment_of(f);
-    }
-    valid[current] += 1;
+    if (segment_of(f, segments, info.frames) == current) return;
+    bin_segment(segment_pixels.data(), partition, &sum[current * ns]);
+    std::fill(segment_pixels.begin(), segment_pixels.end(), 0.0);
+    current = segment_of(f, segments, info.frames);
   };
   Progress progress("segments", info.frames);
   FrameVisitor visit;
@@ -61,13 +84,18 @@ std::vector<double> static_profile_segments(FrameSource& source, const Partition
   visit.advance = [&](std::size_t n) { progress.advance(n); };
   for_each_frame(source, source.frames_per_block(budget, 0.25), visit);
   progress.finish();
-  bin_segment();
-  for (std::size_t g = 0; g < segments; ++g)
-    for (std::size_t s = 0; s < ns; ++s) {
-      const double norm = pixels[s] * valid[g];
-      sum[g * ns + s] = norm > 0 ? sum[g * ns + s] / norm : std::nan("");
-    }
-  return sum;
+  bin_segment(segment_pixels.data(), partition, &sum[current * ns]);
+  return per_pixel_and_frame(std::move(sum), partition, frame_valid, segments);
+}
+
+std::vector<double> static_profile_segments(const FrameStats& stats, const Partition& partition) {
+  require(stats.segments > 0 && stats.segment_pixel_sum.size() == stats.segments * stats.pixels,
+          "static_profile_segments: the statistics pass gathered no segment sums");
+  const auto ns = static_cast<std::size_t>(partition.n_static());
+  std::vector<double> sum(stats.segments * ns, 0.0);
+  for (std::size_t g = 0; g < stats.segments; ++g)
+    bin_segment(&stats.segment_pixel_sum[g * stats.pixels], partition, &sum[g * ns]);
+  return per_pixel_and_frame(std::move(sum), partition, stats.frame_valid, stats.segments);
 }
 
 std::vector<double> diagonal_means(const std::vector<float>& map, std::size_t n) {

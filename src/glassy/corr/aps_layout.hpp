@@ -10,6 +10,7 @@
 #include <glassy/detector/partition.hpp>
 #include <glassy/io/frames.hpp>
 #include <glassy/io/hdf5.hpp>
+#include <glassy/prep/frame_stats.hpp>
 
 #include <cstdint>
 #include <vector>
@@ -25,6 +26,9 @@ class MapReducer;
 std::vector<double> static_profile_segments(FrameSource& source, const Partition& partition,
                                             const std::vector<std::uint8_t>& frame_valid,
                                             std::size_t segments, const MemoryBudget& budget);
+// The same from the segment sums the statistics pass gathered (FrameStats::segment_pixel_sum,
+// every frame added: an empty frame adds nothing inside the mask), without reading the frames.
+std::vector<double> static_profile_segments(const FrameStats& stats, const Partition& partition);
 
 // Diagonal means of a square map (NaN cells skipped): g2[k] = mean_i M[i, i + k] for
 // k = 0..n-1, NaN where no cell of that diagonal is finite.

@@ -41,7 +41,9 @@ Correlation correlate(FrameSource& source, const CorrelateOptions& o) {
   if (o.mask) mask = read_mask(*o.mask, info.height, info.width);
   require(std::any_of(mask.begin(), mask.end(), [](auto m) { return m != 0; }),
           "the mask excludes every pixel: check --mask");
-  c.stats = compute_frame_stats(source, mask, o.budget);
+  // The static profiles' segment sums come with the statistics (one read of the frames less).
+  c.segments = std::min<std::size_t>(kProfileSegments, info.frames);
+  c.stats = compute_frame_stats(source, mask, o.budget, c.segments);
   if (o.hot_sigma > 0 || o.max_count) {
     constexpr double kNever = std::numeric_limits<double>::infinity();
     mask = remove_hot_pixels(c.stats, mask, info.height, info.width,
@@ -83,9 +85,14 @@ Correlation correlate(FrameSource& source, const CorrelateOptions& o) {
   // The q map's geometry: what a q-map file states wins over the frames' metadata.
   c.map_geometry = info.meta;
   if (!o.partition && o.qmap_file) c.map_geometry.apply(read_qmap_geometry(*o.qmap_file));
-  c.segments = std::min<std::size_t>(kProfileSegments, info.frames);
-  c.profile_segments =
-      static_profile_segments(source, c.partition, c.stats.frame_valid, c.segments, o.budget);
+  if (c.stats.segments == c.segments) {
+    c.profile_segments = static_profile_segments(c.stats, c.partition);
+    c.stats.segment_pixel_sum = {};  // freed: the correlation keeps the statistics
+    c.stats.segments = 0;
+  } else {  // too many pixels for the budget: a second pass over the frames, one span at a time
+    c.profile_segments =
+        static_profile_segments(source, c.partition, c.stats.frame_valid, c.segments, o.budget);
+  }
 
   c.weights.assign(info.pixels(), 1.0);
   if (o.flatfield) c.weights = flatfield_weights(c.stats.pixel_mean, mask, info.height, info.width);

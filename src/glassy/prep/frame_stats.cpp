@@ -24,7 +24,7 @@ void check_claimed_size(const FrameInfo& info, const MemoryBudget& budget) {
 }
 
 FrameStats compute_frame_stats(FrameSource& source, const std::vector<std::uint8_t>& mask,
-                               const MemoryBudget& budget) {
+                               const MemoryBudget& budget, std::size_t segments) {
   const FrameInfo& info = source.info();
   check_claimed_size(info, budget);
   require(mask.size() == info.pixels(), "mask shape does not match the frames");
@@ -36,6 +36,17 @@ FrameStats compute_frame_stats(FrameSource& source, const std::vector<std::uint8
   s.frame_total.assign(s.frames, 0.0);
   s.frame_valid.assign(s.frames, 1);
   std::uint64_t nonzero = 0;
+  segments = std::min(segments, s.frames);
+  if (segments > 0 && static_cast<double>(segments) * static_cast<double>(s.pixels) * 8.0 <=
+                          static_cast<double>(budget.bytes()) / 8.0) {
+    s.segments = segments;
+    s.segment_pixel_sum.assign(segments * s.pixels, 0.0);
+  }
+  // The segment sums of frame f's span (nullptr when not gathered).
+  const auto segment_row = [&](std::size_t f) -> double* {
+    if (s.segments == 0) return nullptr;
+    return &s.segment_pixel_sum[f * s.segments / s.frames * s.pixels];
+  };
   Progress progress("statistics", s.frames);
   const std::size_t block = source.frames_per_block(budget, 0.25);
   FrameVisitor visit;
@@ -49,6 +60,8 @@ FrameStats compute_frame_stats(FrameSource& source, const std::vector<std::uint8
       s.pixel_max[p] = std::max(s.pixel_max[p], c);
       if (mask[p]) total += c, ++nonzero;
     }
+    if (double* row = segment_row(f))
+      for (std::size_t e = 0; e < n; ++e) row[pixel[e]] += count[e];
     s.frame_total[f] = total;
   };
   visit.advance = [&](std::size_t n) { progress.advance(n); };
@@ -79,6 +92,8 @@ FrameStats compute_frame_stats(FrameSource& source, const std::vector<std::uint8
             s.pixel_max[p] = std::max(s.pixel_max[p], values[p]);
             if (mask[p] && values[p] != 0) total += values[p], ++count;
           }
+          if (double* row = segment_row(first + k))
+            for (std::size_t p = p0; p < p1; ++p) row[p] += values[p];
           partial[c * n + k] = total;
         }
         chunk_nonzero[c] = count;

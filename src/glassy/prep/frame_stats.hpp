@@ -25,10 +25,18 @@ struct FrameStats {
   std::vector<Gap> gaps;
   double photon_density = 0;    // mean counts per masked pixel per valid frame
   double nonzero_fraction = 0;  // fraction of masked pixel-frames that are non-zero
+  // Each pixel's sum over each of `segments` equal spans of the frames (frame f in span
+  // f * segments / frames; every frame added, an empty one adds nothing in the mask):
+  // [segment][pixel], the static profiles' input (corr/aps_layout), gathered in this pass so
+  // that the frames are not read a second time for them. Empty (segments = 0) when not asked
+  // for or when it would take more than an eighth of the memory budget.
+  std::size_t segments = 0;
+  std::vector<double> segment_pixel_sum;
 };
 
+// segments > 0 also gathers FrameStats::segment_pixel_sum, when the budget allows it.
 FrameStats compute_frame_stats(FrameSource& source, const std::vector<std::uint8_t>& mask,
-                               const MemoryBudget& budget);
+                               const MemoryBudget& budget, std::size_t segments = 0);
 
 // Refuses a source whose claimed size makes the per-frame and per-pixel bookkeeping (statistics,
 // masks, weights, times) larger than the budget: a damaged or hostile header must end with a
