@@ -1,6 +1,7 @@
 #include <glassy/core/error.hpp>
 #include <glassy/core/progress.hpp>
 #include <glassy/corr/multitau.hpp>
+#include <glassy/io/read_ahead.hpp>
 
 #include <omp.h>
 
@@ -253,15 +254,11 @@ MultiTauResult run_multitau(FrameSource& source, const Partition& partition,
                         info.pixels(), info.frames);
   }
   Progress progress("multi-tau", info.frames);
-  block_frames = std::max<std::size_t>(1, std::min(block_frames, info.frames));
-  SparseBlock events;
-  FrameBlock dense;
-  for (std::size_t first = 0; first < info.frames; first += block_frames) {
-    const std::size_t n = std::min(block_frames, info.frames - first);
-    if (source.is_sparse())
-      source.read_sparse(first, n, events);
-    else
-      source.read_dense(first, n, dense);
+  ReadAhead blocks(source, std::max<std::size_t>(1, std::min(block_frames, info.frames)));
+  while (blocks.next()) {
+    const std::size_t n = blocks.count();
+    const SparseBlock& events = blocks.sparse();
+    const FrameBlock& dense = blocks.dense();
 #pragma omp parallel for schedule(static, 1) \
     num_threads(static_cast <int>(threads)) if (threads > 1)
     for (std::size_t t = 0; t < threads; ++t)

@@ -4,6 +4,7 @@
 #include <glassy/io/hdf5_frames.hpp>
 #include <glassy/io/imm_frames.hpp>
 #include <glassy/io/npy_frames.hpp>
+#include <glassy/io/read_ahead.hpp>
 #include <glassy/io/sparse_frames.hpp>
 
 #include <cmath>
@@ -77,19 +78,17 @@ std::size_t FrameSource::frames_per_block(const MemoryBudget& budget, double sha
 
 void for_each_frame(FrameSource& source, std::size_t block_frames, const FrameVisitor& v) {
   const FrameInfo& info = source.info();
-  block_frames = std::max<std::size_t>(1, std::min(block_frames, info.frames));
-  SparseBlock events;
-  FrameBlock dense;
-  for (std::size_t first = 0; first < info.frames; first += block_frames) {
-    const std::size_t n = std::min(block_frames, info.frames - first);
+  ReadAhead blocks(source, std::max<std::size_t>(1, std::min(block_frames, info.frames)));
+  while (blocks.next()) {
+    const std::size_t first = blocks.first(), n = blocks.count();
     if (source.is_sparse()) {
-      source.read_sparse(first, n, events);
+      const SparseBlock& events = blocks.sparse();
       for (std::size_t k = 0; k < n; ++k)
         v.on_events(first + k, events.pixel.data() + events.offsets[k],
                     events.counts.data() + events.offsets[k],
                     events.offsets[k + 1] - events.offsets[k]);
     } else {
-      source.read_dense(first, n, dense);
+      const FrameBlock& dense = blocks.dense();
       for (std::size_t k = 0; k < n; ++k) v.on_dense(first + k, dense.frame(k, info.pixels()));
     }
     if (v.advance) v.advance(n);

@@ -1,5 +1,6 @@
 #include <glassy/core/error.hpp>
 #include <glassy/core/progress.hpp>
+#include <glassy/io/read_ahead.hpp>
 #include <glassy/prep/frame_stats.hpp>
 
 #include <fmt/format.h>
@@ -73,12 +74,12 @@ FrameStats compute_frame_stats(FrameSource& source, const std::vector<std::uint8
     // so the bits do not depend on the thread count). One thread was a seventh of a whole
     // multi-tau run.
     constexpr std::size_t kChunks = 8;
-    FrameBlock frames;
     std::vector<double> partial;
     std::vector<std::uint64_t> chunk_nonzero(kChunks);
-    for (std::size_t first = 0; first < s.frames; first += block) {
-      const std::size_t n = std::min(block, s.frames - first);
-      source.read_dense(first, n, frames);
+    ReadAhead blocks(source, block);
+    while (blocks.next()) {
+      const std::size_t first = blocks.first(), n = blocks.count();
+      const FrameBlock& frames = blocks.dense();
       partial.assign(kChunks * n, 0.0);
 #pragma omp parallel for schedule(static, 1)
       for (std::size_t c = 0; c < kChunks; ++c) {

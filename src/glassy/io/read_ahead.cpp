@@ -1,0 +1,40 @@
+#include <glassy/io/read_ahead.hpp>
+
+#include <algorithm>
+
+namespace glassy {
+
+ReadAhead::ReadAhead(FrameSource& source, std::size_t block_frames)
+    : source_(source),
+      block_(std::max<std::size_t>(1, block_frames / 2)),
+      frames_(source.info().frames) {
+  if (frames_ > 0) start(0, 0);
+}
+
+ReadAhead::~ReadAhead() {
+  if (pending_.valid()) pending_.wait();
+}
+
+void ReadAhead::start(std::size_t first, std::size_t slot) {
+  const std::size_t n = std::min(block_, frames_ - first);
+  next_first_ = first;
+  pending_ = std::async(std::launch::async, [this, first, n, slot] {
+    if (source_.is_sparse())
+      source_.read_sparse(first, n, sparse_[slot]);
+    else
+      source_.read_dense(first, n, dense_[slot]);
+  });
+}
+
+bool ReadAhead::next() {
+  if (!pending_.valid()) return false;
+  pending_.get();  // the read's error, if any, is thrown here
+  current_ = 1 - current_;
+  first_ = next_first_;
+  count_ = std::min(block_, frames_ - first_);
+  // The slot being read next is the one the caller has finished with.
+  if (first_ + count_ < frames_) start(first_ + count_, 1 - current_);
+  return true;
+}
+
+}  // namespace glassy
