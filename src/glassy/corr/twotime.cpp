@@ -7,6 +7,7 @@
 #include <glassy/io/hdf5.hpp>
 
 #include <cblas.h>
+#include <fmt/format.h>
 #include <omp.h>
 
 #include <algorithm>
@@ -159,8 +160,10 @@ class BlockLoader {
           const float c = frame[p];
           if (c == 0.0f || local_[p].first < 0) continue;
           require(c == std::floor(c), [&] {
-            return "the sparse correlator path needs integer photon counts (frame " +
-                   std::to_string(block.first + t) + "): use --path dense";
+            return fmt::format(
+                "the sparse correlator path needs integer photon counts (frame {}): use --path "
+                "dense",
+                block.first + t);
           });
           nz.push_back({static_cast<std::uint32_t>(p), static_cast<std::uint16_t>(t), c});
         }
@@ -333,7 +336,7 @@ void save_checkpoint(const std::filesystem::path& file, std::size_t next_row, st
     a.set("path", to_string(path));
     for (std::size_t r = 0; r < reducers.size(); ++r)
       for (auto& [name, values] : reducers[r]->state())
-        f.write<double>("r" + std::to_string(r) + "/" + name, *values);
+        f.write<double>(fmt::format("r{}/{}", r, name), *values);
   }
   std::filesystem::rename(temp, file);
 }
@@ -349,7 +352,7 @@ std::size_t load_checkpoint(const std::filesystem::path& file, std::size_t frame
           file.string() + " was written for other inputs or settings: remove it or drop --resume");
   for (std::size_t r = 0; r < reducers.size(); ++r)
     for (auto& [name, values] : reducers[r]->state()) {
-      const auto stored = f.read<double>("r" + std::to_string(r) + "/" + name);
+      const auto stored = f.read<double>(fmt::format("r{}/{}", r, name));
       require(stored.size() == values->size(),
               file.string() + ": checkpoint does not match this analysis");
       *values = stored;

@@ -127,6 +127,11 @@ std::string to_string(Compression c) {
   return "?";
 }
 
+bool library_is_threadsafe() {
+  hbool_t threadsafe = 0;
+  return H5is_library_threadsafe(&threadsafe) >= 0 && threadsafe;
+}
+
 bool filter_available(Compression c) {
   initialise_library();
   switch (c) {

@@ -51,6 +51,9 @@ enum class Compression { None, Gzip, Lzf, BitshuffleLz4 };
 Compression parse_compression(const std::string& name);  // none|gzip|lzf|bslz4
 std::string to_string(Compression c);
 bool filter_available(Compression c);
+// Whether this HDF5 was built thread-safe (Debian's is): calls from two threads at once are then
+// serialised by the library; otherwise they must not overlap.
+bool library_is_threadsafe();
 
 // The element type of a stored dataset, as far as glassy cares.
 struct TypeInfo {

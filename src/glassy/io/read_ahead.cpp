@@ -1,3 +1,4 @@
+#include <glassy/io/hdf5.hpp>
 #include <glassy/io/read_ahead.hpp>
 
 #include <algorithm>
@@ -7,7 +8,8 @@ namespace glassy {
 ReadAhead::ReadAhead(FrameSource& source, std::size_t block_frames)
     : source_(source),
       block_(std::max<std::size_t>(1, block_frames / 2)),
-      frames_(source.info().frames) {
+      frames_(source.info().frames),
+      ahead_(h5::library_is_threadsafe()) {
   if (frames_ > 0) start(0, 0);
 }
 
@@ -18,12 +20,13 @@ ReadAhead::~ReadAhead() {
 void ReadAhead::start(std::size_t first, std::size_t slot) {
   const std::size_t n = std::min(block_, frames_ - first);
   next_first_ = first;
-  pending_ = std::async(std::launch::async, [this, first, n, slot] {
-    if (source_.is_sparse())
-      source_.read_sparse(first, n, sparse_[slot]);
-    else
-      source_.read_dense(first, n, dense_[slot]);
-  });
+  pending_ =
+      std::async(ahead_ ? std::launch::async : std::launch::deferred, [this, first, n, slot] {
+        if (source_.is_sparse())
+          source_.read_sparse(first, n, sparse_[slot]);
+        else
+          source_.read_dense(first, n, dense_[slot]);
+      });
 }
 
 bool ReadAhead::next() {

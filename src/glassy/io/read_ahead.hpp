@@ -4,7 +4,9 @@
 // idle: the statistics pass of the paper preset's 119,400 sparse frames took a core for ~3 s.
 // Two blocks of half the size the caller asks for are in memory, so a pass stays within the
 // share of the budget it was given. One read at a time, so a FrameSource (which keeps file
-// state) is never used by two threads at once.
+// state) is never used by two threads at once. With an HDF5 built without thread safety the
+// caller's own HDF5 calls (a conversion writes while it reads) could overlap a read: there the
+// blocks are read on the caller's thread, one after the other, as before.
 #pragma once
 
 #include <glassy/io/frames.hpp>
@@ -38,6 +40,7 @@ class ReadAhead {
   std::size_t first_ = 0, count_ = 0, current_ = 1, next_first_ = 0;
   SparseBlock sparse_[2];
   FrameBlock dense_[2];
+  bool ahead_;  // reads on a helper thread
   std::future<void> pending_;
 };
 
