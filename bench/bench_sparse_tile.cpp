@@ -1,7 +1,8 @@
 // One two-time tile of the sparse path at the paper preset's scale (516 x 516 pixels, blocks of
 // 512 frames, 0.005 photons per pixel per frame: ~6.6 pairs of events per entry), in-process,
-// one core: the kernel (corr/sparse_tile) against the plain loop over pixels it replaced (the
-// code before stop 25, kept here as the baseline). Both give the same numerators (checked).
+// one core: the kernel (corr/sparse_tile), in double and in float, against the plain loop over
+// pixels it replaced (the code before stop 25, kept here as the baseline). All give the same
+// numerators (checked).
 #include <benchmark/benchmark.h>
 
 #include <glassy/corr/sparse_tile.hpp>
@@ -66,6 +67,10 @@ struct Fixture {
     glassy::SparseTileScratch scratch;
     glassy::sparse_numerators(head, b.view(), kFrames, kFrames, false, n.data(), scratch);
     if (n != reference) throw std::runtime_error("kernel and plain loop differ");
+    std::vector<float> f(n.size());
+    glassy::sparse_numerators(head, b.view(), kFrames, kFrames, false, f.data(), scratch);
+    if (std::vector<double>(f.begin(), f.end()) != reference)
+      throw std::runtime_error("float and double sums differ");
   }
 };
 
@@ -82,6 +87,18 @@ void report(benchmark::State& state, const Fixture& f) {
 void BM_SparseTileKernel(benchmark::State& state) {
   const Fixture& f = fixture();
   std::vector<double> n(kFrames * kFrames);
+  glassy::SparseTileScratch scratch;
+  for (auto _ : state) {
+    glassy::sparse_numerators(f.head, f.b.view(), kFrames, kFrames, false, n.data(), scratch);
+    benchmark::DoNotOptimize(n.data());
+  }
+  report(state, f);
+}
+
+// The same tile summed in float (what glassy runs with unit weights: the same bits here).
+void BM_SparseTileKernelFloat(benchmark::State& state) {
+  const Fixture& f = fixture();
+  std::vector<float> n(kFrames * kFrames);
   glassy::SparseTileScratch scratch;
   for (auto _ : state) {
     glassy::sparse_numerators(f.head, f.b.view(), kFrames, kFrames, false, n.data(), scratch);
@@ -111,6 +128,7 @@ void BM_HeadEvents(benchmark::State& state) {
 }
 
 BENCHMARK(BM_SparseTileKernel)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SparseTileKernelFloat)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SparseTilePlainLoop)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_HeadEvents)->Unit(benchmark::kMillisecond);
 

@@ -105,6 +105,36 @@ TEST(SparseTile, UnitWeightsAndCountsGiveExactIntegers) {
   }
 }
 
+TEST(SparseTile, FloatSumsEqualDoubleSumsBitForBitWhereExact) {
+  // Unit weights and whole photons (every job length, counts up to 4, the diagonal): the float
+  // kernel's numerators, widened, are the double kernel's bits, and the plain loop's.
+  const std::size_t pixels = 3000, rows = 200, cols = 150;
+  const auto a = random_events(pixels, rows, 6), b = random_events(pixels, cols, 7);
+  const std::vector<double> w2(pixels, 1.0);
+  std::vector<HeadEvent> head;
+  head_events(a.view(), w2, head);
+  SparseTileScratch scratch;
+  for (const bool diagonal : {false, true}) {
+    const Events& other = diagonal ? a : b;
+    const std::size_t c = diagonal ? rows : cols;
+    std::vector<double> n(rows * c, -1.0);
+    std::vector<float> f(rows * c, -1.0f);
+    sparse_numerators(head, other.view(), rows, c, diagonal, n.data(), scratch);
+    sparse_numerators(head, other.view(), rows, c, diagonal, f.data(), scratch);
+    EXPECT_EQ(std::vector<double>(f.begin(), f.end()), n) << diagonal;
+    EXPECT_EQ(n, plain_numerators(a, other, rows, c, diagonal, w2)) << diagonal;
+  }
+}
+
+TEST(SparseTile, FloatSumsAreExactOnlyForWholeWeightsBelowTwoToThe24) {
+  EXPECT_TRUE(float_sums_are_exact(true, 1330, 3));      // the paper preset: ~1,330 photons a frame
+  EXPECT_TRUE(float_sums_are_exact(true, 4194304, 4));   // 2^24 exactly
+  EXPECT_FALSE(float_sums_are_exact(true, 4194305, 4));  // one photon more
+  EXPECT_FALSE(float_sums_are_exact(false, 10, 1));      // flat-field weights
+  // Where the rule says no, float does lose a photon: 2^24 + 1 is not a float.
+  EXPECT_EQ(static_cast<float>(16777216.0f + 1.0f), 16777216.0f);
+}
+
 TEST(SparseTile, PixelsWithoutEventsAtEitherEnd) {
   Events a;
   a.offset = {0, 0, 0, 2, 2, 3, 3, 3};

@@ -39,12 +39,14 @@ void head_events(const SparseEvents& a, std::span<const double> w2, std::vector<
 
 // Reused from tile to tile on one thread.
 struct SparseTileScratch {
+  template <class T>
   struct Job {
     std::uint32_t row;      // t1, frame within A
     std::uint32_t b_first;  // B's first event of the pixel
-    double weight;          // w_p^2 * count(t1)
+    T weight;               // w_p^2 * count(t1)
   };
-  std::vector<Job> jobs;
+  std::vector<Job<double>> jobs;
+  std::vector<Job<float>> float_jobs;
   std::vector<std::uint32_t> long_jobs;  // events of A whose pixel has 8 or more events in B
 };
 
@@ -52,5 +54,17 @@ struct SparseTileScratch {
 // B is A and only entries with t2 <= t1 are written (the rest stay 0).
 void sparse_numerators(std::span<const HeadEvent> a, const SparseEvents& b, std::size_t rows,
                        std::size_t cols, bool diagonal, double* n, SparseTileScratch& scratch);
+// The same summed in float: a quarter less time per tile on the paper preset's tiles (the tile
+// is half the bytes: 1 MiB, not 2), and the same bits as in double wherever
+// float_sums_are_exact says so.
+void sparse_numerators(std::span<const HeadEvent> a, const SparseEvents& b, std::size_t rows,
+                       std::size_t cols, bool diagonal, float* n, SparseTileScratch& scratch);
+
+// Whether a tile's numerators summed in float equal those summed in double, bit for bit: every
+// weight w_p^2 a whole number (no flat-field correction), so that every product and every
+// partial sum is a whole number, and no sum above 2^24 (below it float holds every integer).
+// A sum is at most max_row_photons (the most w^2-weighted photons of one frame of A in the bin)
+// times max_column_count (the largest count of one event of B).
+bool float_sums_are_exact(bool whole_weights, double max_row_photons, double max_column_count);
 
 }  // namespace glassy

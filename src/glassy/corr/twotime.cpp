@@ -51,6 +51,10 @@ struct BinBlock {
   PageVector<std::uint16_t> time;    // frame within the block
   PageVector<float> count;           // photons (integers)
   PageVector<double> sum;            // per frame: sum_p w_p I(p, t)
+  // Sparse: the largest count of one event, and the largest sum (per frame: with unit weights,
+  // its photons); they bound a tile's numerators (float_sums_are_exact).
+  float max_count = 0;
+  double max_sum = 0;
 };
 
 struct Block {
@@ -186,10 +190,12 @@ class BlockLoader {
       auto& b = block.bins[static_cast<std::size_t>(k)];
       ++b.offset[j + 1];
       b.sum[t] += in_.weights[p] * c;
+      b.max_count = std::max(b.max_count, c);
     });
     fill_scratch_.resize(bins);
     for (std::size_t k = 0; k < bins; ++k) {
       auto& b = block.bins[k];
+      for (const double frame_sum : b.sum) b.max_sum = std::max(b.max_sum, frame_sum);
       for (std::size_t j = 0; j < pixels_[k].size(); ++j) b.offset[j + 1] += b.offset[j];
       b.time.resize(b.offset.back());
       b.count.resize(b.offset.back());
@@ -286,9 +292,11 @@ SparseEvents events_of(const BinBlock& b) { return {b.offset, b.time, b.count}; 
 
 // C = P N / (S1 S2), NaN where either frame is invalid or empty in the bin.
 // Returns whether every frame of both blocks was usable (no NaN written: Tile::complete).
+// N is double (dense, or sparse sums kept in double) or float (sparse sums exact in float).
+template <class N>
 bool normalise(const Block& block_a, const Block& block_b, const BinBlock& ba, const BinBlock& bb,
-               const std::vector<std::uint8_t>& valid, bool diagonal, double pixels,
-               const double* n, double* c) {
+               const std::vector<std::uint8_t>& valid, bool diagonal, double pixels, const N* n,
+               double* c) {
   const std::size_t rows = block_a.count, cols = block_b.count;
   const std::size_t ld = diagonal ? rows : cols;
   // 1 / S per frame, NaN for invalid or empty frames: the inner loop is then one multiply and
@@ -306,9 +314,10 @@ bool normalise(const Block& block_a, const Block& block_b, const BinBlock& ba, c
     const double inv_a = usable ? pixels / ba.sum[i] : kNaN;
     complete = complete && usable;
     const std::size_t jend = diagonal ? i + 1 : cols;
-    const double* nrow = n + i * ld;
+    const N* nrow = n + i * ld;
     double* crow = c + i * cols;
-    for (std::size_t j = 0; j < jend; ++j) crow[j] = inv_a * nrow[j] * inv_b[j];
+    for (std::size_t j = 0; j < jend; ++j)
+      crow[j] = inv_a * static_cast<double>(nrow[j]) * inv_b[j];
   }
   return complete;
 }
@@ -397,6 +406,11 @@ TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const Tw
   std::vector<std::vector<double>> w2(bin_pixels.size());
   for (std::size_t k = 0; k < bin_pixels.size(); ++k)
     for (auto p : bin_pixels[k]) w2[k].push_back(in.weights[p] * in.weights[p]);
+  // Bins without a flat-field weight: their sparse numerators are whole numbers, summed in float
+  // where that gives the same bits (float_sums_are_exact).
+  std::vector<std::uint8_t> unit_weights(bin_pixels.size());
+  for (std::size_t k = 0; k < bin_pixels.size(); ++k)
+    unit_weights[k] = std::all_of(w2[k].begin(), w2[k].end(), [](double w) { return w == 1.0; });
 
   // Rank 0 alone reads and writes the checkpoint (it holds the whole); the others learn where
   // to start from it.
@@ -432,6 +446,8 @@ TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const Tw
   } single_threaded_blas;
   std::vector<std::vector<double>> n_buf(slots, std::vector<double>(block * block)),
       c_buf(slots, std::vector<double>(block * block));
+  std::vector<std::vector<float>> float_n_buf(report.path == CorrPath::Sparse ? slots : 0,
+                                              std::vector<float>(block * block));
   std::vector<std::uint8_t> tile_complete(slots, 0);  // per tile buffer: Tile::complete
   // Sparse path: per tile buffer its scratch; per row worker and bin the pixel, row and weight of
   // each event of its head block, kept while the head stays (a row is computed in several rounds).
@@ -449,17 +465,18 @@ TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const Tw
       [&](const Block& block_a, const std::vector<std::shared_ptr<Block>>& row_blocks,
           std::span<TileReducer* const> sinks, std::size_t first_buffer, std::size_t buffers) {
         auto nb = [&](std::size_t s) { return n_buf[first_buffer + s].data(); };
+        auto float_nb = [&](std::size_t s) { return float_n_buf[first_buffer + s].data(); };
         auto cb = [&](std::size_t s) { return c_buf[first_buffer + s].data(); };
         for (std::size_t first = 0; first < row_blocks.size(); first += buffers) {
           const std::size_t count = std::min(buffers, row_blocks.size() - first);
           for (std::size_t k = 0; k < bin_pixels.size(); ++k) {
             const std::size_t pk = bin_pixels[k].size();
             if (pk == 0) continue;
-            auto normalised = [&](std::size_t s) {
+            auto normalised = [&](std::size_t s, const auto* numerators) {
               const Block& bb = *row_blocks[first + s];
               tile_complete[first_buffer + s] =
                   normalise(block_a, bb, block_a.bins[k], bb.bins[k], in.frame_valid,
-                            &bb == &block_a, static_cast<double>(pk), nb(s), cb(s));
+                            &bb == &block_a, static_cast<double>(pk), numerators, cb(s));
             };
             if (report.path == CorrPath::Dense) {
               const std::size_t slices = (block_a.count + kDenseSliceRows - 1) / kDenseSliceRows;
@@ -472,7 +489,7 @@ TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const Tw
                                      &bb == &block_a, nb(s));
               }
 #pragma omp parallel for schedule(dynamic, 1) if (count > 1)
-              for (std::size_t s = 0; s < count; ++s) normalised(s);
+              for (std::size_t s = 0; s < count; ++s) normalised(s, nb(s));
             } else {
               auto& head = head_block_events[first_buffer][k];
               if (head.first_frame != block_a.first) {
@@ -483,9 +500,18 @@ TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const Tw
 #pragma omp parallel for schedule(dynamic, 1) if (count > 1)
               for (std::size_t s = 0; s < count; ++s) {
                 const Block& bb = *row_blocks[first + s];
-                sparse_numerators(a_events, events_of(bb.bins[k]), block_a.count, bb.count,
-                                  &bb == &block_a, nb(s), sparse_scratch[first_buffer + s]);
-                normalised(s);
+                const bool diagonal = &bb == &block_a;
+                auto& scratch = sparse_scratch[first_buffer + s];
+                if (float_sums_are_exact(unit_weights[k] != 0, block_a.bins[k].max_sum,
+                                         bb.bins[k].max_count)) {
+                  sparse_numerators(a_events, events_of(bb.bins[k]), block_a.count, bb.count,
+                                    diagonal, float_nb(s), scratch);
+                  normalised(s, float_nb(s));
+                } else {
+                  sparse_numerators(a_events, events_of(bb.bins[k]), block_a.count, bb.count,
+                                    diagonal, nb(s), scratch);
+                  normalised(s, nb(s));
+                }
               }
             }
             for (std::size_t s = 0; s < count; ++s) {
@@ -546,7 +572,8 @@ TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const Tw
   // of the blocks' share is a round of rows (below), the rest the cache: live blocks stay within
   // it (a round needs only a few blocks per row; what the cache holds is read once).
   const std::size_t budget = o.budget.bytes();
-  const std::size_t fixed = table_bytes(reducers, false) + slots * 2 * block * block * 8;
+  const std::size_t fixed = table_bytes(reducers, false) + slots * 2 * block * block * 8 +
+                            float_n_buf.size() * block * block * 4;
   const std::size_t copy = o.ranks != nullptr ? table_bytes(reducers, true) : 0;
   auto block_share = [&](std::size_t workers) {
     const std::size_t used = fixed + workers * copy;
