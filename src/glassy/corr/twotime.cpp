@@ -446,8 +446,12 @@ TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const Tw
   } single_threaded_blas;
   std::vector<std::vector<double>> n_buf(slots, std::vector<double>(block * block)),
       c_buf(slots, std::vector<double>(block * block));
-  std::vector<std::vector<float>> float_n_buf(report.path == CorrPath::Sparse ? slots : 0,
-                                              std::vector<float>(block * block));
+  // Float numerators only where some bin can use them (flat-field weights never can).
+  const bool any_unit_weights =
+      std::any_of(unit_weights.begin(), unit_weights.end(), [](auto u) { return u != 0; });
+  std::vector<std::vector<float>> float_n_buf(
+      report.path == CorrPath::Sparse && any_unit_weights ? slots : 0,
+      std::vector<float>(block * block));
   std::vector<std::uint8_t> tile_complete(slots, 0);  // per tile buffer: Tile::complete
   // Sparse path: per tile buffer its scratch; per row worker and bin the pixel, row and weight of
   // each event of its head block, kept while the head stays (a row is computed in several rounds).

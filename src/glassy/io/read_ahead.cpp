@@ -14,7 +14,8 @@ ReadAhead::ReadAhead(FrameSource& source, std::size_t block_frames)
 }
 
 ReadAhead::~ReadAhead() {
-  if (pending_.valid()) pending_.wait();
+  // A deferred read (no helper thread) that nobody asked for is not run.
+  if (ahead_ && pending_.valid()) pending_.wait();
 }
 
 void ReadAhead::start(std::size_t first, std::size_t slot) {
