@@ -9,7 +9,8 @@ ReadAhead::ReadAhead(FrameSource& source, std::size_t block_frames)
     : source_(source),
       block_(std::max<std::size_t>(1, block_frames / 2)),
       frames_(source.info().frames),
-      ahead_(h5::library_is_threadsafe()) {
+      // A single block has nothing to overlap with: no helper thread for it.
+      ahead_(frames_ > block_ && h5::library_is_threadsafe()) {
   if (frames_ > 0) start(0, 0);
 }
 
