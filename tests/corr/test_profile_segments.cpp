@@ -100,7 +100,7 @@ TEST(ProfileSegments, GatheredWithTheStatisticsEqualTheirOwnPassAndTheMeans) {
   for (const auto& file : {dir / "d.npy", dir / "s.h5"}) {
     auto source = open_frames(file, m);
     const auto stats = compute_frame_stats(*source, mask, MemoryBudget(), kSegments);
-    ASSERT_EQ(stats.segments, kSegments) << file;
+    ASSERT_EQ(stats.segments(), kSegments) << file;
     EXPECT_EQ(stats.empty_frames, (std::vector<std::size_t>{20, 21, 22}));
     const auto gathered = static_profile_segments(stats, part);
     const auto own_pass =
@@ -132,17 +132,17 @@ TEST(ProfileSegments, NotGatheredWhenTheyWouldTakeMoreThanAnEighthOfTheBudget) {
   m.frame_time = 1.0;
   auto source = open_frames(dir / "d.npy", m);
   const std::vector<std::uint8_t> mask(pixels, 1);
-  EXPECT_EQ(compute_frame_stats(*source, mask, MemoryBudget(1474560), kSegments).segments,
+  EXPECT_EQ(compute_frame_stats(*source, mask, MemoryBudget(1474560), kSegments).segments(),
             kSegments);
   const auto small = compute_frame_stats(*source, mask, MemoryBudget(1474559), kSegments);
-  EXPECT_EQ(small.segments, 0u);
+  EXPECT_EQ(small.segments(), 0u);
   EXPECT_TRUE(small.segment_pixel_sum.empty());
   Partition part;
   part.height = part.width = side;
   part.static_map.assign(pixels, 1);
   EXPECT_THROW(static_profile_segments(small, part), Error);
   // Without being asked, nothing is gathered.
-  EXPECT_EQ(compute_frame_stats(*source, mask, MemoryBudget()).segments, 0u);
+  EXPECT_EQ(compute_frame_stats(*source, mask, MemoryBudget()).segments(), 0u);
 }
 
 // Sums every tile's entries (t1 >= t2), as a fingerprint of the numerators' normalised values.

@@ -13,11 +13,6 @@ namespace glassy {
 
 namespace {
 
-// Frame f belongs to segment f * segments / frames: equal spans, the first ones no longer.
-std::size_t segment_of(std::size_t f, std::size_t segments, std::size_t frames) {
-  return f * segments / frames;
-}
-
 // One segment's per-pixel sums into its row of the static bins, in pixel order.
 void bin_segment(const double* pixel_sums, const Partition& partition, double* row) {
   for (std::size_t p = 0; p < partition.static_map.size(); ++p) {
@@ -37,7 +32,7 @@ std::vector<double> per_pixel_and_frame(std::vector<double> sum, const Partition
   for (auto s : partition.static_map)
     if (s > 0) bin_pixels[static_cast<std::size_t>(s - 1)] += 1;
   for (std::size_t f = 0; f < frames; ++f)
-    if (frame_valid[f]) valid[segment_of(f, segments, frames)] += 1;
+    if (frame_valid[f]) valid[segment_of_frame(f, segments, frames)] += 1;
   for (std::size_t g = 0; g < segments; ++g)
     for (std::size_t s = 0; s < ns; ++s) {
       const double norm = bin_pixels[s] * valid[g];
@@ -62,10 +57,10 @@ std::vector<double> static_profile_segments(FrameSource& source, const Partition
   std::vector<double> segment_pixels(info.pixels(), 0.0);
   std::size_t current = 0;
   auto enter = [&](std::size_t f) {
-    if (segment_of(f, segments, info.frames) == current) return;
+    if (segment_of_frame(f, segments, info.frames) == current) return;
     bin_segment(segment_pixels.data(), partition, &sum[current * ns]);
     std::fill(segment_pixels.begin(), segment_pixels.end(), 0.0);
-    current = segment_of(f, segments, info.frames);
+    current = segment_of_frame(f, segments, info.frames);
   };
   Progress progress("segments", info.frames);
   FrameVisitor visit;
@@ -89,13 +84,13 @@ std::vector<double> static_profile_segments(FrameSource& source, const Partition
 }
 
 std::vector<double> static_profile_segments(const FrameStats& stats, const Partition& partition) {
-  require(stats.segments > 0 && stats.segment_pixel_sum.size() == stats.segments * stats.pixels,
-          "static_profile_segments: the statistics pass gathered no segment sums");
+  const std::size_t segments = stats.segments();
+  require(segments > 0, "static_profile_segments: the statistics pass gathered no segment sums");
   const auto ns = static_cast<std::size_t>(partition.n_static());
-  std::vector<double> sum(stats.segments * ns, 0.0);
-  for (std::size_t g = 0; g < stats.segments; ++g)
+  std::vector<double> sum(segments * ns, 0.0);
+  for (std::size_t g = 0; g < segments; ++g)
     bin_segment(&stats.segment_pixel_sum[g * stats.pixels], partition, &sum[g * ns]);
-  return per_pixel_and_frame(std::move(sum), partition, stats.frame_valid, stats.segments);
+  return per_pixel_and_frame(std::move(sum), partition, stats.frame_valid, segments);
 }
 
 std::vector<double> diagonal_means(const std::vector<float>& map, std::size_t n) {

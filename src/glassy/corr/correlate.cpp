@@ -85,10 +85,9 @@ Correlation correlate(FrameSource& source, const CorrelateOptions& o) {
   // The q map's geometry: what a q-map file states wins over the frames' metadata.
   c.map_geometry = info.meta;
   if (!o.partition && o.qmap_file) c.map_geometry.apply(read_qmap_geometry(*o.qmap_file));
-  if (c.stats.segments == c.segments) {
+  if (c.stats.segments() == c.segments) {
     c.profile_segments = static_profile_segments(c.stats, c.partition);
     c.stats.segment_pixel_sum = {};  // freed: the correlation keeps the statistics
-    c.stats.segments = 0;
   } else {  // too many pixels for the budget: a second pass over the frames, one span at a time
     c.profile_segments =
         static_profile_segments(source, c.partition, c.stats.frame_valid, c.segments, o.budget);

@@ -21,7 +21,6 @@ ReadAhead::~ReadAhead() {
 
 void ReadAhead::start(std::size_t first, std::size_t slot) {
   const std::size_t n = std::min(block_, frames_ - first);
-  next_first_ = first;
   pending_ =
       std::async(ahead_ ? std::launch::async : std::launch::deferred, [this, first, n, slot] {
         if (source_.is_sparse())
@@ -35,7 +34,7 @@ bool ReadAhead::next() {
   if (!pending_.valid()) return false;
   pending_.get();  // the read's error, if any, is thrown here
   current_ = 1 - current_;
-  first_ = next_first_;
+  first_ += count_;  // the block read is the one after the last (frame 0 first: count_ was 0)
   count_ = std::min(block_, frames_ - first_);
   // The slot being read next is the one the caller has finished with.
   if (first_ + count_ < frames_) start(first_ + count_, 1 - current_);

@@ -37,7 +37,7 @@ class ReadAhead {
 
   FrameSource& source_;
   std::size_t block_, frames_;
-  std::size_t first_ = 0, count_ = 0, current_ = 1, next_first_ = 0;
+  std::size_t first_ = 0, count_ = 0, current_ = 1;
   SparseBlock sparse_[2];
   FrameBlock dense_[2];
   bool ahead_;  // reads on a helper thread

@@ -39,14 +39,14 @@ FrameStats compute_frame_stats(FrameSource& source, const std::vector<std::uint8
   std::uint64_t nonzero = 0;
   segments = std::min(segments, s.frames);
   if (segments > 0 && static_cast<double>(segments) * static_cast<double>(s.pixels) * 8.0 <=
-                          static_cast<double>(budget.bytes()) / 8.0) {
-    s.segments = segments;
+                          static_cast<double>(budget.bytes()) / 8.0)
     s.segment_pixel_sum.assign(segments * s.pixels, 0.0);
-  }
+  else
+    segments = 0;
   // The segment sums of frame f's span (nullptr when not gathered).
   const auto segment_row = [&](std::size_t f) -> double* {
-    if (s.segments == 0) return nullptr;
-    return &s.segment_pixel_sum[f * s.segments / s.frames * s.pixels];
+    if (segments == 0) return nullptr;
+    return &s.segment_pixel_sum[segment_of_frame(f, segments, s.frames) * s.pixels];
   };
   Progress progress("statistics", s.frames);
   const std::size_t block = source.frames_per_block(budget, 0.25);

@@ -25,14 +25,20 @@ struct FrameStats {
   std::vector<Gap> gaps;
   double photon_density = 0;    // mean counts per masked pixel per valid frame
   double nonzero_fraction = 0;  // fraction of masked pixel-frames that are non-zero
-  // Each pixel's sum over each of `segments` equal spans of the frames (frame f in span
-  // f * segments / frames; every frame added, an empty one adds nothing in the mask):
-  // [segment][pixel], the static profiles' input (corr/aps_layout), gathered in this pass so
-  // that the frames are not read a second time for them. Empty (segments = 0) when not asked
-  // for or when it would take more than an eighth of the memory budget.
-  std::size_t segments = 0;
+  // Each pixel's sum over each of segments() equal spans of the frames (segment_of_frame; every
+  // frame added, an empty one adds nothing in the mask): [segment][pixel], the static profiles'
+  // input (corr/aps_layout), gathered in this pass so that the frames are not read a second
+  // time for them. Empty when not asked for or when it would take more than an eighth of the
+  // memory budget.
   std::vector<double> segment_pixel_sum;
+  std::size_t segments() const { return pixels > 0 ? segment_pixel_sum.size() / pixels : 0; }
 };
+
+// The span of frame f when `frames` frames are cut into `segments` equal spans (the first ones
+// no longer): the APS stability view's segments, wherever they are summed.
+inline std::size_t segment_of_frame(std::size_t f, std::size_t segments, std::size_t frames) {
+  return f * segments / frames;
+}
 
 // segments > 0 also gathers FrameStats::segment_pixel_sum, when the budget allows it.
 FrameStats compute_frame_stats(FrameSource& source, const std::vector<std::uint8_t>& mask,
