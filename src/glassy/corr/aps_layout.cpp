@@ -138,7 +138,7 @@ void write_viewer_twotime(const h5::Location& file, const MapReducer& map,
   std::vector<double> g2(n * nb), g2_seg(span * parts * nb);
   auto tt = file.require_group("xpcs/twotime");
   for (std::size_t b = 0; b < nb; ++b) {
-    const auto full = map.map(bins[b] - 1);
+    auto full = map.map(bins[b] - 1);
     const auto d = diagonal_means(full, n);
     for (std::size_t k = 0; k < n; ++k) g2[k * nb + b] = d[k];
     for (std::size_t p = 0; p < parts; ++p) {
@@ -147,12 +147,11 @@ void write_viewer_twotime(const h5::Location& file, const MapReducer& map,
     }
     // Upper triangle with the diagonal (boost_corr's torch.triu): the viewer adds the
     // transpose and halves the diagonal, so a full symmetric map would show doubled values.
-    std::vector<float> upper(full.size(), 0.0f);
-    for (std::size_t i = 0; i < n; ++i)
-      std::copy(&full[i * n + i], &full[i * n + n], &upper[i * n + i]);
+    // The lower triangle is cleared in place (the means above are taken): no second map.
+    for (std::size_t i = 1; i < n; ++i) std::fill_n(&full[i * n], i, 0.0f);
     const auto opt =
         h5::result_compression({std::min<std::size_t>(n, 256), std::min<std::size_t>(n, 256)});
-    auto c2 = tt.write<float>(fmt::format("correlation_map/c2_{:05d}", b + 1), upper, {n, n}, opt);
+    auto c2 = tt.write<float>(fmt::format("correlation_map/c2_{:05d}", b + 1), full, {n, n}, opt);
     c2.attrs().set("populated_elements", "upper_half");
     c2.attrs().set("cell_seconds", map.cell_width());
     c2.attrs().set("full_resolution", static_cast<std::int64_t>(map.full_resolution()));
