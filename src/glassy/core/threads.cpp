@@ -2,18 +2,13 @@
 #include <glassy/core/ranks.hpp>
 #include <glassy/core/threads.hpp>
 
-#include <cblas.h>
+#include <glassy/core/blas.hpp>
+
 #include <omp.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <string>
-
-// The pthread OpenBLAS's own shutdown of its server threads (what it runs before a fork). Not in
-// cblas.h and absent from the serial and OpenMP builds: a weak reference, null there. Any later
-// openblas_set_num_threads starts the threads again (its re-initialisation after a fork), so
-// glassy sets the count only where it is not already 1 (corr/twotime).
-extern "C" int blas_thread_shutdown_(void) __attribute__((weak));
 
 namespace glassy {
 
@@ -32,9 +27,6 @@ void set_threads(int n) {
 
 int thread_count() { return omp_get_max_threads(); }
 
-void stop_blas_threads() {
-  openblas_set_num_threads(1);
-  if (blas_thread_shutdown_ != nullptr) blas_thread_shutdown_();
-}
+void stop_blas_threads() { blas::keep_single_threaded(); }
 
 }  // namespace glassy

@@ -1,3 +1,4 @@
+#include <glassy/core/blas.hpp>
 #include <glassy/core/error.hpp>
 #include <glassy/core/page_allocator.hpp>
 #include <glassy/core/progress.hpp>
@@ -6,7 +7,6 @@
 #include <glassy/corr/twotime.hpp>
 #include <glassy/io/hdf5.hpp>
 
-#include <cblas.h>
 #include <fmt/format.h>
 #include <omp.h>
 
@@ -17,6 +17,7 @@
 #include <list>
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace glassy {
 
@@ -281,11 +282,8 @@ class BlockCache {
 inline constexpr std::size_t kDenseSliceRows = 256;
 void dense_numerator_rows(const BinBlock& a, const BinBlock& b, std::size_t r0, std::size_t r1,
                           std::size_t cols, std::size_t pixels, bool diagonal, double* n) {
-  const auto k = static_cast<blasint>(pixels);
-  const std::size_t ncols = diagonal ? r1 : cols;
-  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<blasint>(r1 - r0),
-              static_cast<blasint>(ncols), k, 1.0, a.x.data() + r0 * pixels, k,
-              (diagonal ? a : b).x.data(), k, 0.0, n + r0 * cols, static_cast<blasint>(cols));
+  blas::gemm_abt(r1 - r0, diagonal ? r1 : cols, pixels, a.x.data() + r0 * pixels, pixels,
+                 (diagonal ? a : b).x.data(), pixels, n + r0 * cols, cols);
 }
 
 SparseEvents events_of(const BinBlock& b) { return {b.offset, b.time, b.count}; }
@@ -434,16 +432,19 @@ TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const Tw
   // an order that does not.
   const std::size_t slots = static_cast<std::size_t>(std::max(1, omp_get_max_threads()));
   // Only where BLAS has more than one thread: setting the count restarts OpenBLAS's server
-  // threads when they were stopped (core/threads: stop_blas_threads).
+  // threads when they were stopped (core/threads: stop_blas_threads). Only on the dense path:
+  // the sparse one never loads BLAS (core/blas).
   struct SingleThreadedBlas {
-    int before = openblas_get_num_threads();
+    int before = blas::threads();
     SingleThreadedBlas() {
-      if (before != 1) openblas_set_num_threads(1);
+      if (before != 1) blas::set_threads(1);
     }
     ~SingleThreadedBlas() {
-      if (before != 1) openblas_set_num_threads(before);
+      if (before != 1) blas::set_threads(before);
     }
-  } single_threaded_blas;
+  };
+  std::optional<SingleThreadedBlas> single_threaded_blas;
+  if (report.path == CorrPath::Dense) single_threaded_blas.emplace();
   std::vector<std::vector<double>> n_buf(slots, std::vector<double>(block * block)),
       c_buf(slots, std::vector<double>(block * block));
   // Float numerators only where some bin can use them (flat-field weights never can).

@@ -1,11 +1,11 @@
-// fit(): bounded nonlinear least squares on Ceres (Levenberg-Marquardt, dense QR) from a few
+// fit(): bounded nonlinear least squares (fit/solver: Levenberg-Marquardt on Ceres) from a few
 // data-driven starts, then covariance, information criteria and derived quantities.
 #include <glassy/fit/fit.hpp>
 
 #include <glassy/core/error.hpp>
+#include <glassy/fit/solver.hpp>
 #include <glassy/fit/start.hpp>
 
-#include <ceres/ceres.h>
 #include <fmt/format.h>
 
 #include <Eigen/SVD>
@@ -19,115 +19,12 @@ namespace glassy::fit {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-// Levenberg-Marquardt on 2-4 parameters converges in a few tens of iterations from a sensible
-// start; hitting this limit means the start or the model is wrong, not that more would help.
-constexpr int kMaxIterations = 100;
 // Starts are solved best first until one converges inside the bounds (the grid of starts guards
 // against a local minimum or a bound reached from a poor start); at most this many.
 constexpr std::size_t kMaxStarts = 3;
 // Smallest singular value, relative to the largest, of the column-scaled Jacobian for which the
 // parameters count as determined (below it the covariance is numerically meaningless).
 constexpr double kMinSingularRatio = 1e-8;
-
-// Residuals r_i = (model(t_i) - y_i) / sigma_i, one parameter block of size 1 per parameter so
-// that fixed ones are simply constant blocks.
-class Cost final : public ceres::CostFunction {
- public:
-  Cost(Model model, bool free_form, std::span<const double> t, std::span<const double> y,
-       std::span<const double> w, std::size_t np)
-      : model_(model), free_(free_form), t_(t), y_(y), w_(w), np_(np) {
-    set_num_residuals(static_cast<int>(t.size()));
-    mutable_parameter_block_sizes()->assign(np, 1);
-  }
-
-  bool Evaluate(double const* const* parameters, double* residuals,
-                double** jacobians) const override {
-    const std::size_t n = t_.size();
-    p_.resize(np_);
-    for (std::size_t k = 0; k < np_; ++k) p_[k] = parameters[k][0];
-    need_.assign(np_, false);
-    bool any = false;
-    for (std::size_t k = 0; jacobians != nullptr && k < np_; ++k)
-      any |= need_[k] = jacobians[k] != nullptr;
-    m_.resize(n);
-    jac_.resize(any ? n * np_ : 0);
-    try {
-      model_values(model_, free_, p_, t_, m_, jac_, need_);
-    } catch (const std::exception&) {
-      return false;  // outside the model's domain: Ceres rejects the step
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      residuals[i] = (m_[i] - y_[i]) * w_[i];
-      if (!std::isfinite(residuals[i])) return false;
-    }
-    for (std::size_t k = 0; k < np_; ++k) {
-      if (!need_[k]) continue;
-      for (std::size_t i = 0; i < n; ++i) {
-        jacobians[k][i] = jac_[i * np_ + k] * w_[i];
-        if (!std::isfinite(jacobians[k][i])) return false;
-      }
-    }
-    return true;
-  }
-
- private:
-  Model model_;
-  bool free_;
-  std::span<const double> t_, y_, w_;
-  std::size_t np_;
-  mutable std::vector<double> p_, m_, jac_;
-  mutable std::vector<bool> need_;
-};
-
-struct Solution {
-  std::vector<double> p;
-  double cost = kInf;
-  bool converged = false;
-  std::string message;
-  int iterations = 0;
-};
-
-Solution solve(const Cost& cost, std::vector<double> p, const std::vector<bool>& fixed,
-               const std::vector<double>& lower, const std::vector<double>& upper) {
-  ceres::Problem::Options po;
-  po.cost_function_ownership = ceres::DO_NOT_TAKE_OWNERSHIP;
-  ceres::Problem problem(po);
-  std::vector<double*> blocks;
-  for (auto& v : p) blocks.push_back(&v);
-  problem.AddResidualBlock(const_cast<Cost*>(&cost), nullptr, blocks);
-  for (std::size_t k = 0; k < p.size(); ++k) {
-    if (fixed[k]) {
-      problem.SetParameterBlockConstant(&p[k]);
-      continue;
-    }
-    if (std::isfinite(lower[k])) problem.SetParameterLowerBound(&p[k], 0, lower[k]);
-    if (std::isfinite(upper[k])) problem.SetParameterUpperBound(&p[k], 0, upper[k]);
-  }
-  ceres::Solver::Options so;
-  so.linear_solver_type = ceres::DENSE_QR;
-  so.max_num_iterations = kMaxIterations;
-  so.function_tolerance = 1e-12;
-  so.gradient_tolerance = 1e-14;
-  // Steps below 1e-8 relative are far inside any error bar; stopping there saves Mittag-Leffler
-  // fits a setup per step (see models.cpp).
-  so.parameter_tolerance = 1e-8;
-  so.logging_type = ceres::SILENT;
-  so.minimizer_progress_to_stdout = false;
-  so.num_threads = 1;
-  ceres::Solver::Summary summary;
-  ceres::Solve(so, &problem, &summary);
-  Solution s;
-  s.p = std::move(p);
-  s.cost = summary.final_cost;
-  s.converged = summary.termination_type == ceres::CONVERGENCE && std::isfinite(s.cost);
-  s.iterations = static_cast<int>(summary.iterations.size());
-  if (summary.termination_type == ceres::NO_CONVERGENCE) {
-    s.message = fmt::format("the solver did not converge in {} iterations", kMaxIterations);
-  } else if (!s.converged) {
-    s.message = "the solver failed: " + summary.message;
-  }
-  return s;
-}
 
 // The first free parameter that sits on one of its bounds, or -1.
 int on_bound(const std::vector<double>& p, const std::vector<bool>& fixed,
@@ -302,10 +199,12 @@ FitResult fit(Model model, std::span<const double> t, std::span<const double> y,
     r.reason = "no usable starting point: the data do not look like " + r.formula;
     return r;
   }
-  const Cost cost(model, o.free_contrast_baseline, t, y, w, np);
-  Solution best;
+  const detail::Residuals residuals{model, o.free_contrast_baseline, t, y, w, np};
+  const detail::Bounds bounds{r.fixed, lo, hi};
+  detail::Solution best;
   for (const auto& s0 : starts) {
-    Solution s = r.n_free == 0 ? Solution{s0, 0, true, "", 0} : solve(cost, s0, r.fixed, lo, hi);
+    detail::Solution s =
+        r.n_free == 0 ? detail::Solution{s0, 0, true, "", 0} : detail::solve(residuals, s0, bounds);
     if (best.p.empty() || (s.converged && !best.converged) ||
         (s.converged == best.converged && s.cost < best.cost)) {
       best = std::move(s);

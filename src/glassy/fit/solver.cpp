@@ -1,0 +1,19 @@
+#include <glassy/core/plugin.hpp>
+#include <glassy/fit/solver.hpp>
+
+namespace glassy::fit::detail {
+
+Solution solve(const Residuals& residuals, std::vector<double> start, const Bounds& bounds) {
+  static const auto plugin_solve = [] {
+    constexpr PluginSpec kFit{"fit", "glassy_fit_ceres.so", "GLASSY_FIT_PLUGIN", "fitting",
+                              "check that Ceres Solver (libceres3) is installed"};
+    return reinterpret_cast<SolveFn>(
+        plugin_symbol(kFit, library_plugin_places(kFit.file), "glassy_fit_solve"));
+  }();
+  Solution s;
+  s.p = std::move(start);
+  plugin_solve(residuals, bounds, s);
+  return s;
+}
+
+}  // namespace glassy::fit::detail
