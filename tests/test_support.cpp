@@ -27,6 +27,16 @@ std::filesystem::path shared_dir() {
   return std::filesystem::is_directory(dir) ? dir : std::filesystem::path();
 }
 
+std::string shell_output(const std::string& command) {
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string out;
+  if (pipe == nullptr) return out;
+  std::array<char, 4096> buf;
+  while (std::fgets(buf.data(), buf.size(), pipe) != nullptr) out += buf.data();
+  pclose(pipe);
+  return out;
+}
+
 CommandResult run_cli(const std::string& args) {
   const std::string command = std::string(GLASSY_CLI) + " --quiet " + args + " 2>&1";
   FILE* pipe = popen(command.c_str(), "r");

@@ -33,6 +33,8 @@ struct CommandResult {
 };
 // Runs the glassy binary with the given arguments (a shell-quoted string).
 CommandResult run_cli(const std::string& args);
+// The standard output of a shell command (e.g. ldd of the executable).
+std::string shell_output(const std::string& command);
 // Runs fn and expects a glassy::Error whose message contains `fragment`.
 template <typename Fn>
 void expect_error(Fn&& fn, const std::string& fragment) {

@@ -6,8 +6,6 @@
 #include <glassy/io/hdf5.hpp>
 
 #include <algorithm>
-#include <array>
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 
@@ -158,12 +156,8 @@ TEST(CliMd, BadInputExitsTwoWithOneLine) {
 TEST(CliMd, MdPluginIsLoadedOnlyForMd) {
   // The other commands start without LAMMPS and its dependencies (the executable does not link
   // them; app/plugins.cpp loads glassy_md_cli.so for `glassy md`, glassy_mpi.so under mpirun).
-  FILE* pipe = popen((std::string("ldd ") + GLASSY_CLI).c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string libs;
-  std::array<char, 4096> buf;
-  while (std::fgets(buf.data(), buf.size(), pipe) != nullptr) libs += buf.data();
-  pclose(pipe);
+  const auto libs = test::shell_output(std::string("ldd ") + GLASSY_CLI);
+  ASSERT_FALSE(libs.empty());
   EXPECT_EQ(libs.find("liblammps"), std::string::npos) << libs;
   EXPECT_EQ(libs.find("libmpi"), std::string::npos) << libs;
   EXPECT_NE(run_cli("md --help").output.find("prepare"), std::string::npos);

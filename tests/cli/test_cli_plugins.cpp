@@ -4,8 +4,6 @@
 // (LD_DEBUG=files lists every object it opens, on stderr).
 #include "test_support.hpp"
 
-#include <array>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -39,12 +37,8 @@ bool loaded(const CommandResult& r, const std::string& library) {
 }
 
 TEST(CliPlugins, CeresAndBlasLoadOnlyWhenUsed) {
-  FILE* pipe = popen((std::string("ldd ") + GLASSY_CLI).c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string libs;
-  std::array<char, 4096> buf;
-  while (std::fgets(buf.data(), buf.size(), pipe) != nullptr) libs += buf.data();
-  pclose(pipe);
+  const auto libs = test::shell_output(std::string("ldd ") + GLASSY_CLI);
+  ASSERT_FALSE(libs.empty());
   // Debian's Ceres is a static library: its shared dependencies (glog, SuiteSparse) stand for it.
   for (const char* heavy : {"libopenblas", "liblapack", "libglog", "libcholmod"})
     EXPECT_EQ(libs.find(heavy), std::string::npos) << heavy << " in\n" << libs;
