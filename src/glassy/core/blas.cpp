@@ -52,4 +52,8 @@ void keep_single_threaded() {
 
 bool loaded() { return g_api.load(std::memory_order_acquire) != nullptr; }
 
+void after_plugin_loaded_blas() {
+  if (g_single_threaded) api();  // loading glassy_blas.so applies it (OpenBLAS is there already)
+}
+
 }  // namespace glassy::blas

@@ -26,6 +26,11 @@ void keep_single_threaded();
 // Whether the plugin (and so OpenBLAS) is loaded in this process yet.
 bool loaded();
 
+// Another plugin loaded OpenBLAS (the fits' Ceres, through LAPACK): where keep_single_threaded
+// was asked, its server threads are stopped now (they spun for ~0.1 s, a core's worth: `glassy
+// age` on 1000 frames took 8 % longer before this).
+void after_plugin_loaded_blas();
+
 // The plugin's table (glassy_blas_api), for core/blas and the plugin alone.
 struct Api {
   void (*gemm_abt)(std::size_t rows, std::size_t cols, std::size_t k, const double* a,

@@ -1,3 +1,4 @@
+#include <glassy/core/blas.hpp>
 #include <glassy/core/plugin.hpp>
 #include <glassy/fit/solver.hpp>
 
@@ -7,8 +8,10 @@ Solution solve(const Residuals& residuals, std::vector<double> start, const Boun
   static const auto plugin_solve = [] {
     constexpr PluginSpec kFit{"fit", "glassy_fit_ceres.so", "GLASSY_FIT_PLUGIN", "fitting",
                               "check that Ceres Solver (libceres3) is installed"};
-    return reinterpret_cast<SolveFn>(
+    const auto fn = reinterpret_cast<SolveFn>(
         plugin_symbol(kFit, library_plugin_places(kFit.file), "glassy_fit_solve"));
+    blas::after_plugin_loaded_blas();  // Ceres's LAPACK is OpenBLAS: its threads, if unwanted
+    return fn;
   }();
   Solution s;
   s.p = std::move(start);
