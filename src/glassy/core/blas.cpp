@@ -7,9 +7,12 @@
 namespace glassy::blas {
 namespace {
 
-constexpr PluginSpec kBlas{"BLAS", "glassy_blas.so", "GLASSY_BLAS_PLUGIN",
+constexpr PluginSpec kBlas{"BLAS",
+                           "glassy_blas.so",
+                           "GLASSY_BLAS_PLUGIN",
                            "the dense two-time path",
-                           "check that OpenBLAS (libopenblas0) is installed"};
+                           "install OpenBLAS (scripts/install-deps.sh) or rebuild glassy",
+                           true};
 
 std::atomic<bool> g_single_threaded{false};
 std::atomic<const Api*> g_api{nullptr};

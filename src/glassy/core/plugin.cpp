@@ -19,9 +19,7 @@ void* plugin_symbol(const PluginSpec& p, const std::vector<std::filesystem::path
       tried += (tried.empty() ? "" : ", ") + path.lexically_normal().string();
       continue;
     }
-    // Lazy binding, as for the libraries linked at start: RTLD_NOW resolved every symbol the
-    // Ceres plugin (Ceres is a static library in Debian) refers to, ~12 ms of `glassy age`.
-    void* handle = dlopen(path.c_str(), RTLD_LAZY | RTLD_LOCAL);
+    void* handle = dlopen(path.c_str(), (p.lazy ? RTLD_LAZY : RTLD_NOW) | RTLD_LOCAL);
     if (handle == nullptr) {
       const char* why = dlerror();
       throw Error(std::string(p.purpose) + ": the " + p.name + " plugin " + path.string() +

@@ -18,6 +18,10 @@ struct PluginSpec {
   const char* env;      // the variable that names it
   const char* purpose;  // for messages: "glassy md"
   const char* needs;    // what a failure to load it usually means
+  // Symbols bound on first call, as for libraries linked at start, where binding them all at load
+  // costs (the Ceres plugin: ~12 ms of a small `glassy age`); otherwise all at load, so that a
+  // plugin that does not match this glassy fails there with one line.
+  bool lazy = false;
 };
 
 // The symbol from the plugin: the file $env names if set, else the first of `places` that exists.
