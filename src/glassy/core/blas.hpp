@@ -26,9 +26,9 @@ void keep_single_threaded();
 // Whether the plugin (and so OpenBLAS) is loaded in this process yet.
 bool loaded();
 
-// Another plugin loaded OpenBLAS (the fits' Ceres, through LAPACK): where keep_single_threaded
-// was asked, its server threads are stopped now (they spun for ~0.1 s, a core's worth: `glassy
-// age` on 1000 frames took 8 % longer before this).
+// Another plugin loaded OpenBLAS (the fits' Ceres, through LAPACK) and with it OpenBLAS's server
+// threads: where keep_single_threaded was asked, they are stopped now, as if glassy's own BLAS
+// plugin had loaded it (see core/threads: stop_blas_threads for what they cost).
 void after_plugin_loaded_blas();
 
 // The plugin's table (glassy_blas_api), for core/blas and the plugin alone.
