@@ -31,6 +31,8 @@ class TileReducer {
   virtual ~TileReducer() = default;
   // Largest t1 - t2 in frames this reducer needs; SIZE_MAX for the whole matrix.
   virtual std::size_t max_lag_frames() const = 0;
+  // One reducer gets its tiles in a fixed order, one at a time; distinct reducers may consume
+  // at the same time on different threads (corr/twotime), so a reducer shares no mutable state.
   virtual void consume(const Tile& tile) = 0;
   // Named accumulators, for checkpoints: saved and restored verbatim.
   virtual std::vector<std::pair<std::string, std::vector<double>*>> state() = 0;

