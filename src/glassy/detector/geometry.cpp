@@ -40,6 +40,8 @@ QMap compute_qmap(const Geometry& g, std::size_t height, std::size_t width) {
   // The foot of the perpendicular from the sample lies L tan(tilt) from the beam crossing.
   const double foot_y = g.center_y - g.distance * std::tan(tilt) / g.pixel_y;
   const double k4pi = 4 * M_PI / g.wavelength();
+  // Rows on the threads: each pixel on its own (0.4 s of a 4-megapixel detector on one thread).
+#pragma omp parallel for schedule(static) if (height * width >= (std::size_t{1} << 16))
   for (std::size_t r = 0; r < height; ++r)
     for (std::size_t c = 0; c < width; ++c) {
       const double u = (static_cast<double>(c) - g.center_x) * g.pixel_x;

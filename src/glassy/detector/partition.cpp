@@ -75,6 +75,7 @@ Partition make_partition(const QMap& qmap, const std::vector<std::uint8_t>& mask
   p.static_phi_values = centres(spec.phi_min, spec.phi_max, spec.static_phi);
   p.dynamic_map.assign(mask.size(), 0);
   p.static_map.assign(mask.size(), 0);
+#pragma omp parallel for schedule(static) if (mask.size() >= (std::size_t{1} << 16))
   for (std::size_t i = 0; i < mask.size(); ++i) {
     if (!mask[i]) continue;
     const int sq = bin_of(qmap.q[i], q_lo, q_hi, spec.static_q);

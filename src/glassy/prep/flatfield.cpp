@@ -56,18 +56,36 @@ std::vector<double> flatfield_weights(const std::vector<double>& mean_pattern,
     b(static_cast<Eigen::Index>(k)) = values[k];
   }
   const Eigen::VectorXd coef = A.colPivHouseholderQr().solve(b);
+  // The fit at every pixel: r^i and c^j come from tables (the same pow values as monomials()
+  // gives), each pixel's terms summed in monomials()' order, rows on the threads. The mean over
+  // the usable pixels is summed after, in pixel order: the same bits on any thread count. (One
+  // vector of monomials per pixel took 0.74 s of a 4-megapixel run.)
+  const auto degree = static_cast<std::size_t>(o.degree);
+  std::vector<double> column_powers(width * (degree + 1));
+  for (std::size_t c = 0; c < width; ++c)
+    for (std::size_t j = 0; j <= degree; ++j)
+      column_powers[c * (degree + 1) + j] =
+          std::pow(scale_c(static_cast<double>(c)), static_cast<int>(j));
   std::vector<double> fit(height * width, 0.0);
+#pragma omp parallel for schedule(static) if (fit.size() >= (std::size_t{1} << 16))
+  for (std::size_t r = 0; r < height; ++r) {
+    std::vector<double> row_powers(degree + 1);
+    for (std::size_t i = 0; i <= degree; ++i)
+      row_powers[i] = std::pow(scale_r(static_cast<double>(r)), static_cast<int>(i));
+    for (std::size_t c = 0; c < width; ++c) {
+      const double* cp = &column_powers[c * (degree + 1)];
+      double v = 0;
+      std::size_t t = 0;
+      for (std::size_t i = 0; i <= degree; ++i)
+        for (std::size_t j = 0; j <= degree - i; ++j, ++t)
+          v += coef(static_cast<Eigen::Index>(t)) * (row_powers[i] * cp[j]);
+      fit[r * width + c] = v;
+    }
+  }
   double fit_mean = 0;
   std::size_t n = 0;
-  for (std::size_t r = 0; r < height; ++r)
-    for (std::size_t c = 0; c < width; ++c) {
-      const auto m =
-          monomials(scale_r(static_cast<double>(r)), scale_c(static_cast<double>(c)), o.degree);
-      double v = 0;
-      for (std::size_t t = 0; t < terms; ++t) v += coef(static_cast<Eigen::Index>(t)) * m[t];
-      fit[r * width + c] = v;
-      if (mask[r * width + c]) fit_mean += v, ++n;
-    }
+  for (std::size_t p = 0; p < fit.size(); ++p)
+    if (mask[p]) fit_mean += fit[p], ++n;
   fit_mean /= static_cast<double>(std::max<std::size_t>(n, 1));
   for (std::size_t p = 0; p < fit.size(); ++p)
     if (mask[p]) {
