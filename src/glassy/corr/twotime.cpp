@@ -63,6 +63,61 @@ struct Block {
   std::vector<BinBlock> bins;
 };
 
+// A non-zero pixel of a frame stored dense (the sparse path's loader collects them first).
+struct NonzeroPixel {
+  std::uint32_t pixel;
+  float count;
+};
+inline std::uint32_t pixel_of(std::uint32_t pixel) { return pixel; }
+inline std::uint32_t pixel_of(const NonzeroPixel& e) { return e.pixel; }
+
+// Pixels per tile of in_pixel_tiles: the loader's per-pixel tables for a tile (bin and index,
+// weight, two offsets: 24 bytes a pixel) fit in a core's L2 cache.
+constexpr std::size_t kPixelTile = std::size_t{1} << 14;
+
+// Whether each frame lists its events' pixels in ascending order (first[t] .. first[t + 1]).
+template <class Offsets, class Pixels>
+bool pixels_ascending(std::size_t frames, const Offsets& first, const Pixels& pixel) {
+  for (std::size_t t = 0; t < frames; ++t)
+    for (auto e = first[t] + 1; e < first[t + 1]; ++e)
+      if (pixel_of(pixel[e]) < pixel_of(pixel[e - 1])) return false;
+  return true;
+}
+
+// Calls visit(t, e) for the events e of frames t = 0 .. frames - 1 (frame t's are first[t] ..
+// first[t + 1]), every frame's own events in their order and every pixel's events in frame
+// order. When each frame's pixels ascend, it goes through the detector in tiles of kPixelTile
+// pixels, frame after frame within a tile, so the per-pixel tables the caller reads and writes
+// stay in cache: on a 4-megapixel detector the frames' events (~100 pixels apart) missed the
+// cache in each of them (the loader: 23 % of a 500-frame run's CPU samples, 5 % by tiles).
+// Otherwise frame after frame.
+template <class Offsets, class Pixels, class Visit>
+void in_pixel_tiles(std::size_t frames, const Offsets& first, const Pixels& pixel, bool ascending,
+                    Visit&& visit) {
+  if (!ascending) {
+    for (std::size_t t = 0; t < frames; ++t)
+      for (auto e = first[t]; e < first[t + 1]; ++e) visit(t, e);
+    return;
+  }
+  std::vector<std::size_t> next(frames);  // per frame: its first event not yet visited
+  for (std::size_t t = 0; t < frames; ++t) next[t] = static_cast<std::size_t>(first[t]);
+  for (bool left = true; left;) {
+    left = false;
+    std::size_t tile_end = std::numeric_limits<std::size_t>::max();
+    for (std::size_t t = 0; t < frames; ++t)  // the lowest pixel still to come starts the tile
+      if (next[t] < static_cast<std::size_t>(first[t + 1]))
+        tile_end = std::min<std::size_t>(tile_end, pixel_of(pixel[next[t]]) / kPixelTile + 1);
+    if (tile_end == std::numeric_limits<std::size_t>::max()) break;
+    tile_end *= kPixelTile;
+    for (std::size_t t = 0; t < frames; ++t) {
+      auto& e = next[t];
+      const auto end = static_cast<std::size_t>(first[t + 1]);
+      for (; e < end && pixel_of(pixel[e]) < tile_end; ++e) visit(t, e);
+      left = left || e < end;
+    }
+  }
+}
+
 class BlockLoader {
  public:
   BlockLoader(FrameSource& source, const TwoTimeInputs& in, CorrPath path, std::size_t block_frames)
@@ -146,10 +201,11 @@ class BlockLoader {
     if (source_.is_sparse()) {
       SparseBlock& s = sparse_scratch_;
       source_.read_sparse(block.first, block.count, s);
+      const bool ascending = pixels_ascending(block.count, s.offsets, s.pixel);
       sort_events(block, [&](auto&& event) {
-        for (std::size_t t = 0; t < block.count; ++t)
-          for (auto e = s.offsets[t]; e < s.offsets[t + 1]; ++e)
-            event(t, s.pixel[e], static_cast<float>(s.counts[e]));
+        in_pixel_tiles(block.count, s.offsets, s.pixel, ascending, [&](std::size_t t, auto e) {
+          event(t, s.pixel[e], static_cast<float>(s.counts[e]));
+        });
       });
     } else {
       // Dense frames: their non-zero pixels once into a frame-ordered list, checked to be whole
@@ -159,6 +215,8 @@ class BlockLoader {
       const std::size_t p_total = source_.info().pixels();
       auto& nz = nonzero_scratch_;
       nz.clear();
+      auto& first = nonzero_first_;  // frame t's events are first[t] .. first[t + 1]
+      first.assign(1, 0);
       for (std::size_t t = 0; t < block.count; ++t) {
         const float* frame = f.frame(t, p_total);
         for (std::size_t p = 0; p < p_total; ++p) {
@@ -170,11 +228,14 @@ class BlockLoader {
                 "dense",
                 block.first + t);
           });
-          nz.push_back({static_cast<std::uint32_t>(p), static_cast<std::uint16_t>(t), c});
+          nz.push_back({static_cast<std::uint32_t>(p), c});
         }
+        first.push_back(nz.size());
       }
+      // Each frame's pixels were scanned in ascending order.
       sort_events(block, [&](auto&& event) {
-        for (const auto& e : nz) event(e.time, e.pixel, e.count);
+        in_pixel_tiles(block.count, first, nz, true,
+                       [&](std::size_t t, std::size_t e) { event(t, nz[e].pixel, nz[e].count); });
       });
     }
   }
@@ -220,14 +281,10 @@ class BlockLoader {
   std::vector<std::vector<std::uint32_t>> pixels_;
   std::vector<std::pair<int, std::uint32_t>> local_;
   // Reused from block to block: freed and allocated again per block, these fragmented the heap.
-  struct Event {
-    std::uint32_t pixel;
-    std::uint16_t time;
-    float count;
-  };
   SparseBlock sparse_scratch_;
   FrameBlock dense_scratch_;
-  std::vector<Event> nonzero_scratch_;
+  std::vector<NonzeroPixel> nonzero_scratch_;
+  std::vector<std::size_t> nonzero_first_;
   std::vector<std::vector<std::uint32_t>> fill_scratch_;
 };
 
