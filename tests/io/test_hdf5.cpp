@@ -127,6 +127,35 @@ TEST(Hdf5, ResultTablesAreLzfAndEveryChunkReadsBack) {
   EXPECT_LT(std::filesystem::file_size(dir / "r.h5"), values.size() * 8 * 6 / 10);
 }
 
+// A result's per-pixel maps: compressed from 1 MiB up in chunks of whole detector rows (~2 MiB,
+// any leading axis 1), contiguous below; a roi map of a large detector reads back as written and
+// takes a fraction of its bytes.
+TEST(Hdf5, PixelMapsAreCompressedInWholeRowsFromOneMebibyte) {
+  EXPECT_TRUE(h5::pixel_map_options({64, 64}, 8).chunk.empty());
+  EXPECT_TRUE(h5::pixel_map_options({511, 512}, 4).chunk.empty());  // just under 1 MiB
+  EXPECT_EQ(h5::pixel_map_options({512, 512}, 4).chunk, (h5::Dims{512, 512}));
+  EXPECT_EQ(h5::pixel_map_options({2048, 2048}, 4).chunk, (h5::Dims{256, 2048}));
+  EXPECT_EQ(h5::pixel_map_options({1, 2048, 2048}, 8).chunk, (h5::Dims{1, 128, 2048}));
+  EXPECT_EQ(h5::pixel_map_options({200000, 1}, 8).chunk, (h5::Dims{200000, 1}));
+  EXPECT_TRUE(h5::pixel_map_options({300000}, 8).chunk.empty());  // not a map
+  EXPECT_NE(h5::pixel_map_options({2048, 2048}, 4).compression, h5::Compression::None);
+
+  ScratchDir dir;
+  const std::size_t rows = 1030,
+                    cols = 700;  // 2.9 MB of int32: chunks of 748 rows, the last short
+  std::vector<std::int32_t> roi(rows * cols);
+  for (std::size_t i = 0; i < roi.size(); ++i)
+    roi[i] = static_cast<std::int32_t>((i / cols) * 12 / rows * 3 + (i % cols) * 3 / cols + 1);
+  {
+    auto f = h5::File::create(dir / "m.h5");
+    f.write<std::int32_t>("roi", roi, {rows, cols}, h5::pixel_map_options({rows, cols}, 4));
+  }
+  auto f = h5::File::open(dir / "m.h5");
+  EXPECT_NE(f.dataset("roi").compression(), h5::Compression::None);
+  EXPECT_EQ(f.read<std::int32_t>("roi"), roi);
+  EXPECT_LT(std::filesystem::file_size(dir / "m.h5"), roi.size() * 4 / 10);
+}
+
 TEST(Hdf5, CompressionShrinksSparseData) {
   ScratchDir dir;
   std::vector<std::uint32_t> mostly_zero(1 << 18, 0);

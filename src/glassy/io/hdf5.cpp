@@ -159,6 +159,18 @@ DatasetOptions result_compression(Dims chunk) {
   return o;
 }
 
+DatasetOptions pixel_map_options(const Dims& shape, std::size_t element_bytes) {
+  constexpr std::size_t kFrom = std::size_t{1} << 20, kChunkBytes = std::size_t{2} << 20;
+  if (shape.size() < 2 || element_count(shape) * element_bytes < kFrom) return {};
+  // The last two axes are the detector's rows and columns; any axis before them is 1 per chunk.
+  Dims chunk(shape.size(), 1);
+  const std::size_t width = shape.back(), rows = shape[shape.size() - 2];
+  chunk.back() = width;
+  chunk[shape.size() - 2] = std::clamp<std::size_t>(
+      kChunkBytes / std::max<std::size_t>(width * element_bytes, 1), 1, rows);
+  return result_compression(std::move(chunk));
+}
+
 std::string TypeInfo::describe() const {
   switch (cls) {
     case Integer:
