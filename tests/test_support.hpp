@@ -5,9 +5,12 @@
 
 #include <glassy/core/error.hpp>
 
+#include <omp.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace glassy::test {
@@ -35,6 +38,19 @@ struct CommandResult {
 CommandResult run_cli(const std::string& args);
 // The standard output of a shell command (e.g. ldd of the executable).
 std::string shell_output(const std::string& command);
+// Runs f() with one OpenMP thread, then with two, and gives both results (the thread count is
+// restored): for "the same bits on any thread count".
+template <typename F>
+auto on_one_and_two_threads(F&& f) {
+  const int before = omp_get_max_threads();
+  omp_set_num_threads(1);
+  auto one = f();
+  omp_set_num_threads(2);
+  auto two = f();
+  omp_set_num_threads(before);
+  return std::pair{std::move(one), std::move(two)};
+}
+
 // Runs fn and expects a glassy::Error whose message contains `fragment`.
 template <typename Fn>
 void expect_error(Fn&& fn, const std::string& fragment) {

@@ -4,10 +4,11 @@
 // are found (corners and edges included), a bright honest region is kept, masked pixels are never
 // counted, a pixel whose median is dim by one neighbour is found, and one thread and two give
 // the same mask.
+#include "test_support.hpp"
+
 #include <glassy/prep/frame_stats.hpp>
 
 #include <gtest/gtest.h>
-#include <omp.h>
 
 #include <algorithm>
 #include <cmath>
@@ -112,12 +113,8 @@ TEST(HotPixels, MatchesTheDefinitionByBruteForce) {
 
 TEST(HotPixels, OneThreadAndTwoGiveTheSameMask) {
   const auto d = planted();
-  const int before = omp_get_max_threads();
-  omp_set_num_threads(1);
-  const auto one = remove_hot_pixels(d.stats, d.mask, kH, kW, 5, 1000, nullptr);
-  omp_set_num_threads(2);
-  const auto two = remove_hot_pixels(d.stats, d.mask, kH, kW, 5, 1000, nullptr);
-  omp_set_num_threads(before);
+  const auto [one, two] = test::on_one_and_two_threads(
+      [&] { return remove_hot_pixels(d.stats, d.mask, kH, kW, 5, 1000, nullptr); });
   EXPECT_TRUE(one == two);
 }
 

@@ -5,12 +5,13 @@
 // the scattering angle from each pixel's position in the lab frame, tilted arm included; the
 // partition (detector/partition) against binning each pixel by hand. One thread and two give the
 // same bits everywhere.
+#include "test_support.hpp"
+
 #include <glassy/detector/geometry.hpp>
 #include <glassy/detector/partition.hpp>
 #include <glassy/prep/flatfield.hpp>
 
 #include <gtest/gtest.h>
-#include <omp.h>
 #include <Eigen/Dense>
 
 #include <cmath>
@@ -20,18 +21,6 @@ namespace glassy {
 namespace {
 
 constexpr std::size_t kH = 300, kW = 260;
-
-// Runs f with 1 thread and with 2, returning both results.
-template <class F>
-auto on_one_and_two_threads(F&& f) {
-  const int before = omp_get_max_threads();
-  omp_set_num_threads(1);
-  auto one = f();
-  omp_set_num_threads(2);
-  auto two = f();
-  omp_set_num_threads(before);
-  return std::pair{one, two};
-}
 
 std::vector<std::uint8_t> some_mask() {
   std::vector<std::uint8_t> mask(kH * kW, 1);
@@ -110,7 +99,7 @@ TEST(PixelMaps, FlatfieldWeightsAreTheDefinitionToTheBit) {
     FlatfieldOptions o;
     o.degree = degree;
     const auto [one, two] =
-        on_one_and_two_threads([&] { return flatfield_weights(pattern, mask, kH, kW, o); });
+        test::on_one_and_two_threads([&] { return flatfield_weights(pattern, mask, kH, kW, o); });
     const auto want = flatfield_by_definition(pattern, mask, degree, o.block);
     for (std::size_t p = 0; p < want.size(); ++p) {
       ASSERT_EQ(one[p], want[p]) << "pixel " << p << ", degree " << degree;
@@ -146,7 +135,7 @@ TEST(PixelMaps, QMapIsTheScatteringAngleOfEachPixel) {
     g.center_x = 100.5;
     g.center_y = tilt == 0 ? 140.25 : -3000;
     g.tilt_deg = tilt;
-    const auto [one, two] = on_one_and_two_threads([&] { return compute_qmap(g, kH, kW); });
+    const auto [one, two] = test::on_one_and_two_threads([&] { return compute_qmap(g, kH, kW); });
     const double k = 2 * M_PI / g.wavelength(), t = tilt * M_PI / 180;
     // The plane's point at (row, column): from where the beam crosses it, along the row axis
     // (0, -cos t, sin t) and the column axis (1, 0, 0); the beam crosses at L / cos t along z.
@@ -179,7 +168,8 @@ TEST(PixelMaps, PartitionBinsEachPixelByHand) {
   spec.static_q = 12;
   spec.dynamic_phi = 2;
   spec.static_phi = 4;
-  const auto [one, two] = on_one_and_two_threads([&] { return make_partition(q, mask, spec); });
+  const auto [one, two] =
+      test::on_one_and_two_threads([&] { return make_partition(q, mask, spec); });
   double lo = 1e300, hi = -1e300;
   for (std::size_t p = 0; p < mask.size(); ++p)
     if (mask[p]) lo = std::min(lo, q.q[p]), hi = std::max(hi, q.q[p]);

@@ -175,9 +175,10 @@ void write_correlation(const h5::File& file, const Correlation& c) {
 
   // Temporal mean: the time-averaged pattern, its static-bin profile over the run and over
   // segments of it (NaN for a bin without pixels, which the viewer skips).
-  std::vector<double> saxs2d(c.stats.pixel_mean.begin(), c.stats.pixel_mean.end());
-  file.write<double>("xpcs/temporal_mean/scattering_2d", saxs2d, {1, info.height, info.width},
-                     h5::pixel_map_options({1, info.height, info.width}, 8));
+  const auto& saxs2d = c.stats.pixel_mean;  // written as it is: no copy of a detector's doubles
+  const h5::Dims pattern{1, info.height, info.width};
+  file.write<double>("xpcs/temporal_mean/scattering_2d", saxs2d, pattern,
+                     h5::pixel_map_options(pattern, sizeof(double)));
   const auto nsb = static_cast<std::size_t>(c.partition.n_static());
   std::vector<double> saxs1d(nsb, 0.0), n1d(nsb, 0.0);
   for (std::size_t p = 0; p < saxs2d.size(); ++p)

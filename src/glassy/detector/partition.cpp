@@ -206,7 +206,7 @@ void write_qmap(const h5::Location& file, const Partition& p, const QMap* qmap,
   const h5::Dims shape{p.height, p.width};
   // The roi maps and the mask compress ~80x; the smooth q and phi maps in double hardly at all
   // with LZF (0-20 %), so they stay contiguous.
-  const auto ints = h5::pixel_map_options(shape, 4);
+  const auto ints = h5::pixel_map_options(shape, sizeof(std::int32_t));
   q.write<std::int32_t>("dynamic_roi_map", p.dynamic_map, shape, ints);
   q.write<std::int32_t>("static_roi_map", p.static_map, shape, ints);
   std::vector<std::int32_t> mask(p.mask.begin(), p.mask.end());
